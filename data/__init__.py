@@ -1,0 +1,1 @@
+"""Bundled data of incident-mapper: curated places, GeoNames subset, samples."""

@@ -1,0 +1,1 @@
+"""Sample incident tables."""
