@@ -1,0 +1,16 @@
+"""Resolve Syrian and Iraqi place names, in Arabic script or any transliteration, to places.
+
+>>> from gazetteer import Gazetteer
+>>> Gazetteer.default().resolve("Shaddadi").place.id
+'place:shaddadi'
+"""
+
+from .errors import DataError, GazetteerError, ImportFailed
+from .fold import fold, normalize, skeleton
+from .index import MIN_SCORE, Gazetteer
+from .place import Match, Place, distance_km
+
+__all__ = [
+    "DataError", "Gazetteer", "GazetteerError", "ImportFailed", "MIN_SCORE", "Match", "Place",
+    "distance_km", "fold", "normalize", "skeleton",
+]

@@ -1,0 +1,276 @@
+"""Name folding: the keys under which place names are indexed and looked up.
+
+Three levels, from strict to loose:
+
+- `normalize`: case, diacritics, tatweel, punctuation and digits only ("exact" matches).
+- `fold`: also Arabic letter variants, the article, ayn/hamza marks and Latin transliteration
+  habits, so that "Al-Hasakah", "Hassakeh" and "el Hasaka" meet ("variant" matches).
+- `skeleton`: the consonant skeleton in a shared Latin alphabet, so that Arabic and Latin
+  spellings of one name meet ("الشدادي" and "Shaddadi" both give "sdd").
+
+Generic words ("field", "base", "حقل", "ريف") are not part of a name: `split_generic` takes
+them off and returns them as hints for ranking.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Bump whenever a change below alters any key: stored indexes are refolded when it differs.
+FOLD_VERSION = 1
+
+# --- normalize -------------------------------------------------------------------------------
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Marks for ayn and hamza in Latin transliteration vanish rather than split words ("Ra's", "Sa‘ad").
+_APOSTROPHES = re.compile("['’‘ʿʾʻʼ`´ʹ]")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip diacritics and tatweel, map digits to ASCII, collapse punctuation to spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    text = _ARABIC_MARKS.sub("", text)
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+
+
+# --- fold ------------------------------------------------------------------------------------
+
+# Letter variants Arabic, Persian and Kurdish writers use for the same sound.
+ARABIC_LETTERS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ێ": "ي", "ئ": "ي",
+    "ؤ": "و", "ۆ": "و", "ۇ": "و", "ۋ": "و",
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه",
+    "ک": "ك", "ڪ": "ك", "گ": "ك",
+    "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڕ": "ر", "ڵ": "ل",
+    "ء": "",
+})
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_LATIN_ARTICLES = frozenset(
+    "al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech ech ed".split()
+)
+# Ordered: longer patterns first. Each maps a spelling habit to one canonical form.
+_LATIN_HABITS = (
+    (re.compile(r"([a-z])\1+"), r"\1"),   # doubled letters: Hassakeh, Shaddadi
+    (re.compile(r"dj"), "j"),             # French: Djebel
+    (re.compile(r"tch|ch"), "sh"),        # French: Chaddadi, Qamichli
+    (re.compile(r"ou"), "u"),             # French: Raqqa/Raqqoua, Ghouta
+    (re.compile(r"ee"), "i"),             # English: Zeenab
+    (re.compile(r"oo|o"), "u"),            # Omar/Umar, Homs/Hums: Arabic has no o
+    (re.compile(r"ei|ey|ay|ai"), "ay"),   # Deir/Dayr/Dair
+    (re.compile(r"q"), "k"),              # Qamishli/Kamishli
+    (re.compile(r"(?<=[a-z])(?:ah|eh|a|e)$"), "a"),  # -ah/-eh/-a/-e: one ending
+    (re.compile(r"(?<=[a-z])(?:iya|iyya|ia|ie|iye|iyeh)$"), "iya"),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_latin_word(word: str) -> str:
+    for pattern, repl in _LATIN_HABITS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _strip_arabic_article(word: str) -> str:
+    if word.startswith("ال") and len(word) > 3:
+        return word[2:]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of a name with Arabic letter variants folded: input of the keys."""
+    return normalize(text).translate(ARABIC_LETTERS).split()
+
+
+def fold(text: str) -> str:
+    """The variant key: `normalize` plus letter variants, articles and transliteration habits.
+
+    >>> fold("Al-Hasakah") == fold("el Hassakeh") == fold("Hasaka")
+    True
+    """
+    return fold_words(words(text))
+
+
+def fold_words(words: list[str]) -> str:
+    """`fold` of a name already split by `words`."""
+    out = []
+    for i, word in enumerate(words):
+        if _ARABIC.search(word):
+            out.append(_strip_arabic_article(word))
+        elif word in _LATIN_ARTICLES and i + 1 < len(words):
+            continue  # the article goes; "as-Sukhnah" and "Sukhnah" are one name
+        else:
+            out.append(_fold_latin_word(word))
+    return " ".join(w for w in out if w)
+
+
+# --- skeleton --------------------------------------------------------------------------------
+
+# Arabic letters to consonant classes shared with Latin spellings. Vowels, semi-vowels, ayn,
+# hamza and ta marbuta carry no consonant: Latin writers render them every which way.
+_SEPARATOR = "."  # a vowel between two like consonants keeps them apart ("shadadi" -> s.d.d)
+_AR_CLASS = {
+    "ب": "b", "ت": "t", "ط": "t", "ث": "t", "ج": "j", "ح": "h", "ه": "h", "خ": "k", "ك": "k",
+    "ق": "k", "غ": "k", "د": "d", "ذ": "d", "ض": "d", "ظ": "z", "ز": "z", "ر": "r", "س": "s",
+    "ص": "s", "ش": "s", "ف": "f", "م": "m", "ن": "n", "ل": "l",
+}
+_LATIN_DIGRAPHS = (
+    ("kh", "k"), ("gh", "k"), ("sh", "s"), ("th", "t"), ("dh", "d"), ("ts", "s"), ("zh", "z"),
+)
+_LATIN_CLASS = {
+    "b": "b", "p": "b", "t": "t", "j": "j", "g": "j", "h": "h", "k": "k", "q": "k", "c": "k",
+    "x": "k", "d": "d", "z": "z", "r": "r", "s": "s", "f": "f", "v": "f", "m": "m", "n": "n",
+    "l": "l",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton_word(word: str) -> str:
+    if _ARABIC.search(word):
+        word = word.rstrip("ه")  # ta marbuta / final -eh carries no consonant in print
+        classes = [_AR_CLASS.get(c, _SEPARATOR) for c in word]
+    else:
+        word = re.sub(r"([a-z])\1+", r"\1", word)
+        word = re.sub(r"(?<=[aeiouy])h$", "", word)  # -ah, -eh
+        for digraph, cls in _LATIN_DIGRAPHS:
+            word = word.replace(digraph, cls)
+        classes = [_LATIN_CLASS.get(c, _SEPARATOR) for c in word]
+    out: list[str] = []
+    for c in classes:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out).replace(_SEPARATOR, "")
+
+
+def skeleton(text: str) -> str:
+    """Consonant skeleton shared by Arabic and Latin spellings.
+
+    >>> skeleton("الشدادي") == skeleton("Shaddadi") == skeleton("ash-Shaddadi")
+    True
+    """
+    return skeleton_words(words(text))
+
+
+def skeleton_words(words: list[str]) -> str:
+    """`skeleton` of a name already split by `words`."""
+    out = []
+    for i, word in enumerate(words):
+        if _ARABIC.search(word):
+            word = _strip_arabic_article(word)
+        elif word in _LATIN_ARTICLES and i + 1 < len(words):
+            continue
+        out.append(_skeleton_word(word))
+    return " ".join(w for w in out if w)
+
+
+# --- generic words ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Generic:
+    """What the generic words of a name say: features it may have, kinds it may be."""
+
+    features: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.features or self.kinds)
+
+    def __or__(self, other: "Generic") -> "Generic":
+        return Generic(self.features | other.features, self.kinds | other.kinds)
+
+
+_FIELD = frozenset({"oil_field", "gas_field"})
+_BASE = frozenset({"military_base", "airbase", "military_site"})
+_AIRPORT = frozenset({"airport", "airbase"})
+_SETTLEMENT = frozenset({"settlement"})
+_GOVERNORATE = frozenset({"admin1"})
+_COUNTRYSIDE = frozenset({"admin1", "admin2", "region"})
+
+# Phrase (folded) -> hint. Multi-word phrases are matched before their parts.
+GENERIC_WORDS: dict[str, Generic] = {
+    **{w: Generic(features=_FIELD) for w in ("field", "fields", "حقل", "حقول", "huqul", "haql")},
+    **{w: Generic(features=frozenset({"oil_field"})) for w in (
+        "oil field", "oilfield", "oil fields", "نفطي", "النفطي", "نفط", "النفط")},
+    **{w: Generic(features=frozenset({"gas_field", "plant"})) for w in (
+        "gas field", "gasfield", "gas plant", "للغاز", "غاز", "الغاز", "غازي")},
+    **{w: Generic(features=_BASE) for w in (
+        "base", "bases", "military base", "outpost", "camp base", "garrison", "قاعده", "قاعدتي",
+        "قواعد", "ثكنه", "معسكر")},
+    **{w: Generic(features=_AIRPORT) for w in (
+        "airbase", "air base", "airfield", "air field", "military airport", "airstrip",
+        "landing zone", "مطار عسكري", "قاعده جويه", "جويه")},
+    **{w: Generic(features=frozenset({"airport", "airbase"})) for w in ("airport", "مطار")},
+    **{w: Generic(kinds=_SETTLEMENT) for w in (
+        "town", "village", "city", "بلده", "قريه", "مدينه")},
+    **{w: Generic(kinds=_GOVERNORATE) for w in (
+        "governorate", "province", "محافظه", "muhafazat", "muhafaza")},
+    **{w: Generic(kinds=_COUNTRYSIDE) for w in (
+        "countryside", "rural", "rif", "reef", "ريف", "الريف", "district", "qada", "قضاء",
+        "منطقه", "ناحيه")},
+    **{w: Generic(features=frozenset({"dam"})) for w in ("dam", "سد")},
+    **{w: Generic(features=frozenset({"border_crossing"})) for w in (
+        "crossing", "border crossing", "معبر", "منفذ")},
+    **{w: Generic(features=frozenset({"camp"})) for w in ("camp", "مخيم")},
+    **{w: Generic(features=frozenset({"refinery"})) for w in ("refinery", "مصفاه")},
+    **{w: Generic(features=frozenset({"neighbourhood"})) for w in (
+        "neighbourhood", "neighborhood", "quarter", "حي")},
+}
+
+# Directions qualify a region ("eastern Deir ez-Zor countryside", "ريف الحسكة الجنوبي").
+DIRECTIONS = frozenset(
+    "east eastern west western north northern south southern northeast northeastern northwest "
+    "northwestern southeast southeastern southwest southwestern central "
+    "شرق غرب شمال جنوب شرقي غربي شمالي جنوبي الشرقي الغربي الشمالي الجنوبي شرقيه غربيه "
+    "شماليه جنوبيه الشرقيه الغربيه الشماليه الجنوبيه الاوسط".split()
+)
+
+_GENERIC_MAX_WORDS = max(len(k.split()) for k in GENERIC_WORDS)
+
+
+def split_generic(text: str) -> tuple[str, Generic, bool]:
+    """Take generic words and directions off a name.
+
+    Returns the remaining name (normalized, letter variants folded), the hints the generic
+    words gave, and whether any direction word was present. The name is returned whole when
+    nothing would be left ("Field" alone stays "field").
+
+    >>> split_generic("حقل العمر النفطي")[0]
+    'العمر'
+    """
+    core, hint, directed = split_generic_words(words(text))
+    return " ".join(core), hint, directed
+
+
+def split_generic_words(words: list[str]) -> tuple[list[str], Generic, bool]:
+    """`split_generic` of a name already split by `words`; the core comes back as words."""
+    kept: list[str] = []
+    hint = Generic()
+    directed = False
+    i = 0
+    while i < len(words):
+        for n in range(min(_GENERIC_MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            generic = GENERIC_WORDS.get(phrase) or GENERIC_WORDS.get(_strip_arabic_article(phrase))
+            if generic is not None:
+                hint = hint | generic
+                i += n
+                break
+        else:
+            word = words[i]
+            if word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS):
+                directed = True
+            else:
+                kept.append(word)
+            i += 1
+    if not kept:
+        return words, Generic(), False
+    return kept, hint, directed

@@ -1,0 +1,290 @@
+"""The Gazetteer: every source merged into one index, and name resolution over it.
+
+Ranking, in order of weight:
+
+1. match quality, tried level by level, stopping at the first level that finds anything:
+   exact (normalized name, quality 1.0), variant (folded name or name without its generic
+   words, 0.97; consonant skeleton across scripts, 0.88), fuzzy (edit ratio >= 85 on folded
+   names, 0.9 x ratio);
+2. hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
+   feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
+3. prominence: curated sites, admin areas and populous towns before hamlets (x0.85 .. x1.0).
+
+score = quality x hints x prominence, in 0..1. What the numbers mean:
+- >= 0.85: the name as printed, or a spelling variant, of a place that fits every hint;
+- 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
+- < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
+
+A match is `ambiguous` when a runner-up matched the name just as well, fits the hints just as
+well, and lies far away (beyond both radii plus 10 km): only prominence picked the winner.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .fold import Generic, fold, normalize, skeleton, split_generic
+from .place import Match, Place, distance_km
+from .sources import (
+    Keys, bundled_geonames, curated_keyed, imported_index_files, place_keys, read_index,
+    user_data_dir,
+)
+
+MIN_SCORE = 0.5
+QUALITY_EXACT = 1.0
+QUALITY_VARIANT = 0.97
+QUALITY_SKELETON = 0.88
+FUZZY_CUTOFF = 85.0
+FUZZY_WEIGHT = 0.9
+SAME_PLACE_KM = 10.0
+_CACHE_SIZE = 1 << 16
+
+Near = tuple[float, float]
+
+
+class Gazetteer:
+    """Places from every source, indexed by folded name keys.
+
+    >>> gaz = Gazetteer.bundled()
+    >>> gaz.resolve("حقل العمر").place.feature
+    'oil_field'
+    """
+
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        self._places: list[Place] = []
+        self._keys: list[Keys] = []
+        self._ids: dict[str, int] = {}
+        self._norm: dict[str, list[int]] = {}
+        self._fold: dict[str, list[int]] = {}
+        self._skel: dict[str, list[int]] = {}
+        self._fuzzy: dict[str, list[str]] | None = None
+        self._cache: dict[tuple, tuple[Match, ...]] = {}
+        self.sources: list[tuple[str, int]] = []
+        self.add(places, label="given")
+
+    # --- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def bundled(cls) -> "Gazetteer":
+        """The data shipped with the package: curated tables and the GeoNames subset."""
+        gaz = cls()
+        gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
+        gaz.add_keyed(bundled_geonames(), label="GeoNames cities500 subset (data/geonames.tsv)")
+        return gaz
+
+    @classmethod
+    def default(cls, data_dir: Path | None = None) -> "Gazetteer":
+        """Bundled data plus everything the user imported into `data_dir` (see `user_data_dir`)."""
+        gaz = cls.bundled()
+        for path in imported_index_files(data_dir or user_data_dir()):
+            with open(path, encoding="utf-8") as fh:
+                gaz.add_keyed(read_index(fh, str(path)), label=f"imported {path.name}")
+        return gaz
+
+    def add(self, places: Iterable[Place], label: str = "") -> None:
+        """Add places, computing their keys. A place whose id is known replaces the old one."""
+        self.add_keyed(((p, place_keys(p)) for p in places), label)
+
+    def add_keyed(self, keyed: Iterable[tuple[Place, Keys]], label: str = "") -> None:
+        """Add places whose keys are already computed (from an index file)."""
+        count = 0
+        places, ids, all_keys = self._places, self._ids, self._keys
+        for place, keys in keyed:
+            i = ids.get(place.id)
+            if i is None:
+                i = ids[place.id] = len(places)
+                places.append(place)
+                all_keys.append(keys)
+            else:
+                places[i] = place
+                old = all_keys[i]
+                keys = Keys(tuple(dict.fromkeys(old.norm + keys.norm)),
+                            tuple(dict.fromkeys(old.fold + keys.fold)),
+                            tuple(dict.fromkeys(old.skel + keys.skel)))
+                all_keys[i] = keys
+            for table, ks in ((self._norm, keys.norm), (self._fold, keys.fold), (self._skel, keys.skel)):
+                for k in ks:
+                    bucket = table.get(k)
+                    if bucket is None:
+                        table[k] = [i]
+                    elif bucket[-1] != i:
+                        bucket.append(i)
+            count += 1
+        if label and count:
+            self.sources.append((label, count))
+        self._fuzzy = None
+        self._cache.clear()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places)
+
+    def keyed(self) -> Iterator[tuple[Place, Keys]]:
+        """Every place with its name keys (for multi-pattern matching over text)."""
+        return zip(self._places, self._keys)
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        i = self._ids.get(place_id)
+        return None if i is None else self._places[i]
+
+    # --- resolving ---------------------------------------------------------------------------
+
+    def resolve(self, name: str, *, country: str | None = None, admin1: str | None = None,
+                near: Near | None = None) -> Match | None:
+        """The best place for a name as printed, or None when nothing scores MIN_SCORE.
+
+        `country` (ISO2 or name) and `admin1` (ISO 3166-2 code or governorate name) are hints,
+        not filters; `near` is a (lat, lon) the place is likely close to.
+        """
+        found = self.candidates(name, country=country, admin1=admin1, near=near)
+        return found[0] if found and found[0].score >= MIN_SCORE else None
+
+    def candidates(self, name: str, *, country: str | None = None, admin1: str | None = None,
+                   near: Near | None = None, limit: int = 10) -> list[Match]:
+        """Places the name may mean, best first; the first carries the runners-up and ambiguity."""
+        key = (name, country, admin1, near, limit)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            cached = self._cache[key] = tuple(self._rank(name, country, admin1, near, limit))
+        return list(cached)
+
+    def _rank(self, name: str, country: str | None, admin1: str | None, near: Near | None,
+              limit: int) -> list[Match]:
+        hits = self._lookup(name)
+        if not hits:
+            return []
+        core, generic, _ = split_generic(name)
+        country = self._country_code(country)
+        admin1 = self._admin1_code(admin1, country)
+        scored = []
+        for i, (quality, method) in hits.items():
+            place = self._places[i]
+            hint = self._hint_factor(place, country, admin1, generic, near)
+            scored.append((quality * hint * (0.85 + 0.15 * _prominence(place)), quality, hint, place, method))
+        scored.sort(key=lambda s: (-s[0], s[3].id))
+        best_score, best_quality, best_hint, best, _ = scored[0]
+        ambiguous = any(
+            quality == best_quality and hint >= best_hint - 1e-9
+            and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
+            for _, quality, hint, p, _ in scored[1:]
+        )
+        top = scored[:limit]
+        matches = [Match(name, p, round(s, 4), method, self._matched_name(p, name, core))
+                   for s, _, _, p, method in top]
+        matches[0] = Match(name, best, matches[0].score, matches[0].method, matches[0].matched_name,
+                           candidates=tuple(matches[1:]), ambiguous=ambiguous)
+        return matches
+
+    def _lookup(self, name: str) -> dict[int, tuple[float, str]]:
+        """Place index -> (quality, method), from the strictest level that finds anything."""
+        hits: dict[int, tuple[float, str]] = {}
+        for i in self._norm.get(normalize(name), ()):
+            hits[i] = (QUALITY_EXACT, "exact")
+        core = split_generic(name)[0]
+        for key in {fold(name), fold(core)}:
+            for i in self._fold.get(key, ()):
+                hits.setdefault(i, (QUALITY_VARIANT, "variant"))
+        if hits:
+            return hits
+        for key in {skeleton(name), skeleton(core)}:
+            if len(key.replace(" ", "")) >= 3:  # two consonants meet far too many names
+                for i in self._skel.get(key, ()):
+                    hits.setdefault(i, (QUALITY_SKELETON, "variant"))
+        if hits:
+            return hits
+        return self._fuzzy_lookup(fold(core))
+
+    def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
+        if len(key) < 4:
+            return {}
+        from rapidfuzz import fuzz, process
+
+        if self._fuzzy is None:
+            buckets: dict[str, list[str]] = {}
+            for k in self._fold:
+                buckets.setdefault(k[:1], []).append(k)
+            self._fuzzy = buckets
+        hits: dict[int, tuple[float, str]] = {}
+        found = process.extract(key, self._fuzzy.get(key[:1], ()), scorer=fuzz.ratio,
+                                score_cutoff=FUZZY_CUTOFF, limit=20)
+        for k, ratio, _ in found:
+            for i in self._fold[k]:
+                quality = FUZZY_WEIGHT * ratio / 100
+                if hits.get(i, (0.0,))[0] < quality:
+                    hits[i] = (quality, "fuzzy")
+        return hits
+
+    def _hint_factor(self, place: Place, country: str | None, admin1: str | None,
+                     generic: Generic, near: Near | None) -> float:
+        factor = 1.0
+        if country and place.country and place.country != country:
+            factor *= 0.5
+        if admin1 and place.admin1 != admin1 and place.kind != "country":
+            if place.admin1:
+                factor *= 0.7
+            else:
+                area = self.get(f"adm1:{admin1}")
+                if area and distance_km(area.lat, area.lon, place.lat, place.lon) > area.radius_km:
+                    factor *= 0.7
+        if generic.features and place.feature not in generic.features:
+            factor *= 0.75
+        if generic.kinds and place.kind not in generic.kinds:
+            factor *= 0.75
+        if near is not None:
+            km = distance_km(near[0], near[1], place.lat, place.lon)
+            factor *= 1.0 - 0.3 * min(1.0, max(0.0, km - place.radius_km) / 300)
+        return factor
+
+    def _country_code(self, country: str | None) -> str | None:
+        if not country:
+            return None
+        if len(country) == 2 and country.isalpha():
+            return country.upper()
+        places = [self._places[i] for i in self._fold.get(fold(country), ())]
+        return next((p.country for p in places if p.kind == "country"), country)
+
+    def _admin1_code(self, admin1: str | None, country: str | None) -> str | None:
+        if not admin1:
+            return None
+        if self.get(f"adm1:{admin1.upper()}"):
+            return admin1.upper()
+        core = split_generic(admin1)[0]
+        areas = [self._places[i] for i in self._fold.get(fold(core), ())
+                 if self._places[i].kind == "admin1"]
+        areas.sort(key=lambda p: p.country != country)
+        return areas[0].admin1 if areas else admin1
+
+    def _matched_name(self, place: Place, query: str, core: str) -> str:
+        n, f, fc = normalize(query), fold(query), fold(core)
+        for name in place.names:
+            if normalize(name) == n:
+                return name
+        for name in place.names:
+            if fold(name) in (f, fc) or fold(split_generic(name)[0]) in (f, fc):
+                return name
+        return place.name
+
+
+def _prominence(place: Place) -> float:
+    """0..1: how likely a bare mention means this place rather than a namesake."""
+    if place.kind == "country":
+        return 0.95
+    if place.kind == "admin1":
+        return 0.8
+    if place.kind in ("admin2", "region"):
+        return 0.7
+    by_population = min(1.0, math.log10(place.population + 1) / 6.5)
+    if place.curated:
+        return 1.0 if place.kind == "site" else max(0.85, by_population)
+    if place.kind == "site":
+        return 0.6
+    return by_population

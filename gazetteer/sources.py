@@ -1,0 +1,363 @@
+"""Where places come from: the bundled tables, GeoNames dumps and a user's own CSV of sites.
+
+Every source ends up as `Place` rows. Rows from large sources are stored with their folded
+keys precomputed (`write_index` / `read_index`) so that loading them costs no folding.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import DataError, ImportFailed
+from .fold import (
+    ARABIC_LETTERS, FOLD_VERSION, fold_words, normalize, skeleton_words, split_generic_words,
+)
+from .place import KINDS, Place
+
+# airports.csv first: a curated row with the same id enriches the generated one.
+CURATED_FILES = ("airports.csv", "admin.csv", "sites_syria.csv", "sites_iraq_jordan.csv")
+GEONAMES_FILE = "geonames.tsv"
+PLACE_COLUMNS = ("id", "name", "name_ar", "aliases", "kind", "feature", "country", "admin1",
+                 "lat", "lon", "radius_km", "source")
+INDEX_COLUMNS = (*PLACE_COLUMNS, "population", "norm_keys", "fold_keys", "skel_keys")
+ENV_DATA_DIR = "INCIDENT_MAPPER_DATA"
+ENV_CACHE_DIR = "INCIDENT_MAPPER_CACHE"
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The lookup keys of one place, at the three folding levels."""
+
+    norm: tuple[str, ...]
+    fold: tuple[str, ...]
+    skel: tuple[str, ...]
+
+
+def place_keys(place: Place) -> Keys:
+    """Keys of every name of a place, and of each name without its generic words."""
+    norm: dict[str, None] = {}
+    folded: dict[str, None] = {}
+    skel: dict[str, None] = {}
+    for name in place.names:
+        n = normalize(name)
+        if not n:
+            continue
+        norm[n] = None
+        whole = n.translate(ARABIC_LETTERS).split()
+        core = split_generic_words(whole)[0]
+        for variant in (whole, core) if core != whole else (whole,):
+            f = fold_words(variant)
+            if f:
+                folded[f] = None
+            s = skeleton_words(variant)
+            if s:
+                skel[s] = None
+    return Keys(tuple(norm), tuple(folded), tuple(skel))
+
+
+# --- bundled data ----------------------------------------------------------------------------
+
+def data_file(name: str):
+    """A bundled data file, found through importlib.resources so it works from a wheel."""
+    return resources.files("gazetteer.data").joinpath(name)
+
+
+def admin1_codes() -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> ISO 3166-2 code, for Syria and Iraq."""
+    with data_file("admin1_codes.csv").open(encoding="utf-8") as fh:
+        return {(r["country"], r["geonames_code"]): r["iso_code"] for r in csv.DictReader(fh)}
+
+
+def read_places_csv(text: Iterable[str], origin: str) -> Iterator[Place]:
+    """Places from a curated table (see data/README.md); errors name the file and row."""
+    reader = csv.DictReader(text)
+    missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
+    if missing:
+        raise DataError(f"{origin}: missing column(s) {', '.join(sorted(missing))}")
+    for row in reader:
+        yield _place_from_row(row, origin, reader.line_num)
+
+
+def _place_from_row(row: dict, origin: str, line: int) -> Place:
+    def number(column: str, low: float, high: float, default: float | None = None) -> float:
+        raw = (row.get(column) or "").strip()
+        if not raw and default is not None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise DataError(f"{origin}, row {line}, column {column}: not a number: {raw!r}") from None
+        if not (low <= value <= high) or math.isnan(value):
+            raise DataError(f"{origin}, row {line}, column {column}: {value} is out of range")
+        return value
+
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise DataError(f"{origin}, row {line}, column name: empty")
+    kind = (row.get("kind") or "site").strip()
+    if kind not in KINDS:
+        raise DataError(f"{origin}, row {line}, column kind: {kind!r} is not one of {', '.join(KINDS)}")
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+    return Place(
+        id=(row.get("id") or "").strip() or f"user:{normalize(name).replace(' ', '-')}",
+        name=name,
+        name_ar=(row.get("name_ar") or "").strip(),
+        aliases=aliases,
+        kind=kind,
+        feature=(row.get("feature") or "").strip(),
+        country=(row.get("country") or "").strip().upper(),
+        admin1=(row.get("admin1") or "").strip(),
+        lat=number("lat", -90, 90),
+        lon=number("lon", -180, 180),
+        radius_km=number("radius_km", 0, 5000, default=1.0),
+        population=int(number("population", 0, 1e10, default=0)),
+        source=(row.get("source") or "").strip(),
+    )
+
+
+def curated_places() -> list[Place]:
+    """Every row of the curated tables the project ships."""
+    places: list[Place] = []
+    for name in CURATED_FILES:
+        resource = data_file(name)
+        if not resource.is_file():
+            continue
+        with resource.open(encoding="utf-8", newline="") as fh:
+            places.extend(read_places_csv(fh, f"data/{name}"))
+    return places
+
+
+def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
+    """Curated places with their keys, read from a cache keyed by the tables' content.
+
+    Folding every name of the curated tables costs more than the rest of loading together, so
+    the result is kept in the user's cache folder; editing a table simply makes a new entry.
+    """
+    texts = [(n, data_file(n).read_text(encoding="utf-8")) for n in CURATED_FILES if data_file(n).is_file()]
+    digest = hashlib.sha256(str(FOLD_VERSION).encode())
+    for name, text in texts:
+        digest.update(name.encode() + b"\0" + text.encode())
+    cache = (cache_dir or user_cache_dir()) / f"curated-{digest.hexdigest()[:20]}.tsv"
+    try:
+        with open(cache, encoding="utf-8") as fh:
+            return list(read_index(fh, str(cache)))
+    except (OSError, DataError):
+        pass
+    places = [p for name, text in texts for p in read_places_csv(io.StringIO(text), f"data/{name}")]
+    keyed = [(p, place_keys(p)) for p in places]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.part")
+        with open(partial, "w", encoding="utf-8") as out:
+            write_index(places, out)
+        os.replace(partial, cache)
+    except OSError:
+        pass  # a read-only home only costs speed
+    return keyed
+
+
+# --- precomputed index files -----------------------------------------------------------------
+
+def write_index(places: Iterable[Place], out: io.TextIOBase) -> int:
+    """Write places with their keys as a TSV index; returns the row count."""
+    out.write(f"# incident-mapper index, fold version {FOLD_VERSION}\n")
+    out.write("\t".join(INDEX_COLUMNS) + "\n")
+    count = 0
+    for place in places:
+        keys = place_keys(place)
+        cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
+                 place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
+                 f"{place.radius_km:g}", place.source, str(place.population),
+                 "|".join(keys.norm), "|".join(keys.fold), "|".join(keys.skel))
+        out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+        count += 1
+    return count
+
+
+def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]]:
+    """Places and keys from a file written by `write_index`; keys are refolded if stale."""
+    it = iter(lines)
+    header = next(it, "")
+    if not header.startswith("# incident-mapper index"):
+        raise DataError(f"{origin}: not an incident-mapper index file")
+    stale = not header.rstrip().endswith(f"fold version {FOLD_VERSION}")
+    next(it, None)  # column names
+    width = len(INDEX_COLUMNS)
+    for line_no, line in enumerate(it, start=3):
+        c = line.rstrip("\n").split("\t")
+        if len(c) != width:
+            raise DataError(f"{origin}, row {line_no}: expected {width} columns")
+        # Positional, in Place's field order: this loop is most of the load time.
+        place = Place(c[0], c[1], float(c[8]), float(c[9]), c[4], c[2],
+                      tuple(c[3].split("|")) if c[3] else (), c[5], c[6], c[7], float(c[10]),
+                      int(c[12]), c[11])
+        if stale:
+            yield place, place_keys(place)
+        else:
+            yield place, Keys(tuple(c[13].split("|")) if c[13] else (),
+                              tuple(c[14].split("|")) if c[14] else (),
+                              tuple(c[15].split("|")) if c[15] else ())
+
+
+def bundled_geonames() -> Iterator[tuple[Place, Keys]]:
+    """The populated places built from GeoNames by scripts/build_geonames.py."""
+    resource = data_file(GEONAMES_FILE)
+    if not resource.is_file():
+        return
+    with resource.open(encoding="utf-8") as fh:
+        yield from read_index(fh, f"data/{GEONAMES_FILE}")
+
+
+# --- GeoNames dumps --------------------------------------------------------------------------
+
+# GeoNames feature codes -> (kind, feature). Classes not listed here are skipped.
+_FEATURES = {
+    "ADM1": ("admin1", ""), "ADM2": ("admin2", ""), "ADM3": ("admin2", ""),
+    "PCLI": ("country", ""), "AIRP": ("site", "airport"), "AIRB": ("site", "airbase"),
+    "AIRF": ("site", "airport"), "MILB": ("site", "military_base"), "INSM": ("site", "military_site"),
+    "DAM": ("site", "dam"), "DAMSB": ("site", "dam"), "CMP": ("site", "camp"), "CMPRF": ("site", "camp"),
+    "OILF": ("site", "oil_field"), "GASF": ("site", "gas_field"), "OILR": ("site", "refinery"),
+    "PSTB": ("site", "border_crossing"), "PPLX": ("settlement", "neighbourhood"),
+    "MT": ("site", "mountain"), "MTS": ("region", "mountain"), "RGN": ("region", ""),
+    "AREA": ("region", ""), "PLN": ("region", ""), "DSRT": ("region", ""), "VAL": ("region", "valley"),
+}
+GEONAMES_CREDIT = "GeoNames (geonames.org), CC-BY 4.0"
+
+
+def _keep_name(name: str) -> bool:
+    """Alternate names worth indexing: Latin or Arabic script, not codes or links."""
+    if not name or len(name) > 60 or "http" in name or name.isdigit():
+        return False
+    return all(ord(c) < 0x0250 or 0x0600 <= ord(c) <= 0x06FF or 0x1E00 <= ord(c) <= 0x1EFF
+               or not c.isalpha() for c in name)
+
+
+# Arabic letters without the Persian, Kurdish and Uyghur ones: the name Arabic media print.
+_ARABIC_NAME = re.compile("[\u0621-\u063a\u0641-\u064a\u064b-\u0652 ]+")
+
+
+def _radius(kind: str, population: int) -> float:
+    if kind == "admin1":
+        return 60.0
+    if kind == "admin2":
+        return 25.0
+    if kind == "country":
+        return 300.0
+    if kind == "region":
+        return 30.0
+    if kind == "site":
+        return 2.0
+    return 1.5 if population < 1000 else 2.5 if population < 10_000 else 5.0 if population < 100_000 \
+        else 10.0 if population < 1_000_000 else 20.0
+
+
+def place_from_geonames(cells: list[str], codes: dict[tuple[str, str], str]) -> Place | None:
+    """A Place from one row of a GeoNames dump (19 columns), or None for a feature we skip."""
+    fclass, fcode = cells[6], cells[7]
+    if fclass == "P":
+        kind, feature = _FEATURES.get(fcode, ("settlement", ""))
+    elif fcode in _FEATURES:
+        kind, feature = _FEATURES[fcode]
+    else:
+        return None
+    country = cells[8]
+    admin1 = codes.get((country, cells[10]), f"{country}.{cells[10]}" if cells[10] else "")
+    name = cells[1]
+    alternates = [a for a in cells[3].split(",") if _keep_name(a)] if cells[3] else []
+    arabic = [a for a in alternates if _ARABIC_NAME.fullmatch(a)]
+    aliases = tuple(dict.fromkeys(a for a in [cells[2], *alternates] if a and a != name))
+    population = int(cells[14]) if cells[14].strip().isdigit() else 0
+    return Place(
+        id=f"gn:{cells[0]}", name=name, name_ar=arabic[0] if arabic else "", aliases=aliases,
+        kind=kind, feature=feature, country=country, admin1=admin1,
+        lat=float(cells[4]), lon=float(cells[5]), radius_km=_radius(kind, population),
+        population=population, source=f"GeoNames:{cells[0]}",
+    )
+
+
+def read_geonames_dump(path: Path) -> Iterator[Place]:
+    """Places of a GeoNames country dump, plain `.txt` or the `.zip` GeoNames serves."""
+    codes = admin1_codes()
+    try:
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                members = [n for n in zf.namelist() if n.endswith(".txt") and "readme" not in n.lower()]
+                if not members:
+                    raise ImportFailed(f"{path}: the zip holds no GeoNames .txt dump")
+                for member in members:
+                    with zf.open(member) as raw:
+                        yield from _geonames_lines(io.TextIOWrapper(raw, encoding="utf-8"),
+                                                   f"{path}:{member}", codes)
+        else:
+            with open(path, encoding="utf-8") as fh:
+                yield from _geonames_lines(fh, str(path), codes)
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc}") from exc
+
+
+def _geonames_lines(lines: Iterable[str], origin: str, codes) -> Iterator[Place]:
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.rstrip("\n").split("\t")
+        if len(cells) != 19:
+            raise DataError(f"{origin}, row {line_no}: expected the 19 GeoNames columns, "
+                            f"found {len(cells)}")
+        try:
+            place = place_from_geonames(cells, codes)
+        except ValueError as exc:
+            raise DataError(f"{origin}, row {line_no}: {exc}") from None
+        if place is not None:
+            yield place
+
+
+def is_geonames_dump(path: Path) -> bool:
+    """True for a GeoNames dump (.zip, or a tab-separated .txt); False for a CSV of sites."""
+    if path.suffix.lower() == ".zip":
+        return True
+    if path.suffix.lower() == ".csv":
+        return False
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc}") from exc
+    return first.count("\t") == 18
+
+
+# --- the user's data directory ---------------------------------------------------------------
+
+def user_data_dir() -> Path:
+    """Where imports are stored: $INCIDENT_MAPPER_DATA, else the platform's user data folder."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("incident-mapper", appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """Derived files (folded keys, fetched assets): $INCIDENT_MAPPER_CACHE or the platform's."""
+    override = os.environ.get(ENV_CACHE_DIR)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("incident-mapper", appauthor=False))
+
+
+def imported_index_files(data_dir: Path) -> list[Path]:
+    """The index files that earlier imports stored, in a stable order."""
+    folder = data_dir / "imported"
+    return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
