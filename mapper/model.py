@@ -1,0 +1,65 @@
+"""The records that flow from an incident table to a map: Incident, Located, ReviewItem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EVENT_TYPES = ("airstrike", "drone", "rocket", "missile", "artillery", "ied", "clash", "other")
+OUTCOMES = ("hit", "intercepted", "unknown")
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One row of an incident table, validated; `row` is its line in the file (header = 1)."""
+
+    row: int
+    date: str                      # ISO, as precise as given: "2024-01-02", "2024-01" or "2024"
+    date_precision: str            # day, month or year
+    location: str = ""             # the place as reported
+    lat: float | None = None
+    lon: float | None = None
+    id: str = ""
+    time: str = ""
+    event_type: str = "other"
+    actor: str = ""
+    target: str = ""
+    outcome: str = "unknown"
+    fatalities: int | None = None
+    injuries: int | None = None
+    country: str = ""              # hint for resolution
+    admin1: str = ""               # hint for resolution
+    description: str = ""
+    source: str = ""
+    source_url: str = ""
+    notes: str = ""
+    extra: tuple[tuple[str, str], ...] = ()   # other columns, in file order, never dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An incident with the point it is drawn at and how that point was found.
+
+    `precision` follows ACLED's geo-precision: 1 the site or town itself, 2 near it or a
+    district, 3 a governorate or wider region.
+    """
+
+    incident: Incident
+    lat: float
+    lon: float
+    place_id: str = ""             # empty when the table gave coordinates
+    place_name: str = ""
+    method: str = "given"          # given, exact, variant, fuzzy, context
+    score: float = 1.0
+    radius_km: float = 0.0
+    precision: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """An incident a person should look at: not mapped, or mapped with doubt, and why."""
+
+    incident: Incident
+    reason: str                    # unresolved, ambiguous, low score, ...
+    mapped: bool                   # True when it is on the map all the same
+    candidates: tuple[str, ...] = ()   # "name (id, score)" of the places it may mean
