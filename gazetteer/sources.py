@@ -361,3 +361,48 @@ def imported_index_files(data_dir: Path) -> list[Path]:
     """The index files that earlier imports stored, in a stable order."""
     folder = data_dir / "imported"
     return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
+
+
+def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
+    """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
+
+    Importing a file of the same name again replaces the earlier import.
+    """
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file")
+    if is_geonames_dump(path):
+        places = read_geonames_dump(path)
+    else:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                places = list(read_places_csv(fh, str(path)))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImportFailed(f"{path}: cannot read: {exc}") from exc
+    folder = data_dir / "imported"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / f"{path.name.split('.')[0]}.tsv"
+        partial = stored.with_suffix(".part")
+        with open(partial, "w", encoding="utf-8", newline="\n") as out:
+            count = write_index(places, out)
+        os.replace(partial, stored)
+    except OSError as exc:
+        raise ImportFailed(f"{folder}: cannot write the index: {exc}") from exc
+    return stored, count
+
+
+def download_dump(base_url: str, country: str, folder: Path, timeout: float = 60.0) -> Path:
+    """Fetch `<base_url>/<CC>.zip` (a GeoNames country dump) into `folder`."""
+    import urllib.error
+    import urllib.request
+
+    url = base_url.rstrip("/") + f"/{country}.zip"
+    target = folder / f"{country}.zip"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(target, "wb") as out:
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise ImportFailed(f"{url}: download failed: {exc}") from exc
+    return target

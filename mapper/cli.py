@@ -1,0 +1,175 @@
+"""The `incident-map` command line: a thin click layer over gazetteer and mapper."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from gazetteer import Gazetteer, GazetteerError, Match
+
+# Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input.
+EXIT_UNRESOLVED = 1
+
+
+class UsageError(click.ClickException):
+    """A user mistake: one clear line on stderr, exit code 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"incident-map: {self.format_message()}", err=True)
+
+
+def _gazetteer(ctx: click.Context) -> Gazetteer:
+    data_dir = ctx.find_root().params.get("data_dir")
+    try:
+        return Gazetteer.default(Path(data_dir) if data_dir else None)
+    except GazetteerError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False), envvar="INCIDENT_MAPPER_DATA",
+              help="Folder of imported places (default: the user data folder).")
+@click.version_option(package_name="incident-mapper")
+def main(data_dir: str | None) -> None:
+    """Resolve Syrian and Iraqi place names and map reported strikes."""
+
+
+# --- resolve ---------------------------------------------------------------------------------
+
+def match_json(match: Match) -> dict:
+    """The `match` object of the JSON contract (DESIGN.md)."""
+    return match.as_dict()
+
+
+def resolution_json(query: str, found: list[Match], match: Match | None) -> dict:
+    """One element of `resolve --json`: the query, the match or null, and the candidates."""
+    others = list(match.candidates) if match else found
+    return {"query": query, "match": match_json(match) if match else None,
+            "candidates": [match_json(m) for m in others]}
+
+
+def _describe(match: Match) -> str:
+    p = match.place
+    where = ", ".join(x for x in (p.kind + (f"/{p.feature}" if p.feature else ""), p.admin1 or p.country) if x)
+    text = (f"{p.name} ({p.id})  {p.lat:.4f}, {p.lon:.4f} ±{p.radius_km:g} km  [{where}]  "
+            f"score {match.score:.2f} {match.method}")
+    return text + ("  AMBIGUOUS" if match.ambiguous else "")
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--country", help="Country hint: ISO code or name (SY, Iraq).")
+@click.option("--admin1", help="Governorate hint: ISO 3166-2 code or name (SY-HA, Hasakah).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array, an object per name.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Resolve a column of a CSV or XLSX table instead of NAMES.")
+@click.option("--column", help="With --input: the column holding the place names.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="With --input: write the table here (CSV or XLSX) instead of stdout.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
+@click.pass_context
+def resolve(ctx, names, country, admin1, as_json, input_path, column, output, strict) -> None:
+    """Resolve place names to places, with score, method and ambiguity."""
+    if input_path:
+        if names:
+            raise UsageError("give NAMES or --input, not both")
+        if not column:
+            raise UsageError("--input needs --column (the column of place names)")
+        from .batch import resolve_table
+
+        try:
+            unresolved = resolve_table(_gazetteer(ctx), Path(input_path), column, output and Path(output),
+                                       country=country, admin1=admin1)
+        except GazetteerError as exc:
+            raise UsageError(str(exc)) from exc
+    else:
+        if not names:
+            raise UsageError("give one or more NAMES, or --input FILE --column COL")
+        gaz = _gazetteer(ctx)
+        results = []
+        for name in names:
+            found = gaz.candidates(name, country=country, admin1=admin1)
+            results.append((name, found, gaz.resolve(name, country=country, admin1=admin1)))
+        unresolved = sum(1 for _, _, m in results if m is None)
+        if as_json:
+            click.echo(json.dumps([resolution_json(q, f, m) for q, f, m in results], ensure_ascii=False,
+                                  indent=2))
+        else:
+            for query, found, match in results:
+                if match:
+                    click.echo(f"{query}  ->  {_describe(match)}")
+                    others = match.candidates[:3] if match.ambiguous else ()
+                else:
+                    click.echo(f"{query}  ->  no match")
+                    others = found[:3]
+                for other in others:
+                    click.echo(f"    or {_describe(other)}")
+    if strict and unresolved:
+        ctx.exit(EXIT_UNRESOLVED)
+
+
+# --- gazetteer -------------------------------------------------------------------------------
+
+@main.group()
+def gazetteer() -> None:
+    """Show, extend and update the place index."""
+
+
+@gazetteer.command()
+@click.pass_context
+def info(ctx) -> None:
+    """Show the sources of the index and how many places each gave."""
+    from gazetteer.sources import user_data_dir
+
+    gaz = _gazetteer(ctx)
+    data_dir = ctx.find_root().params.get("data_dir") or user_data_dir()
+    for label, count in gaz.sources:
+        click.echo(f"{count:>8}  {label}")
+    click.echo(f"{len(gaz):>8}  places in all (user data: {data_dir})")
+    click.echo("Place data: GeoNames (CC-BY 4.0), OurAirports, and the project's curated tables.")
+
+
+@gazetteer.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.pass_context
+def import_(ctx, paths) -> None:
+    """Import GeoNames country dumps (.txt or .zip) or CSVs of your own sites."""
+    from gazetteer.sources import import_file, user_data_dir
+
+    data_dir = Path(ctx.find_root().params.get("data_dir") or user_data_dir())
+    for path in paths:
+        try:
+            stored, count = import_file(Path(path), data_dir)
+        except GazetteerError as exc:
+            raise UsageError(str(exc)) from exc
+        click.echo(f"imported {count} places from {path} into {stored}")
+
+
+@gazetteer.command()
+@click.option("--countries", default="SY,IQ,JO,LB,TR,IR,KW,SA,IL,PS", show_default=True,
+              help="Comma-separated ISO codes of the GeoNames dumps to fetch.")
+@click.option("--base-url", envvar="INCIDENT_MAPPER_GEONAMES_URL",
+              default="https://download.geonames.org/export/dump/", show_default=True,
+              help="Where the <CC>.zip dumps are served.")
+@click.pass_context
+def update(ctx, countries, base_url) -> None:
+    """Download the GeoNames country dumps and import them."""
+    from gazetteer.sources import download_dump, import_file, user_data_dir
+
+    data_dir = Path(ctx.find_root().params.get("data_dir") or user_data_dir())
+    for code in (c.strip().upper() for c in countries.split(",") if c.strip()):
+        try:
+            path = download_dump(base_url, code, data_dir / "downloads")
+            stored, count = import_file(path, data_dir)
+        except GazetteerError as exc:
+            raise UsageError(str(exc)) from exc
+        click.echo(f"{code}: {count} places into {stored}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
