@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump whenever a change below alters any key: stored indexes are refolded when it differs.
-FOLD_VERSION = 1
+FOLD_VERSION = 2
 
 # --- normalize -------------------------------------------------------------------------------
 
@@ -74,9 +74,18 @@ _LATIN_HABITS = (
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_latin_word(word: str) -> str:
-    for pattern, repl in _LATIN_HABITS:
-        word = pattern.sub(repl, word)
+def _fold_word(word: str) -> str:
+    # Repeat to a fixed point: one rule's output can feed another ("ae" -> "aa" -> "a").
+    for _ in range(4):
+        if _ARABIC.search(word):
+            folded = _strip_arabic_article(word)
+        else:
+            folded = word
+            for pattern, repl in _LATIN_HABITS:
+                folded = pattern.sub(repl, folded)
+        if folded == word:
+            break
+        word = folded
     return word
 
 
@@ -104,12 +113,9 @@ def fold_words(words: list[str]) -> str:
     """`fold` of a name already split by `words`."""
     out = []
     for i, word in enumerate(words):
-        if _ARABIC.search(word):
-            out.append(_strip_arabic_article(word))
-        elif word in _LATIN_ARTICLES and i + 1 < len(words):
+        if word in _LATIN_ARTICLES and i + 1 < len(words):
             continue  # the article goes; "as-Sukhnah" and "Sukhnah" are one name
-        else:
-            out.append(_fold_latin_word(word))
+        out.append(_fold_word(word))
     return " ".join(w for w in out if w)
 
 
@@ -141,6 +147,7 @@ def _skeleton_word(word: str) -> str:
     else:
         word = re.sub(r"([a-z])\1+", r"\1", word)
         word = re.sub(r"(?<=[aeiouy])h$", "", word)  # -ah, -eh
+        word = word.replace("dj", "j").replace("tch", "sh").replace("ch", "sh")  # French print
         for digraph, cls in _LATIN_DIGRAPHS:
             word = word.replace(digraph, cls)
         classes = [_LATIN_CLASS.get(c, _SEPARATOR) for c in word]
@@ -217,6 +224,7 @@ GENERIC_WORDS: dict[str, Generic] = {
         "countryside", "rural", "rif", "reef", "ريف", "الريف", "district", "qada", "قضاء",
         "منطقه", "ناحيه")},
     **{w: Generic(features=frozenset({"dam"})) for w in ("dam", "سد")},
+    **{w: Generic(kinds=frozenset({"region"})) for w in ("basin", "حوض")},
     **{w: Generic(features=frozenset({"border_crossing"})) for w in (
         "crossing", "border crossing", "معبر", "منفذ")},
     **{w: Generic(features=frozenset({"camp"})) for w in ("camp", "مخيم")},

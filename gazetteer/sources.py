@@ -69,7 +69,10 @@ def place_keys(place: Place) -> Keys:
 
 def data_file(name: str):
     """A bundled data file, found through importlib.resources so it works from a wheel."""
-    return resources.files("gazetteer.data").joinpath(name)
+    try:
+        return resources.files("gazetteer.data").joinpath(name)
+    except ModuleNotFoundError:  # running from a source checkout that is not installed
+        return Path(__file__).resolve().parent.parent / "data" / name
 
 
 def admin1_codes() -> dict[tuple[str, str], str]:
