@@ -1,0 +1,239 @@
+"""Incidents + gazetteer -> located incidents and the review report; and the files they go to.
+
+Every incident ends up on the map (`LocateResult.located`), in the review report only
+(`review` items with `mapped=False`), or both (mapped with doubt): rows in = rows mapped +
+rows only in review, always.
+
+>>> result = locate(read_incidents("seed_incidents.csv"), Gazetteer.bundled())   # doctest: +SKIP
+>>> result.summary()                                                               # doctest: +SKIP
+'10 rows read, 10 mapped, 0 sent to review'
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer import Gazetteer, Match, Place
+
+from .errors import MapperError, OutputError
+from .model import Incident, Located, ReviewItem
+
+__all__ = ["LOW_SCORE", "LocateResult", "geo_precision", "locate", "write_located",
+           "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
+
+LOW_SCORE = 0.75
+SUGGESTIONS = 5
+
+# Syria and Iraq with a margin: a given point outside it whose swap falls inside is mapped as
+# given, but sent to review (the table may be right, e.g. a strike in southern Turkey).
+CORE = (35.4, 48.9, 29.0, 37.6)   # lon_min, lon_max, lat_min, lat_max
+
+REASON_UNRESOLVED = "unresolved"
+REASON_AMBIGUOUS = "ambiguous"
+REASON_LOW_SCORE = "low score"
+REASON_SWAPPED = "lat and lon may be swapped"
+
+INCIDENT_COLUMNS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
+                    "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
+                    "description", "source", "source_url", "notes")
+LOCATED_COLUMNS = ("lat", "lon", "place_id", "place_name", "method", "score", "radius_km",
+                   "precision")
+REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id", "place_name")
+
+
+@dataclass(frozen=True, slots=True)
+class LocateResult:
+    """Where each incident went: `located` (on the map) and `review` (to be looked at).
+
+    `read` is the number of incidents given to `locate`; it always equals
+    len(located) + the review items with mapped=False.
+    """
+
+    located: list[Located]
+    review: list[ReviewItem]
+    read: int
+
+    @property
+    def unmapped(self) -> list[ReviewItem]:
+        """Review items whose incident is not on the map."""
+        return [item for item in self.review if not item.mapped]
+
+    def reasons(self) -> Counter[str]:
+        """How many review items give each reason (an item may give several)."""
+        return Counter(r for item in self.review for r in item.reason.split("; "))
+
+    def summary(self) -> str:
+        """One line: "12 rows read, 11 mapped, 2 sent to review (1 unresolved, 1 ambiguous)"."""
+        line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
+        reasons = self.reasons()
+        if reasons:
+            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_SWAPPED]
+            ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
+            line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
+        return line
+
+
+def geo_precision(place: Place) -> int:
+    """ACLED-style geo-precision of a point drawn at a place.
+
+    1 the site or town itself (a settlement or site of radius <= 5 km); 2 near it or a
+    district (admin2, or radius 5..25 km); 3 a governorate, region or country.
+    """
+    if place.kind in ("admin1", "region", "country") or place.radius_km > 25:
+        return 3
+    if place.kind == "admin2" or place.radius_km > 5:
+        return 2
+    return 1
+
+
+def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
+    """Put each incident on the map: given coordinates as they are, else its location resolved
+    with the row's own country and admin1 hints. Doubtful and unresolved rows go to review."""
+    located: list[Located] = []
+    review: list[ReviewItem] = []
+    read = 0
+    for incident in incidents:
+        read += 1
+        if incident.lat is not None and incident.lon is not None:
+            located.append(Located(incident, incident.lat, incident.lon))
+            if _looks_swapped(incident.lat, incident.lon):
+                review.append(ReviewItem(incident, REASON_SWAPPED, True))
+            continue
+        hints = {"country": incident.country or None, "admin1": incident.admin1 or None}
+        match = gazetteer.resolve(incident.location, **hints) if incident.location else None
+        if match is None:
+            found = gazetteer.candidates(incident.location, **hints) if incident.location else []
+            review.append(ReviewItem(incident, REASON_UNRESOLVED, False,
+                                     tuple(_describe(m) for m in found[:SUGGESTIONS])))
+            continue
+        place = match.place
+        located.append(Located(incident, place.lat, place.lon, place.id, place.name, match.method,
+                               match.score, place.radius_km, geo_precision(place)))
+        reasons = []
+        if match.ambiguous:
+            reasons.append(REASON_AMBIGUOUS)
+        if match.score < LOW_SCORE:
+            reasons.append(REASON_LOW_SCORE)
+        if reasons:
+            shown = (match, *match.candidates)[:SUGGESTIONS + 1]
+            review.append(ReviewItem(incident, "; ".join(reasons), True,
+                                     tuple(_describe(m) for m in shown)))
+    result = LocateResult(located, review, read)
+    if read != len(located) + len(result.unmapped):
+        raise MapperError(f"internal error: {read} rows in, {len(located)} mapped and "
+                          f"{len(result.unmapped)} only in review")
+    return result
+
+
+def _looks_swapped(lat: float, lon: float) -> bool:
+    lon_min, lon_max, lat_min, lat_max = CORE
+    inside = lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+    swap_inside = lat_min <= lon <= lat_max and lon_min <= lat <= lon_max
+    return not inside and swap_inside
+
+
+def _describe(match: Match) -> str:
+    """ "name (id, score)", the form candidates take in the review report."""
+    return f"{match.place.name} ({match.place.id}, {match.score:.2f})"
+
+
+# --- files -------------------------------------------------------------------------------------
+
+def write_located(result: LocateResult, path: str | Path) -> None:
+    """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv).
+
+    Each row or feature carries every incident field, the extra columns under their own
+    headers, and place_id, place_name, method, score, radius_km and precision. CSV is written
+    with a BOM so that spreadsheet programs read the Arabic right.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    extra = _extra_columns(item.incident for item in result.located)
+    rows = [_located_row(item) for item in result.located]
+    if suffix in (".geojson", ".json"):
+        features = []
+        for item, row in zip(result.located, rows):
+            properties = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+            for key, value in item.incident.extra:
+                properties.setdefault(_free_key(key, properties), value)
+            features.append({"type": "Feature",
+                              "geometry": {"type": "Point", "coordinates": [item.lon, item.lat]},
+                              "properties": properties})
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    elif suffix in (".csv", ".tsv"):
+        columns = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
+        extra_headers = [_free_key(k, columns) for k in extra]
+        _write_csv(path, [*columns, *extra_headers],
+                   [[*(row[c] for c in columns), *_extra_cells(item.incident, extra)]
+                    for item, row in zip(result.located, rows)],
+                   "\t" if suffix == ".tsv" else ",")
+    else:
+        raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
+                          "use .geojson, .json, .csv or .tsv")
+
+
+def write_review(result: LocateResult, path: str | Path) -> None:
+    """Write the review report as CSV: row, location, reason, mapped, candidates, the place it
+    was mapped to (if any), then every incident field and extra column."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        raise OutputError(f"{path}: the review report is written as .csv or .tsv, "
+                          f"not {path.suffix or '(no extension)'!r}")
+    mapped_to = {id(item.incident): item for item in result.located}
+    extra = _extra_columns(item.incident for item in result.review)
+    incident_columns = [c for c in INCIDENT_COLUMNS if c not in ("row", "location")]
+    columns = [*REVIEW_COLUMNS, *incident_columns]
+    rows = []
+    for item in result.review:
+        at = mapped_to.get(id(item.incident))
+        fields = _incident_row(item.incident)
+        rows.append([item.incident.row, item.incident.location, item.reason,
+                     "yes" if item.mapped else "no", "; ".join(item.candidates),
+                     at.place_id if at else "", at.place_name if at else "",
+                     *(fields[c] for c in incident_columns), *_extra_cells(item.incident, extra)])
+    _write_csv(path, [*columns, *(_free_key(k, columns) for k in extra)], rows,
+               "\t" if path.suffix.lower() == ".tsv" else ",")
+
+
+def _incident_row(incident: Incident) -> dict[str, object]:
+    return {c: ("" if getattr(incident, c) is None else getattr(incident, c)) for c in INCIDENT_COLUMNS}
+
+
+def _located_row(item: Located) -> dict[str, object]:
+    return {**_incident_row(item.incident), "lat": round(item.lat, 6), "lon": round(item.lon, 6),
+            "place_id": item.place_id, "place_name": item.place_name, "method": item.method,
+            "score": round(item.score, 3), "radius_km": item.radius_km,
+            "precision": item.precision}
+
+
+def _extra_columns(incidents: Iterable[Incident]) -> list[str]:
+    """The extra column names of all incidents, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for incident in incidents:
+        for key, _ in incident.extra:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def _extra_cells(incident: Incident, columns: Sequence[str]) -> list[str]:
+    values = dict(reversed(incident.extra))   # the first of two same-named columns wins
+    return [values.get(c, "") for c in columns]
+
+
+def _free_key(key: str, taken: Iterable[str]) -> str:
+    """An extra column's name, prefixed when it would clash with a standard one."""
+    return f"extra.{key}" if key in set(taken) else key
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+               delimiter: str) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
