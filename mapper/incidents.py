@@ -285,13 +285,11 @@ def _check_point(lat: float, lon: float, problem) -> None:
     def inside(la: float, lo: float) -> bool:
         return lat_min <= la <= lat_max and lon_min <= lo <= lon_max
 
-    swapped = not inside(lat, lon) and inside(lon, lat)
-    hint = f" (lat and lon look swapped: {lon}, {lat} would be in the region)" if swapped else ""
     if not -90 <= lat <= 90:
-        problem("lat", f"latitude {lat} out of range -90..90{hint}")
+        problem("lat", f"latitude {lat} out of range -90..90")
     elif not -180 <= lon <= 180:
-        problem("lon", f"longitude {lon} out of range -180..180{hint}")
-    elif swapped:
+        problem("lon", f"longitude {lon} out of range -180..180")
+    elif not inside(lat, lon) and inside(lon, lat):
         problem("lat", f"lat and lon look swapped: ({lat}, {lon}) is far outside Syria and Iraq, "
                        f"({lon}, {lat}) is inside")
 
