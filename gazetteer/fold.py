@@ -112,10 +112,12 @@ def fold(text: str) -> str:
 def fold_words(words: list[str]) -> str:
     """`fold` of a name already split by `words`."""
     out = []
+    last = len(words) - 1
     for i, word in enumerate(words):
-        if word in _LATIN_ARTICLES and i + 1 < len(words):
+        folded = _fold_word(word)
+        if i < last and (word in _LATIN_ARTICLES or folded in _LATIN_ARTICLES):
             continue  # the article goes; "as-Sukhnah" and "Sukhnah" are one name
-        out.append(_fold_word(word))
+        out.append(folded)
     return " ".join(w for w in out if w)
 
 
@@ -242,6 +244,20 @@ DIRECTIONS = frozenset(
 )
 
 _GENERIC_MAX_WORDS = max(len(k.split()) for k in GENERIC_WORDS)
+# Conjunctions and prepositions written joined to the next word: "بريف" is "in the countryside of".
+ARABIC_CLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
+
+
+def _generic(phrase: str) -> Generic | None:
+    found = GENERIC_WORDS.get(phrase) or GENERIC_WORDS.get(_strip_arabic_article(phrase))
+    if found is None and _ARABIC.match(phrase):
+        for clitic in ARABIC_CLITICS:
+            if phrase.startswith(clitic) and len(phrase) > len(clitic) + 1:
+                rest = phrase[len(clitic):]
+                found = GENERIC_WORDS.get(rest) or GENERIC_WORDS.get(_strip_arabic_article(rest))
+                if found is not None:
+                    break
+    return found
 
 
 def split_generic(text: str) -> tuple[str, Generic, bool]:
@@ -266,8 +282,7 @@ def split_generic_words(words: list[str]) -> tuple[list[str], Generic, bool]:
     i = 0
     while i < len(words):
         for n in range(min(_GENERIC_MAX_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i:i + n])
-            generic = GENERIC_WORDS.get(phrase) or GENERIC_WORDS.get(_strip_arabic_article(phrase))
+            generic = _generic(" ".join(words[i:i + n]))
             if generic is not None:
                 hint = hint | generic
                 i += n

@@ -15,8 +15,9 @@ score = quality x hints x prominence, in 0..1. What the numbers mean:
 - 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
 - < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
 
-A match is `ambiguous` when a runner-up matched the name just as well, fits the hints just as
-well, and lies far away (beyond both radii plus 10 km): only prominence picked the winner.
+A match is `ambiguous` when a runner-up is a namesake (found by exact, variant or skeleton key,
+not by fuzzy matching), fits the hints just as well, and lies far away (beyond both radii plus
+10 km): only prominence, not evidence, picked the winner.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
 QUALITY_SKELETON = 0.88
+STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
 SAME_PLACE_KM = 10.0
@@ -173,7 +175,7 @@ class Gazetteer:
         scored.sort(key=lambda s: (-s[0], s[3].id))
         best_score, best_quality, best_hint, best, _ = scored[0]
         ambiguous = any(
-            quality == best_quality and hint >= best_hint - 1e-9
+            _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9
             and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
             for _, quality, hint, p, _ in scored[1:]
         )
@@ -193,10 +195,13 @@ class Gazetteer:
         for key in {fold(name), fold(core)}:
             for i in self._fold.get(key, ()):
                 hits.setdefault(i, (QUALITY_VARIANT, "variant"))
-        if hits:
-            return hits
+        # Skeletons meet across scripts and vowel spellings (Kanaker, Kanakir, كناكر). Four
+        # consonants rarely meet by chance, so such namesakes always join the candidates; a
+        # three-consonant skeleton is only a fallback, and two meet far too many names.
+        found_by_name = bool(hits)
         for key in {skeleton(name), skeleton(core)}:
-            if len(key.replace(" ", "")) >= 3:  # two consonants meet far too many names
+            consonants = len(key.replace(" ", ""))
+            if consonants >= STRONG_SKELETON or (consonants >= 3 and not found_by_name):
                 for i in self._skel.get(key, ()):
                     hits.setdefault(i, (QUALITY_SKELETON, "variant"))
         if hits:
@@ -272,6 +277,11 @@ class Gazetteer:
             if fold(name) in (f, fc) or fold(split_generic(name)[0]) in (f, fc):
                 return name
         return place.name
+
+
+def _tier(quality: float) -> int:
+    """Matches of one tier name the place equally well: exact, variant and skeleton are one."""
+    return 0 if quality >= QUALITY_SKELETON else 1
 
 
 def _prominence(place: Place) -> float:

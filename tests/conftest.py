@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from gazetteer import Gazetteer
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "geonames-format"
 
 
 @pytest.fixture(autouse=True)

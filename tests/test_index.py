@@ -1,0 +1,165 @@
+"""Resolution: every seed place, in every script, lands on the right point."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import Gazetteer, distance_km
+from gazetteer.fold import FOLD_VERSION
+from gazetteer.sources import bundled_geonames, data_file, place_keys
+
+# True points, independent of the curated rows: GeoNames ids for towns, Wikipedia for sites.
+HASAKAH = (36.5024, 40.7477)        # GeoNames 173811
+SHADDADI = (36.0576, 40.7348)       # GeoNames 172837
+MALIKIYAH = (37.1770, 42.1401)      # GeoNames 173530
+RMELAN = (37.0153, 41.9437)         # Wikipedia "Rmelan" (town centre)
+KANAKER = (33.2666, 36.0962)        # GeoNames 168579
+SAYYIDA_ZEINAB = (33.4467, 36.3336)  # Wikipedia "Sayyidah Zaynab"
+DEIR_EZ_ZOR = (35.3359, 40.1408)    # GeoNames 170794
+DAMASCUS = (33.5102, 36.2913)       # GeoNames 170654
+DARAA = (32.6189, 36.1021)          # GeoNames 170905
+OMAR_FIELD = (35.15, 40.58)         # Wikipedia "Al-Omar oil field"
+CONOCO_FIELD = (35.33, 40.30)       # Wikipedia "Conoco gas field" (Tabiyeh)
+YARMOUK_BASIN = (32.77, 35.90)      # the basin's villages: Shajara, Jamla, Saham al-Jawlan
+
+SEED_NAMES = [
+    # (name as printed or transliterated, hints, true point, km allowed beyond the radius)
+    ("حقل العمر", {}, OMAR_FIELD, 0),
+    ("حقل العمر النفطي", {}, OMAR_FIELD, 0),
+    ("Al-Omar oil field", {}, OMAR_FIELD, 0),
+    ("al-Omar field", {}, OMAR_FIELD, 0),
+    ("قاعدة حقل العمر", {}, OMAR_FIELD, 0),
+    ("حقل كونيكو للغاز", {}, CONOCO_FIELD, 0),
+    ("Conoco gas field", {}, CONOCO_FIELD, 0),
+    ("الحسكة", {}, HASAKAH, 5),
+    ("Hasakah", {}, HASAKAH, 5),
+    ("Al-Hassakeh", {}, HASAKAH, 5),
+    ("الشدادي", {}, SHADDADI, 5),
+    ("Shaddadi", {}, SHADDADI, 5),
+    ("Ash Shaddadah", {}, SHADDADI, 5),
+    ("قاعدة الشدادي", {}, SHADDADI, 5),
+    ("الرميلان", {"admin1": "SY-HA"}, RMELAN, 5),
+    ("Rmelan", {}, RMELAN, 5),
+    ("Rumeilan", {}, RMELAN, 5),
+    ("المالكية", {"admin1": "SY-HA"}, MALIKIYAH, 5),
+    ("Malikiya", {"admin1": "Hasakah"}, MALIKIYAH, 5),
+    ("Derik", {}, MALIKIYAH, 5),
+    ("كناكر", {}, KANAKER, 5),
+    ("Kanaker", {}, KANAKER, 5),
+    ("Kanakir", {"admin1": "SY-RD"}, KANAKER, 5),
+    ("السيدة زينب", {}, SAYYIDA_ZEINAB, 5),
+    ("Sayyida Zeinab", {}, SAYYIDA_ZEINAB, 5),
+    ("دير الزور", {}, DEIR_EZ_ZOR, 5),
+    ("Deir ez-Zor", {}, DEIR_EZ_ZOR, 5),
+    ("Dayr az Zawr", {}, DEIR_EZ_ZOR, 5),
+    ("دمشق", {}, DAMASCUS, 5),
+    ("Damascus", {}, DAMASCUS, 5),
+    ("درعا", {}, DARAA, 5),
+    ("Daraa", {}, DARAA, 5),
+    ("حوض اليرموك", {}, YARMOUK_BASIN, 0),
+    ("Yarmouk basin", {}, YARMOUK_BASIN, 0),
+]
+
+
+@pytest.mark.parametrize("name,hints,point,slack", SEED_NAMES, ids=[n for n, *_ in SEED_NAMES])
+def test_seed_place_resolves_near_its_true_point(gazetteer, name, hints, point, slack):
+    match = gazetteer.resolve(name, **hints)
+    assert match is not None, name
+    km = distance_km(*point, match.place.lat, match.place.lon)
+    allowed = slack if slack else match.place.radius_km
+    assert km <= allowed, f"{name} -> {match.place.id} is {km:.1f} km off (allowed {allowed})"
+
+
+@pytest.mark.parametrize("name,admin1", [
+    ("ريف دير الزور", "SY-DY"), ("Deir ez-Zor countryside", "SY-DY"), ("ريف دمشق", "SY-RD"),
+    ("Rif Dimashq", "SY-RD"), ("ريف دمشق الغربي", "SY-RD"), ("بريف محافظة الحسكة", "SY-HA"),
+    ("ريف محافظة الحسكة الجنوبي", "SY-HA"), ("Hasakah's southern countryside", "SY-HA"),
+    ("ريف درعا", "SY-DR"), ("eastern Deir ez-Zor countryside", "SY-DY"), ("محافظة الحسكة", "SY-HA"),
+])
+def test_countryside_means_the_governorate_not_the_city(gazetteer, name, admin1):
+    match = gazetteer.resolve(name)
+    assert match is not None
+    assert (match.place.kind, match.place.admin1) == ("admin1", admin1)
+
+
+def test_feature_word_picks_the_field_not_a_village(gazetteer):
+    field = gazetteer.resolve("حقل العمر")
+    assert field.place.feature == "oil_field"
+    assert gazetteer.resolve("حقل كونيكو").place.feature == "gas_field"
+    base = gazetteer.resolve("قاعدة الشدادي")
+    assert base.place.feature == "military_base" and base.place.kind == "site"
+    town = gazetteer.resolve("الشدادي")
+    assert town.place.kind == "settlement"
+
+
+@pytest.mark.parametrize("name,country", [
+    ("Syria", "SY"), ("سورية", "SY"), ("سوريا", "SY"), ("Iraq", "IQ"), ("العراق", "IQ")])
+def test_countries_resolve_at_country_level(gazetteer, name, country):
+    match = gazetteer.resolve(name)
+    assert (match.place.kind, match.place.country) == ("country", country)
+
+
+def test_gaza_resolves_to_the_strip_or_city(gazetteer):
+    strip = gazetteer.resolve("قطاع غزة")
+    assert strip.place.kind == "region" and distance_km(31.42, 34.35, strip.place.lat, strip.place.lon) < 20
+    assert distance_km(31.50, 34.47, *(lambda p: (p.lat, p.lon))(gazetteer.resolve("غزة").place)) < 15
+
+
+def test_unknown_name_gives_no_match_but_may_suggest(gazetteer):
+    assert gazetteer.resolve("Xyzzyville") is None
+    assert gazetteer.resolve("") is None
+
+
+def test_misspelling_resolves_by_fuzzy_match(gazetteer):
+    match = gazetteer.resolve("Shaddaddiyy")
+    assert match is not None and match.method in ("fuzzy", "variant")
+    assert distance_km(*SHADDADI, match.place.lat, match.place.lon) < 5
+
+
+def test_country_hint_steers_between_namesakes(gazetteer):
+    in_iraq = gazetteer.resolve("Ar Rutbah", country="IQ")
+    assert in_iraq is not None and in_iraq.place.country == "IQ"
+
+
+def test_candidates_are_ranked_and_unique(gazetteer):
+    found = gazetteer.candidates("Tanf")
+    ids = [m.place.id for m in found]
+    assert len(ids) == len(set(ids))
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+
+
+def test_scores_stay_within_zero_and_one(gazetteer):
+    for name, hints, *_ in SEED_NAMES:
+        for m in gazetteer.candidates(name, **hints):
+            assert 0.0 <= m.score <= 1.0
+
+
+def test_bundled_geonames_keys_are_current():
+    """data/geonames.tsv stores folded keys: they must be those the code computes today."""
+    with data_file("geonames.tsv").open(encoding="utf-8") as fh:
+        assert fh.readline().rstrip().endswith(f"fold version {FOLD_VERSION}"), \
+            "run scripts/build_geonames.py"
+    for n, (place, keys) in enumerate(bundled_geonames()):
+        if n % 50 == 0:
+            assert keys == place_keys(place), f"{place.id}: stale keys, run scripts/build_geonames.py"
+
+
+def test_curated_rows_have_sources_and_unique_ids():
+    from gazetteer.sources import curated_places
+
+    places = curated_places()
+    assert len(places) >= 400
+    assert all(p.source for p in places), [p.id for p in places if not p.source][:5]
+    sites = [p for p in places if p.kind == "site"]
+    assert len({p.id for p in sites}) >= 200
+
+
+def test_gazetteer_import_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, gazetteer; g = gazetteer.Gazetteer.bundled(); g.resolve('حقل العمر'); "
+            "bad = [m for m in ('folium', 'geopandas', 'mapper', 'pandas', 'matplotlib') if m in sys.modules]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
