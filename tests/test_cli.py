@@ -1,0 +1,104 @@
+"""The command line contract of DESIGN.md: JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import openpyxl
+from click.testing import CliRunner
+
+from gazetteer import distance_km
+from mapper.cli import main
+
+MATCH_KEYS = {"id", "name", "name_ar", "kind", "feature", "country", "admin1", "lat", "lon",
+              "radius_km", "score", "method", "ambiguous"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_resolve_json_is_one_array_in_query_order():
+    result = run("resolve", "حقل العمر", "Shaddadi", "Xyzzyville", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["query"] for d in data] == ["حقل العمر", "Shaddadi", "Xyzzyville"]
+    omar, shaddadi, unknown = data
+    assert set(omar["match"]) == MATCH_KEYS
+    assert omar["match"]["feature"] == "oil_field" and omar["match"]["method"] == "exact"
+    assert distance_km(36.0576, 40.7348, shaddadi["match"]["lat"], shaddadi["match"]["lon"]) < 5
+    assert unknown["match"] is None and isinstance(unknown["candidates"], list)
+    for item in data:
+        assert all(set(c) == MATCH_KEYS for c in item["candidates"])
+
+
+def test_resolve_country_hint_and_ambiguity_in_json():
+    data = json.loads(run("resolve", "Tanf", "--country", "SY", "--json").output)
+    assert data[0]["match"]["country"] == "SY"
+    assert data[0]["match"]["ambiguous"] is True and data[0]["candidates"]
+
+
+def test_unknown_name_exits_0_and_1_under_strict():
+    assert run("resolve", "Xyzzyville").exit_code == 0
+    assert run("resolve", "Xyzzyville", "--strict").exit_code == 1
+    assert run("resolve", "Kanaker", "--strict").exit_code == 0
+
+
+def test_bad_usage_exits_2_with_one_line():
+    result = run("resolve")
+    assert result.exit_code == 2
+    result = run("resolve", "--input", "missing.csv", "--column", "place")
+    assert result.exit_code == 2 and "missing.csv" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_batch_resolve_keeps_every_row(tmp_path):
+    table = tmp_path / "places.csv"
+    table.write_text("id;place;admin1\n1;كناكر;\n2;Nowhereville;\n3;;\n4;المالكية;SY-HA\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("resolve", "--input", str(table), "--column", "place", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["place_id"] and float(rows[0]["lat"]) > 33
+    assert rows[1]["place_id"] == "" and rows[1]["reason"] == "no match"
+    assert rows[2]["reason"] == "empty name"
+    assert distance_km(37.177, 42.140, float(rows[3]["lat"]), float(rows[3]["lon"])) < 5
+
+
+def test_batch_resolve_reads_and_writes_xlsx(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["location", "note"])
+    book.active.append(["الشدادي", "x"])
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    out = tmp_path / "out.xlsx"
+    assert run("resolve", "--input", str(source), "--column", "Location", "--output", str(out)).exit_code == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("location", "note", "place_id") and rows[1][2]
+
+
+def test_batch_with_unknown_column_names_the_columns(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("resolve", "--input", str(table), "--column", "place")
+    assert result.exit_code == 2 and "columns are: a, b" in result.output
+
+
+def test_gazetteer_import_then_info_and_resolve(tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,lat,lon\nOutpost Kilo,35.5,40.5\n", encoding="utf-8")
+    data_dir = tmp_path / "data"
+    assert run("--data-dir", str(data_dir), "gazetteer", "import", str(sites)).exit_code == 0
+    info = run("--data-dir", str(data_dir), "gazetteer", "info")
+    assert "imported sites.tsv" in info.output and "GeoNames" in info.output
+    data = json.loads(run("--data-dir", str(data_dir), "resolve", "Outpost Kilo", "--json").output)
+    assert data[0]["match"]["id"] == "user:outpost-kilo"
+
+
+def test_gazetteer_import_of_a_bad_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lat,lon\nX,200,1\n", encoding="utf-8")
+    result = run("--data-dir", str(tmp_path / "d"), "gazetteer", "import", str(bad))
+    assert result.exit_code == 2 and "row 2, column lat" in result.output
