@@ -43,7 +43,8 @@ INCIDENT_COLUMNS = ("row", "id", "date", "date_precision", "time", "location", "
                     "description", "source", "source_url", "notes")
 LOCATED_COLUMNS = ("lat", "lon", "place_id", "place_name", "method", "score", "radius_km",
                    "precision")
-REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id", "place_name")
+REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id", "place_name",
+                  "lat", "lon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +180,8 @@ def write_located(result: LocateResult, path: str | Path) -> None:
 
 
 def write_review(result: LocateResult, path: str | Path) -> None:
-    """Write the review report as CSV: row, location, reason, mapped, candidates, the place it
-    was mapped to (if any), then every incident field and extra column."""
+    """Write the review report as CSV: row, location, reason, mapped, candidates, the place and
+    point it was mapped to (if any), then every incident field and extra column."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise OutputError(f"{path}: the review report is written as .csv or .tsv, "
@@ -196,6 +197,7 @@ def write_review(result: LocateResult, path: str | Path) -> None:
         rows.append([item.incident.row, item.incident.location, item.reason,
                      "yes" if item.mapped else "no", "; ".join(item.candidates),
                      at.place_id if at else "", at.place_name if at else "",
+                     round(at.lat, 6) if at else "", round(at.lon, 6) if at else "",
                      *(fields[c] for c in incident_columns), *_extra_cells(item.incident, extra)])
     _write_csv(path, [*columns, *(_free_key(k, columns) for k in extra)], rows,
                "\t" if path.suffix.lower() == ".tsv" else ",")

@@ -188,6 +188,7 @@ def test_review_csv_lists_reason_candidates_and_fields(tmp_path, gazetteer):
         "Qwertzuiopville", "unresolved", "no")
     assert (rows["7"]["reason"], rows["7"]["mapped"], rows["7"]["place_id"]) == ("low score", "yes", "place:kanaker")
     assert rows["6"]["candidates"].count(";") >= 1
+    assert (rows["9"]["lat"], rows["9"]["lon"], rows["5"]["lat"]) == ("40.7", "36.3", "")
     assert (rows["5"]["id"], rows["5"]["date"], rows["5"]["event_type"], rows["5"]["Reporter"]) == (
         "m3", "2024-01", "artillery", "x")
 
