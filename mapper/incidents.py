@@ -16,8 +16,9 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,17 @@ _OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     ("destroyed", "hit"), ("success", "hit"), ("اصاب", "hit"), ("أصاب", "hit"),
     ("اصابه", "hit"), ("إصابة", "hit"),
 )
+
+
+def _keyword(word: str) -> re.Pattern[str]:
+    # Latin keywords match at the start of a word ("rocket" in "rockets", not "ied" in
+    # "claimed"); Arabic ones anywhere, since Arabic glues prefixes on ("بطائرة", "والصواريخ").
+    key = re.escape(normalize(word))
+    return re.compile(key if re.search("[\u0600-\u06ff]", word) else rf"\b{key}")
+
+
+_EVENT_KEYS = tuple((_keyword(w), t) for w, t in _EVENT_WORDS)
+_OUTCOME_KEYS = tuple((_keyword(w), o) for w, o in _OUTCOME_WORDS)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::\d{2})?)\S*)?)?)?$")
 
@@ -242,7 +254,7 @@ def _incident(number: int, cells: tuple[Any, ...], headers: tuple[str, ...],
         if not any(p.column == headers[columns[missing]] for p in problems):
             problem(missing, f"{'lat' if missing == 'lon' else 'lon'} given but {missing} is empty")
     if lat is not None and lon is not None:
-        _check_point(lat, lon, lambda f, m: problem(f, m))
+        _check_point(lat, lon, problem)
     if lat is None or lon is None:
         lat = lon = None
         coordinate_problem = any(p.column in (_header(columns, headers, "lat"),
@@ -279,7 +291,7 @@ def _header(columns: dict[str, int], headers: tuple[str, ...], field: str) -> st
     return headers[columns[field]] if field in columns else None
 
 
-def _check_point(lat: float, lon: float, problem) -> None:
+def _check_point(lat: float, lon: float, problem: Callable[[str, str], None]) -> None:
     lon_min, lon_max, lat_min, lat_max = REGION
 
     def inside(la: float, lo: float) -> bool:
@@ -309,7 +321,11 @@ def parse_date(value: Any) -> tuple[str, str, str]:
         raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _text(value)
+    return _parse_date_text(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> tuple[str, str, str]:
     if not text:
         raise ValueError("missing date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
     m = _DATE.match(text)
@@ -327,6 +343,7 @@ def parse_date(value: Any) -> tuple[str, str, str]:
     raise ValueError(f"bad date {text!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
+@lru_cache(maxsize=4096)
 def normalize_event_type(value: str) -> str:
     """One of model.EVENT_TYPES for a type as written ("Air strike", "UAV", "غارة جوية", ...).
 
@@ -340,24 +357,27 @@ def normalize_event_type(value: str) -> str:
         return key
     if key in _EVENT_EXACT:
         return _EVENT_EXACT[key]
-    for word, event_type in _EVENT_WORDS:
-        if normalize(word) in key:
+    for pattern, event_type in _EVENT_KEYS:
+        if pattern.search(key):
             return event_type
     return "other"
 
 
+@lru_cache(maxsize=4096)
 def normalize_outcome(value: str) -> str:
     """One of model.OUTCOMES for an outcome as written ("Intercepted", "shot down", "claimed hit")."""
     key = normalize(value)
     if key in OUTCOMES:
         return key
-    for word, outcome in _OUTCOME_WORDS:
-        if normalize(word) in key:
+    for pattern, outcome in _OUTCOME_KEYS:
+        if pattern.search(key):
             return outcome
     return "unknown"
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -443,7 +463,8 @@ def _read_delimited(path: Path, text: str) -> _Table:
             rows.append((start, tuple(cells) + ("",) * (len(headers) - len(cells))))
     except csv.Error as exc:
         raise InputError(path, [Problem(f"cannot split the table: {exc}", reader.line_num)]) from exc
-    assert headers is not None  # text.strip() is not empty, so some row had a cell
+    if headers is None:
+        raise InputError(path, "the file holds no header row, only blank cells")
     return _Table(headers, tuple(rows), "row", tuple(problems))
 
 

@@ -212,6 +212,7 @@ def test_non_iso_dates_are_rejected(text):
     ("rockets", "rocket"), ("رشقة صاروخية", "rocket"), ("Ballistic missile", "missile"),
     ("shelling", "artillery"), ("قصف مدفعي", "artillery"), ("mortars", "artillery"),
     ("VBIED", "ied"), ("عبوة ناسفة", "ied"), ("Armed clash", "clash"), ("", "other"),
+    ("claimed attack", "other"), ("بطائرات مسيرة", "drone"), ("Rockets/Mortars", "rocket"),
 ])
 def test_event_type_synonyms(text, expected):
     assert normalize_event_type(text) == expected
@@ -220,6 +221,7 @@ def test_event_type_synonyms(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("Intercepted", "intercepted"), ("shot down", "intercepted"), ("تم اعتراضها", "intercepted"),
     ("claimed hit", "hit"), ("HIT", "hit"), ("", "unknown"), ("not known", "unknown"),
+    ("white flag", "unknown"),
 ])
 def test_outcome_synonyms(text, expected):
     assert normalize_outcome(text) == expected
