@@ -211,3 +211,21 @@ def test_writers_refuse_unknown_extensions(tmp_path, gazetteer):
     with pytest.raises(OutputError):
         write_review(result, tmp_path / "review.geojson")
     assert result.summary() == "0 rows read, 0 mapped, 0 sent to review"
+
+
+def test_given_coordinates_win_over_the_location(gazetteer):
+    incident = Incident(row=2, date="2024-01-02", date_precision="day", location="Kanaker",
+                        lat=35.0, lon=40.0)
+    (item,) = locate([incident], gazetteer).located
+    assert (item.lat, item.lon, item.method, item.place_id, item.precision) == (35.0, 40.0, "given", "", 1)
+
+
+def test_located_geojson_reads_back_as_given_points(tmp_path, gazetteer):
+    result = locate(read_incidents(SAMPLE), gazetteer)
+    out = tmp_path / "seed.geojson"
+    write_located(result, out)
+    again = read_incidents(out)
+    assert [(i.id, i.lat, i.lon) for i in again] == [
+        (x.incident.id, x.lat, x.lon) for x in result.located]
+    assert dict(again[0].extra)["place_id"] == "site:al-omar-oil-field"
+    assert again[0].description == result.located[0].incident.description
