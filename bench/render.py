@@ -1,0 +1,164 @@
+"""Benchmark the HTML map: write time, size, peak RSS, and time to usable in headless Chromium.
+
+    /work/venv/bin/python bench/render.py [--sizes 1000,10000,100000] [--no-browser] [--folium]
+
+Each size runs in a fresh subprocess so that its peak RSS is its own. Synthetic incidents are
+spread over Syria and Iraq with ~200-character descriptions, every field filled, two extra
+columns, a third of them imprecise (uncertainty circles). The map is self-contained, so the
+browser is run with every network request refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# bench/ holds scripts named like the packages (bench/gazetteer.py): keep them off the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+WORDS = ("drone rocket strike base convoy militia reported coalition forces near the village "
+         "oil field airport launched intercepted casualties according to local sources said "
+         "eastern countryside targeted positions vehicle warehouse air defence responded").split()
+PLACES = [("حقل العمر", 35.05, 40.55), ("Shaddadi", 36.05, 40.73), ("Kanaker", 33.25, 36.1),
+          ("Ain al-Asad", 33.8, 42.44), ("Erbil airport", 36.24, 43.96), ("Tanf", 33.49, 38.66),
+          ("القائم", 34.37, 41.09), ("Albu Kamal", 34.45, 40.92), ("Deir ez-Zor", 35.33, 40.14)]
+
+
+def synthetic(n: int, seed: int = 7) -> list:
+    from mapper.model import EVENT_TYPES, Incident, Located
+
+    rnd = random.Random(seed)
+    out = []
+    for k in range(n):
+        words = []
+        while sum(len(w) + 1 for w in words) < 200:
+            words.append(rnd.choice(WORDS))
+        name, lat, lon = rnd.choice(PLACES)
+        precision = rnd.choice((1, 1, 2, 3))
+        incident = Incident(
+            row=k + 2, date=f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+            date_precision="day", location=name, id=f"ev-{k}", time="14:30",
+            event_type=rnd.choice(EVENT_TYPES), actor=rnd.choice(
+                ("Islamic Resistance in Iraq", "US forces", "Israel", "Turkey", "SDF", "")),
+            target=rnd.choice(("base", "convoy", "depot")),
+            outcome=rnd.choice(("hit", "intercepted", "unknown")), fatalities=rnd.randint(0, 5),
+            injuries=rnd.randint(0, 9), country="SY", description=" ".join(words)[:210],
+            source="Synthetic wire", source_url=f"https://example.org/report/{k}",
+            notes="generated", extra=(("unit", f"u{k % 97}"), ("confidence", "medium")),
+        )
+        out.append(Located(incident=incident, lat=lat + rnd.gauss(0, 0.6),
+                           lon=lon + rnd.gauss(0, 0.6), place_id="site:x", place_name=name,
+                           method="exact", score=0.93, radius_km=(0, 2, 8, 40)[precision],
+                           precision=precision))
+    return out
+
+
+def write_one(n: int, out: Path) -> dict:
+    """Make and write one map (run in its own process): time, size and peak RSS."""
+    from mapper.html import IncidentMap
+
+    located = synthetic(n)
+    start = time.perf_counter()
+    IncidentMap(located, title=f"{n} synthetic incidents", self_contained=True).save(out)
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "write_s": seconds, "html_mb": out.stat().st_size / 1e6, "rss_mb": rss_mb}
+
+
+def write_folium_fast(n: int, out: Path) -> dict:
+    """folium's FastMarkerCluster with the same points, for comparison."""
+    import folium
+    from folium.plugins import FastMarkerCluster
+
+    located = synthetic(n)
+    start = time.perf_counter()
+    m = folium.Map(location=[34.5, 40.5], zoom_start=6)
+    FastMarkerCluster([(r.lat, r.lon) for r in located]).add_to(m)
+    m.save(str(out))
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "write_s": seconds, "html_mb": out.stat().st_size / 1e6, "rss_mb": rss_mb}
+
+
+def in_browser(path: Path, ours: bool = True) -> dict:
+    """Time until the map is usable (markers or clusters drawn) and for one date filter change."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        if ours:
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                "file://") else route.abort())
+        start = time.perf_counter()
+        page.goto(path.as_uri(), timeout=120_000)
+        if not ours:
+            page.wait_for_selector(".marker-cluster", timeout=120_000)
+            usable = time.perf_counter() - start
+            browser.close()
+            return {"usable_s": usable}
+        page.wait_for_selector(".im-root[data-state=ready]", timeout=120_000)
+        page.wait_for_selector(".im-cluster, .im-mk", timeout=120_000)
+        usable = time.perf_counter() - start
+        ready_ms = int(page.get_attribute(".im-root", "data-ready-ms"))
+        figures = {"usable_s": usable, "ready_in_page_s": ready_ms / 1000}
+        for label, start_date, end_date in (("filter_narrow_ms", "2024-03-01", "2024-05-31"),
+                                            ("filter_widen_ms", "2024-01-01", "2024-12-31")):
+            t0 = time.perf_counter()
+            page.evaluate("""([a, b]) => {
+                const root = document.querySelector('.im-root');
+                root.querySelector('.im-date-from').value = a;
+                const to = root.querySelector('.im-date-to');
+                to.value = b;
+                to.dispatchEvent(new Event('change'));
+            }""", [start_date, end_date])
+            page.wait_for_selector(".im-root[data-state=ready]", timeout=60_000)
+            figures[label] = float(page.get_attribute(".im-root", "data-filter-ms"))
+            figures[label + "_outside"] = (time.perf_counter() - t0) * 1000
+        browser.close()
+        return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--folium", action="store_true", help="also FastMarkerCluster at 100k")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, n, out = args.child
+        fn = write_one if kind == "ours" else write_folium_fast
+        print(json.dumps(fn(int(n), Path(out))))
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="im-bench-"))
+    runs = [("ours", int(s)) for s in args.sizes.split(",")]
+    if args.folium:
+        runs.append(("folium", 100_000))
+    print(f"{'map':<22}{'write s':>9}{'HTML MB':>9}{'RSS MB':>8}{'usable s':>10}"
+          f"{'filter ms':>11}{'widen ms':>10}")
+    for kind, n in runs:
+        out = tmp / f"{kind}-{n}.html"
+        child = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(out)],
+                               check=True, capture_output=True, text=True)
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        shown = {} if args.no_browser else in_browser(out, ours=(kind == "ours"))
+        name = f"{'incident-mapper' if kind == 'ours' else 'folium FastMarkerCluster'} {n}"
+        print(f"{name:<22}{row['write_s']:>9.2f}{row['html_mb']:>9.1f}{row['rss_mb']:>8.0f}"
+              f"{shown.get('usable_s', float('nan')):>10.2f}"
+              f"{shown.get('filter_narrow_ms', float('nan')):>11.0f}"
+              f"{shown.get('filter_widen_ms', float('nan')):>10.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,448 @@
+/* incident-mapper: draws the incidents of one map from its JSON data block.
+ *
+ * Called as imIncidentMap(map, layerControl, cfg) after folium's script has made the map.
+ * Every text that comes from the data reaches the page through textContent, never innerHTML:
+ * a hostile description shows as text. Markers are made for all incidents at once (cheap),
+ * drawn by Leaflet.markercluster in chunks, and popups and tooltips are built on demand.
+ */
+(function (map, layerControl, cfg) {
+  "use strict";
+  var L = window.L;
+  var root = document.getElementById(cfg.prefix + "-root");
+  var DAY = 86400000;
+  var HEX = /^#[0-9a-fA-F]{6}$/;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  // Shapes and colours come from mapper/style.py (constants), checked again here.
+  function shapeSvg(shape, color, size) {
+    var path = cfg.shapes[shape] || cfg.shapes.circle;
+    var fill = HEX.test(color) ? color : "#999999";
+    return '<svg class="im-shape" width="' + size + '" height="' + size +
+      '" viewBox="0 0 20 20" aria-hidden="true"><path d="' + esc(path) + '" fill="' + fill +
+      '" stroke="#222" stroke-width="1.3" stroke-linejoin="round"/></svg>';
+  }
+  function dayOf(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY : null;
+  }
+  function isoOf(day) {
+    return new Date(day * DAY).toISOString().slice(0, 10);
+  }
+  function stop(div) {
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+  }
+  function isWebUrl(s) {
+    if (!/^\s*https?:\/\//i.test(s)) return false;
+    try {
+      var u = new URL(s.trim());
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch (err) {
+      return false;
+    }
+  }
+
+  function loadData() {
+    var text = document.getElementById(cfg.prefix + "-data").textContent;
+    if (!cfg.compressed) return Promise.resolve(JSON.parse(text));
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(text.trim());
+    } else {
+      var bin = atob(text.trim());
+      bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function build(D) {
+    root.setAttribute("data-parsed-ms", String(Math.round(performance.now())));
+    var n = D.n, S = D.S, F = D.f;
+    var types = cfg.types, colors = cfg.colors;
+    var visible = new Uint8Array(n);
+    var markers = new Array(n);
+    var icons = {};
+    var pending = 0, filterStart = null;
+
+    function icon(t, c) {
+      var key = t * 4096 + c;
+      if (!icons[key]) {
+        icons[key] = L.divIcon({
+          className: "im-mk im-mk-" + types[t].key,
+          html: shapeSvg(types[t].shape, colors[c].color, 16),
+          iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [0, -8]
+        });
+      }
+      return icons[key];
+    }
+    function clusterIcon(t) {
+      return function (cluster) {
+        var count = cluster.getChildCount();
+        var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 40 : 46;
+        return L.divIcon({
+          className: "im-cluster",
+          html: shapeSvg(types[t].shape, types[t].color, size) +
+            '<span class="im-cluster-n">' + (+count) + "</span>",
+          iconSize: [size, size], iconAnchor: [size / 2, size / 2]
+        });
+      };
+    }
+    function settled() {
+      pending -= 1;
+      if (pending > 0) return;
+      if (filterStart === null) {
+        root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+        root.setAttribute("data-state", "ready");
+      } else {
+        root.setAttribute("data-filter-ms", String(Math.round(performance.now() - filterStart)));
+        root.setAttribute("data-state", "ready");
+      }
+    }
+    function chunkProgress(done, total) {
+      if (done >= total) settled();
+    }
+
+    // --- markers, one cluster group per event type -----------------------------------
+    var groups = types.map(function (t, ti) {
+      return L.markerClusterGroup({
+        chunkedLoading: true, chunkProgress: chunkProgress, chunkInterval: cfg.chunkInterval,
+        showCoverageOnHover: false, maxClusterRadius: 60, iconCreateFunction: clusterIcon(ti),
+        // Each zoom level clustered costs time for every marker: past this zoom, markers
+        // stand alone (those at one point still spiderfy from their cluster below it).
+        disableClusteringAtZoom: cfg.unclusterAt
+      });
+    });
+    var byType = types.map(function () { return []; });
+    for (var i = 0; i < n; i++) {
+      var m = L.marker([D.lat[i] / 1e5, D.lon[i] / 1e5], {icon: icon(D.t[i], D.c[i]), keyboard: false});
+      m._imIndex = i;
+      markers[i] = m;
+      byType[D.t[i]].push(m);
+      visible[i] = 1;
+    }
+
+    root.setAttribute("data-markers-ms", String(Math.round(performance.now())));
+
+    // --- popups and tooltips, built from the data on demand ---------------------------
+    var popup = L.popup({maxWidth: 380, minWidth: 220, className: "im-popup-wrap", autoPanPadding: [20, 20]});
+    function str(name, i) {
+      var col = F[name];
+      if (!col) return "";
+      var v = col[i];
+      return typeof v === "number" ? S[v] : v;
+    }
+    function row(tbody, label, value, opts) {
+      if (value === "" || value === undefined || value === null) return;
+      var tr = el("tr"), th = el("th", null, label), td = el("td");
+      td.setAttribute("dir", "auto");
+      if (opts && opts.node) {
+        td.appendChild(value);
+      } else {
+        var bdi = el("bdi", null, value);
+        if (opts && opts.rtl) bdi.setAttribute("dir", "rtl");
+        td.appendChild(bdi);
+      }
+      tr.appendChild(th);
+      tr.appendChild(td);
+      tbody.appendChild(tr);
+    }
+    function hasArabic(s) { return /[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/.test(s); }
+    function popupNode(i) {
+      var t = types[D.t[i]], lab = cfg.labels;
+      var box = el("div", "im-popup");
+      var head = el("div", "im-popup-head");
+      head.insertAdjacentHTML("beforeend", shapeSvg(t.shape, colors[D.c[i]].color, 14));
+      head.appendChild(el("span", null, t.label + " \u00b7 " + str("date", i) +
+        (str("time", i) ? " " + str("time", i) : "")));
+      box.appendChild(head);
+      var table = el("table"), tb = el("tbody");
+      table.appendChild(tb);
+      var loc = str("location", i);
+      row(tb, lab.location, loc, {rtl: hasArabic(loc)});
+      var place = str("place_name", i);
+      if (place || str("place_id", i)) {
+        var p = el("span");
+        p.appendChild(el("bdi", null, place));
+        if (str("place_id", i)) p.appendChild(el("span", "im-muted", " (" + str("place_id", i) + ")"));
+        row(tb, lab.place, p, {node: true});
+      }
+      var prec = D.p[i], r = D.r[i] / 10;
+      row(tb, lab.precision, (cfg.precisions[prec] || String(prec)) + (r > 0 ? " \u00b7 \u00b1" + r + " km" : ""));
+      row(tb, lab.method, str("method", i) + (str("score", i) ? " \u00b7 " + str("score", i) : ""));
+      row(tb, lab.coordinates, (D.lat[i] / 1e5).toFixed(5) + ", " + (D.lon[i] / 1e5).toFixed(5));
+      row(tb, lab.actor, str("actor", i));
+      row(tb, lab.target, str("target", i));
+      row(tb, lab.outcome, str("outcome", i));
+      row(tb, lab.fatalities, str("fatalities", i));
+      row(tb, lab.injuries, str("injuries", i));
+      row(tb, lab.country, str("country", i));
+      row(tb, lab.admin1, str("admin1", i));
+      row(tb, lab.description, str("description", i));
+      var src = str("source", i), url = str("source_url", i);
+      if (url && isWebUrl(url)) {
+        var a = el("a", null, src || url);
+        a.href = url.trim();
+        a.rel = "noopener noreferrer";
+        a.target = "_blank";
+        row(tb, lab.source, a, {node: true});
+        if (src) row(tb, lab.source_url, url);
+      } else {
+        row(tb, lab.source, src);
+        row(tb, lab.source_url, url);
+      }
+      row(tb, lab.notes, str("notes", i));
+      row(tb, lab.id, str("id", i));
+      row(tb, lab.row, String(D.row[i]));
+      for (var k = 0; k < D.x.length; k++) {
+        var v = D.x[k][1] ? D.x[k][1][i] : "";
+        row(tb, D.x[k][0], typeof v === "number" ? S[v] : v);
+      }
+      box.appendChild(table);
+      return box;
+    }
+    function tooltipNode(i) {
+      var box = el("div", "im-tip");
+      box.setAttribute("dir", "auto");
+      box.appendChild(el("b", null, types[D.t[i]].label + " \u00b7 " + str("date", i)));
+      box.appendChild(el("br"));
+      box.appendChild(el("bdi", null, str("location", i) || str("place_name", i)));
+      return box;
+    }
+    function openPopup(m) {
+      popup.setLatLng(m.getLatLng()).setContent(popupNode(m._imIndex)).openOn(map);
+    }
+    groups.forEach(function (g) {
+      g.on("click", function (e) {
+        if (e.layer && e.layer._imIndex !== undefined) openPopup(e.layer);
+      });
+      g.on("mouseover", function (e) {
+        var m = e.layer;
+        if (!m || m._imIndex === undefined || m.getTooltip()) return;
+        m.bindTooltip(tooltipNode(m._imIndex), {direction: "top", className: "im-tooltip"});
+        m.openTooltip();
+      });
+    });
+
+    // --- uncertainty circles: one per distinct imprecise point on show -----------------
+    var circleRenderer = L.canvas({padding: 0.3});
+    var circles = L.layerGroup();
+    function drawCircles() {
+      circles.clearLayers();
+      var seen = {};
+      for (var i = 0; i < n; i++) {
+        if (!visible[i] || D.p[i] < 2 || D.r[i] <= 0) continue;
+        var key = D.lat[i] + "," + D.lon[i] + "," + D.r[i];
+        if (seen[key]) continue;
+        seen[key] = 1;
+        L.circle([D.lat[i] / 1e5, D.lon[i] / 1e5], {
+          radius: D.r[i] * 100, renderer: circleRenderer, interactive: false,
+          color: "#555", weight: 1, dashArray: "4 3", fillColor: "#888", fillOpacity: 0.08
+        }).addTo(circles);
+      }
+    }
+    circles.on("add", drawCircles);
+
+    // --- legend, title, date filter -----------------------------------------------------
+    var legendCounts = {types: [], colors: []};
+    var legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var div = el("div", "im-panel im-legend");
+      div.id = cfg.prefix + "-legend";
+      stop(div);
+      div.appendChild(el("div", "im-legend-title", cfg.labels.legend_types));
+      types.forEach(function (t, ti) {
+        var r = el("div", "im-legend-row");
+        r.setAttribute("data-type", t.key);
+        r.insertAdjacentHTML("beforeend", shapeSvg(t.shape, cfg.colorBy === "event_type" ? t.color : "#ffffff", 14));
+        r.appendChild(el("span", "im-legend-label", t.label));
+        var c = el("span", "im-legend-count", "0");
+        legendCounts.types[ti] = c;
+        r.appendChild(c);
+        div.appendChild(r);
+      });
+      if (cfg.colorBy !== "event_type") {
+        div.appendChild(el("div", "im-legend-title", cfg.labels.legend_colors));
+        colors.forEach(function (c, ci) {
+          var r = el("div", "im-legend-row");
+          r.setAttribute("data-color", c.key);
+          var sw = el("span", "im-swatch");
+          sw.style.background = HEX.test(c.color) ? c.color : "#999999";
+          r.appendChild(sw);
+          var lab = el("bdi", "im-legend-label", c.label);
+          r.appendChild(lab);
+          var cnt = el("span", "im-legend-count", "0");
+          legendCounts.colors[ci] = cnt;
+          r.appendChild(cnt);
+          div.appendChild(r);
+        });
+      }
+      return div;
+    };
+    legend.addTo(map);
+
+    var title = L.control({position: "topleft"});
+    var subtitle;
+    title.onAdd = function () {
+      var div = el("div", "im-panel im-title");
+      div.id = cfg.prefix + "-title";
+      stop(div);
+      div.appendChild(el("div", "im-title-main", cfg.title));
+      subtitle = el("div", "im-subtitle");
+      div.appendChild(subtitle);
+      return div;
+    };
+    title.addTo(map);
+
+    var dmin = cfg.dateMin, dmax = cfg.dateMax;
+    var fromInput, toInput;
+    var filter = L.control({position: "topright"});
+    filter.onAdd = function () {
+      var div = el("div", "im-panel im-filter");
+      div.id = cfg.prefix + "-filter";
+      stop(div);
+      div.appendChild(el("div", "im-legend-title", cfg.labels.dates));
+      fromInput = el("input");
+      toInput = el("input");
+      [fromInput, toInput].forEach(function (inp, k) {
+        inp.type = "date";
+        inp.className = k ? "im-date-to" : "im-date-from";
+        inp.setAttribute("aria-label", k ? cfg.labels.date_to : cfg.labels.date_from);
+        if (dmin !== null) { inp.min = isoOf(dmin); inp.max = isoOf(dmax); }
+        inp.value = dmin === null ? "" : isoOf(k ? dmax : dmin);
+        inp.addEventListener("change", onFilter);
+        div.appendChild(inp);
+      });
+      var reset = el("button", "im-date-reset", cfg.labels.all_dates);
+      reset.type = "button";
+      reset.addEventListener("click", function () {
+        fromInput.value = dmin === null ? "" : isoOf(dmin);
+        toInput.value = dmax === null ? "" : isoOf(dmax);
+        onFilter();
+      });
+      div.appendChild(reset);
+      return div;
+    };
+    filter.addTo(map);
+
+    function updateCounts(from, to) {
+      var tc = new Array(types.length).fill(0), cc = new Array(colors.length).fill(0), shown = 0;
+      for (var i = 0; i < n; i++) {
+        if (!visible[i]) continue;
+        shown++;
+        tc[D.t[i]]++;
+        cc[D.c[i]]++;
+      }
+      legendCounts.types.forEach(function (node, ti) { node.textContent = String(tc[ti]); });
+      legendCounts.colors.forEach(function (node, ci) { node.textContent = String(cc[ci]); });
+      var range = from === null ? "" : isoOf(from) + " \u2013 " + isoOf(to) + " \u00b7 ";
+      subtitle.textContent = range + shown + " / " + n + " " + cfg.labels.incidents + cfg.reviewNote;
+      root.setAttribute("data-shown", String(shown));
+    }
+
+    function onFilter() {
+      var from = dayOf(fromInput.value), to = dayOf(toInput.value);
+      if (from === null) from = dmin;
+      if (to === null) to = dmax;
+      applyFilter(from, to);
+    }
+
+    function applyFilter(from, to) {
+      filterStart = performance.now();
+      root.setAttribute("data-state", "filtering");
+      var add = types.map(function () { return []; });
+      var remove = types.map(function () { return []; });
+      var keep = types.map(function () { return 0; });
+      for (var i = 0; i < n; i++) {
+        var v = (from === null || D.d1[i] >= from) && (to === null || D.d0[i] <= to) ? 1 : 0;
+        var t = D.t[i];
+        if (v && !visible[i]) add[t].push(markers[i]);
+        else if (!v && visible[i]) remove[t].push(markers[i]);
+        else if (v) keep[t]++;
+        visible[i] = v;
+      }
+      pending = 1;  // released below, once every group has been given its work
+      popup.close();
+      groups.forEach(function (g, t) {
+        if (remove[t].length > keep[t]) {
+          // Most markers go: rebuilding the group is cheaper than removing them one by one.
+          g.clearLayers();
+          var all = [];
+          for (var i = 0; i < n; i++) if (visible[i] && D.t[i] === t) all.push(markers[i]);
+          if (all.length) { pending++; g.addLayers(all); }
+        } else {
+          if (remove[t].length) g.removeLayers(remove[t]);
+          if (add[t].length) { pending++; g.addLayers(add[t]); }
+        }
+      });
+      updateCounts(from, to);
+      if (map.hasLayer(circles)) drawCircles();
+      settled();
+    }
+
+    // --- on the map ----------------------------------------------------------------------
+    pending = 1;
+    groups.forEach(function (g, ti) {
+      if (!byType[ti].length) return;
+      g.addTo(map);
+      layerControl.addOverlay(g, '<span class="im-ov">' + shapeSvg(types[ti].shape, types[ti].color, 12) +
+        " " + esc(types[ti].label) + "</span>");
+      pending++;
+      g.addLayers(byType[ti]);
+    });
+    var circleCount = 0;
+    for (var j = 0; j < n; j++) if (D.p[j] >= 2 && D.r[j] > 0) circleCount++;
+    if (circleCount) {
+      layerControl.addOverlay(circles, esc(cfg.labels.uncertainty));
+      if (cfg.circlesOn) circles.addTo(map);
+    }
+    updateCounts(dmin, dmax);
+
+    root.incidentMap = {
+      map: map, markers: markers, groups: groups, visible: visible, circles: circles,
+      applyFilter: applyFilter, dayOf: dayOf,
+      // Zoom until incident i is out of its cluster, then open its popup (tests, links).
+      openPopup: function (i, done) {
+        var m = markers[i];
+        groups[D.t[i]].zoomToShowLayer(m, function () { openPopup(m); if (done) done(); });
+      },
+      openTooltip: function (i, done) {
+        var m = markers[i];
+        groups[D.t[i]].zoomToShowLayer(m, function () {
+          m.fire("mouseover", {latlng: m.getLatLng()}, true);
+          if (done) done();
+        });
+      }
+    };
+    settled();
+  }
+
+  // --- the outline basemap (self-contained maps): under the tiles, shown when they fail ---
+  if (cfg.outlinesId) {
+    var pane = map.createPane("imOutlines");
+    pane.style.zIndex = 150;
+    var outlines = L.geoJSON(JSON.parse(document.getElementById(cfg.outlinesId).textContent), {
+      pane: "imOutlines", interactive: false,
+      style: {color: "#6b6b6b", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1}
+    }).addTo(map);
+    layerControl.addOverlay(outlines, esc(cfg.labels.outlines));
+  }
+  map.attributionControl.addAttribution(cfg.credits);
+
+  root.setAttribute("data-state", "loading");
+  loadData().then(build).catch(function (err) {
+    root.setAttribute("data-state", "error");
+    console.error("incident map: could not draw the incidents:", err);
+  });
+})
