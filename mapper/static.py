@@ -1,0 +1,675 @@
+"""Static maps for printed reports: PNG, SVG and PDF, drawn with matplotlib, no browser.
+
+The same incidents look the same as on the HTML map: event type -> marker shape and colour
+by actor, outcome or type all come from `mapper.style`. Layers, bottom to top:
+
+- an optional tile background (`tiles=True`, fetched with a short timeout; offline it is left
+  out and the map says so);
+- country outlines from Natural Earth through the pinned `world-atlas` package, the very
+  source of the self-contained HTML map's outlines (`mapper.assets`); when it is neither
+  cached nor downloadable the map is drawn without outlines and says so;
+- the governorates of Syria and Iraq. No registry package ships their boundaries for offline
+  use, and we do not invent boundaries: each governorate is drawn as a point at its gazetteer
+  position (`kind == "admin1"` rows) with its name, where the name fits;
+- the incidents, co-located ones spread in a small ring so that each is seen, and a label per
+  struck site: Arabic shaped with arabic-reshaper and put in visual order with python-bidi
+  (matplotlib neither joins Arabic letters nor lays them right to left), or English.
+
+Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: nothing global
+changes in the caller's process (a notebook keeps its backend).
+
+>>> render_static(locate(read_incidents("seed_incidents.csv"), gaz), "map.png")  # doctest: +SKIP
+StaticMap(path=PosixPath('map.png'), ...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+import tarfile
+import urllib.request
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import arabic_reshaper
+import matplotlib
+import numpy as np
+from bidi.algorithm import get_display
+from matplotlib import ft2font, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse, Rectangle
+from matplotlib.transforms import Bbox
+
+from gazetteer import Gazetteer
+
+from . import assets
+from .errors import OutputError
+from .model import Located
+from .style import (
+    COLOR_BY, EVENT_STYLES, color_key, color_label, color_table, event_style, legend_key,
+)
+
+__all__ = ["EXTENTS", "FORMATS", "LABELS", "StaticMap", "parse_extent", "render_static",
+           "shape_text", "write_pdf_brief"]
+
+FORMATS = (".png", ".svg", ".pdf")
+LABELS = ("ar", "en", "none")
+EXTENTS: dict[str, tuple[float, float, float, float]] = {   # minlon, minlat, maxlon, maxlat
+    "syria": (35.5, 32.2, 42.6, 37.5),
+    "iraq": (38.6, 28.9, 48.8, 37.5),
+}
+KM_PER_DEGREE = 111.32          # along a meridian; along a parallel times cos(latitude)
+ATTRIBUTION = ("Places: GeoNames (CC-BY 4.0), OurAirports, incident-mapper curated tables \u00b7 "
+               "Outlines: Natural Earth (public domain)")
+TILE_TIMEOUT_S = 4.0
+MAX_TILES = 48
+# Where the outlines package is fetched from when it is not cached (tests point it nowhere).
+OUTLINE_REGISTRY = assets.REGISTRY
+FONT = "DejaVu Sans"    # ships with matplotlib and has the Arabic presentation forms
+LAND, SEA, BORDER = "#f3f1ea", "#d7e6ef", "#7a7a7a"
+# matplotlib with libraqm shapes and orders complex text itself (see shape_text).
+NATIVE_BIDI = bool(getattr(ft2font, "__libraqm_version__", None))
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class StaticMap:
+    """What `render_static` wrote: the file, the extent drawn and the notes shown on the map
+    (layers left out and why)."""
+
+    path: Path
+    extent: tuple[float, float, float, float]
+    notes: tuple[str, ...]
+    governorates: str           # how governorates were drawn: "points" (gazetteer admin1 rows)
+
+
+def shape_text(text: str) -> str:
+    """Arabic text as matplotlib must be given it: letters joined into their presentation
+    forms (arabic-reshaper), and, when this matplotlib lays text out left to right glyph by
+    glyph, the line put in visual order (python-bidi). A matplotlib built with libraqm (3.11 and
+    later) runs the bidi algorithm itself: visual order would then come out reversed, so the
+    text stays in logical order, which is also what an SVG viewer expects. Text without Arabic
+    is returned as it is.
+
+    >>> shape_text("abc")
+    'abc'
+    >>> shape_text("كناكر") in ("\ufedb\ufee8\ufe8e\ufed3\ufeae", "\ufeae\ufed3\ufe8e\ufee8\ufedb")
+    True
+    """
+    if not _ARABIC.search(text):
+        return text
+    shaped = arabic_reshaper.reshape(text)
+    return shaped if NATIVE_BIDI else get_display(shaped)
+
+
+def parse_extent(value: str | Sequence[float]) -> str | tuple[float, float, float, float]:
+    """`auto`, a named extent (syria, iraq) or minlon,minlat,maxlon,maxlat; raises ValueError
+    naming the accepted forms."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key == "auto" or key in EXTENTS:
+            return key
+        parts = key.split(",")
+    else:
+        parts = list(value)
+    try:
+        box = tuple(float(p) for p in parts)
+    except (TypeError, ValueError):
+        box = ()
+    if len(box) != 4:
+        raise ValueError(f"extent must be auto, {', '.join(EXTENTS)} or "
+                         f"minlon,minlat,maxlon,maxlat, not {value!r}")
+    minlon, minlat, maxlon, maxlat = box
+    if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
+        raise ValueError(f"extent {value!r} is not minlon,minlat,maxlon,maxlat with min < max "
+                         "and longitudes in -180..180, latitudes in -90..90")
+    return box  # type: ignore[return-value]
+
+
+# --- extent and scale --------------------------------------------------------------------------
+
+def _auto_extent(located: Sequence[Located]) -> tuple[float, float, float, float]:
+    if not located:
+        return (35.5, 29.0, 48.8, 37.5)    # Syria and Iraq
+    lons = [r.lon for r in located]
+    lats = [r.lat for r in located]
+    w, e, s, n = min(lons), max(lons), min(lats), max(lats)
+    pad_x = max(0.6, (e - w) * 0.12)
+    pad_y = max(0.5, (n - s) * 0.12)
+    return (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
+
+
+def _fit_aspect(box: tuple[float, float, float, float], width_in: float, height_in: float
+                ) -> tuple[float, float, float, float]:
+    """Grow `box` in one direction so that it fills an axes of the given size at a true
+    east-west scale (longitudes shrink by cos(latitude))."""
+    w, s, e, n = box
+    coslat = math.cos(math.radians((s + n) / 2))
+    span_x, span_y = (e - w) * coslat, n - s
+    want = width_in / height_in
+    if span_x / span_y < want:
+        grow = (span_y * want / coslat - (e - w)) / 2
+        w, e = w - grow, e + grow
+    else:
+        grow = (span_x / want - span_y) / 2
+        s, n = s - grow, n + grow
+    return (max(w, -180.0), max(s, -85.0), min(e, 180.0), min(n, 85.0))
+
+
+def _nice_length(km: float) -> float:
+    """The largest 1, 2 or 5 x 10^k not above `km`."""
+    base = 10 ** math.floor(math.log10(km))
+    return max(m * base for m in (1, 2, 5) if m * base <= km)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+def _span(date: str) -> tuple[dt.date, dt.date] | None:
+    try:
+        parts = [int(p) for p in date.split("-")]
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            return day, day
+        if len(parts) == 2:
+            nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return dt.date(parts[0], parts[1], 1), nxt - dt.timedelta(days=1)
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def date_range_text(located: Sequence[Located]) -> str:
+    """ "25 Dec 2023 – 2 Jan 2024", or "" without dates."""
+    spans = [s for s in (_span(r.incident.date) for r in located) if s]
+    if not spans:
+        return ""
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+
+    def fmt(d: dt.date) -> str:
+        return f"{d.day} {d:%b %Y}"
+    return fmt(first) if first == last else f"{fmt(first)} \u2013 {fmt(last)}"
+
+
+# --- layers ------------------------------------------------------------------------------------
+
+def _outlines(cache_dir: Path | None) -> dict | None:
+    """Natural Earth country outlines of the region, or None when they cannot be had."""
+    pin = assets.PINNED["world-atlas"]
+    try:
+        path = assets.fetch(pin, cache_dir, OUTLINE_REGISTRY)
+        data = path.read_bytes()
+        if assets._sha256(data) != pin.sha256:
+            return None
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            member = tar.extractfile("package/countries-50m.json")
+            if member is None:
+                return None
+            topology = json.loads(member.read())
+    except (assets.AssetError, OSError, ValueError, tarfile.TarError):
+        return None
+    return assets.topojson_features(topology, "countries", set(assets.REGION_COUNTRIES))
+
+
+def _draw_outlines(ax: Any, outlines: dict, extent: tuple[float, float, float, float],
+                   coslat: float) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box as shapely_box
+    from shapely.geometry import shape
+
+    frame = gpd.GeoDataFrame(
+        {"name": [f["properties"].get("name", "") for f in outlines["features"]]},
+        geometry=[shape(f["geometry"]) for f in outlines["features"]], crs="EPSG:4326")
+    frame.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
+    view = shapely_box(*extent)
+    w, s, e, n = extent
+    for name, geom in zip(frame["name"], frame.geometry):
+        inside = geom.intersection(view)
+        if inside.is_empty or inside.area < 0.02 * view.area:
+            continue
+        point = inside.representative_point()
+        ax.text(point.x, point.y, name.upper(), fontsize=9, color="#9a968c", ha="center",
+                va="center", zorder=2, fontweight="bold", alpha=0.9)
+
+
+def _draw_governorates(ax: Any, gazetteer: Gazetteer, extent: tuple[float, float, float, float],
+                       labels: str) -> list[tuple[float, float, str]]:
+    """A small cross at each governorate's gazetteer point; returns their label anchors.
+
+    Circles of the gazetteer radius were tried and read as invented boundaries, overlapping
+    each other across the whole map: points and names say what we know and no more.
+    """
+    w, s, e, n = extent
+    anchors = []
+    for place in gazetteer:
+        if place.kind != "admin1" or place.country not in ("SY", "IQ"):
+            continue
+        if not (w <= place.lon <= e and s <= place.lat <= n):
+            continue
+        ax.plot([place.lon], [place.lat], marker="+", color="#a09a8c", markersize=5,
+                markeredgewidth=0.9, zorder=2)
+        name = place.name_ar if labels == "ar" and place.name_ar else place.name
+        anchors.append((place.lon, place.lat, name))
+    return anchors
+
+
+def _tiles(ax_extent: tuple[float, float, float, float], width_px: int
+           ) -> tuple[np.ndarray, str] | None:
+    """A CARTO Positron background resampled to the map's lon/lat grid, or None offline."""
+    import xyzservices.providers as xyz
+    from PIL import Image
+
+    provider = xyz.CartoDB.Positron
+    w, s, e, n = ax_extent
+
+    def tile_xy(lon: float, lat: float, z: int) -> tuple[float, float]:
+        x = (lon + 180) / 360 * 2 ** z
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2 ** z
+        return x, y
+
+    zoom = max(1, min(12, round(math.log2(width_px * 360 / (256 * (e - w))))))
+    while True:
+        x0, y0 = tile_xy(w, n, zoom)
+        x1, y1 = tile_xy(e, s, zoom)
+        count = (int(x1) - int(x0) + 1) * (int(y1) - int(y0) + 1)
+        if count <= MAX_TILES or zoom == 1:
+            break
+        zoom -= 1
+    mosaic = Image.new("RGB", ((int(x1) - int(x0) + 1) * 256, (int(y1) - int(y0) + 1) * 256))
+    for tx in range(int(x0), int(x1) + 1):
+        for ty in range(int(y0), int(y1) + 1):
+            url = provider.build_url(x=tx, y=ty, z=zoom)
+            try:
+                request = urllib.request.Request(url, headers={"User-Agent": "incident-mapper"})
+                with urllib.request.urlopen(request, timeout=TILE_TIMEOUT_S) as response:  # noqa: S310
+                    tile = Image.open(io.BytesIO(response.read())).convert("RGB")
+            except (OSError, ValueError):
+                return None
+            mosaic.paste(tile, ((tx - int(x0)) * 256, (ty - int(y0)) * 256))
+    pixels = np.asarray(mosaic)
+    # Web Mercator rows -> evenly spaced latitudes, so the image lies on the lon/lat axes.
+    rows = 600
+    lats = np.linspace(n, s, rows)
+    ys = (1 - np.arcsinh(np.tan(np.radians(lats))) / np.pi) / 2 * 2 ** zoom
+    src_rows = np.clip(((ys - int(y0)) * 256).astype(int), 0, pixels.shape[0] - 1)
+    xs = np.linspace(x0, x1, pixels.shape[1] if x1 - x0 > 1 else 256)
+    src_cols = np.clip(((xs - int(x0)) * 256).astype(int), 0, pixels.shape[1] - 1)
+    image = pixels[src_rows][:, src_cols]
+    return image, provider.get("attribution", "CARTO, OpenStreetMap contributors")
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+def _place_labels(fig: Figure, ax: Any, renderer: Any, items: list[tuple[float, float, str, dict]],
+                  blocked: list[Bbox], optional: bool) -> list[Bbox]:
+    """Put each label at the first of 8 directions x 4 distances around its point where it
+    overlaps no marker or label already placed, with a leader line when it sits far off.
+    Optional labels (governorates) that fit nowhere are left out."""
+    axes_box = ax.get_window_extent(renderer)
+    scale = fig.dpi / 72
+    directions = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+    placed: list[Bbox] = []
+    for lon, lat, text, style in items:
+        x, y = ax.transData.transform((lon, lat))
+        artist = ax.text(lon, lat, shape_text(text), zorder=6, **style)
+        box = artist.get_window_extent(renderer)
+        bw, bh = box.width, box.height
+        best = None
+        for dist in (9, 16, 26, 38):
+            for dx, dy in directions:
+                gap = dist * scale
+                cx = x + dx * (gap + bw / 2)
+                cy = y + dy * (gap + bh / 2)
+                cand = Bbox.from_bounds(cx - bw / 2, cy - bh / 2, bw, bh)
+                inside = (cand.x0 >= axes_box.x0 and cand.x1 <= axes_box.x1
+                          and cand.y0 >= axes_box.y0 and cand.y1 <= axes_box.y1)
+                hits = sum(1 for b in blocked + placed if cand.overlaps(b))
+                score = (hits > 0, not inside, hits, dist)
+                if best is None or score < best[0]:
+                    best = (score, cand, dist)
+            if best and not best[0][0] and not best[0][1]:
+                break
+        if best is None:   # no directions: cannot happen
+            continue
+        (clash, outside, _, dist), cand, _ = best
+        if optional and (clash or outside):
+            artist.remove()
+            continue
+        cx, cy = ax.transData.inverted().transform((cand.x0 + bw / 2, cand.y0 + bh / 2))
+        artist.set_position((cx, cy))
+        artist.set_ha("center")
+        artist.set_va("center")
+        if dist > 16 and not optional:
+            ex, ey = ax.transData.inverted().transform(
+                (min(max(x, cand.x0), cand.x1), min(max(y, cand.y0), cand.y1)))
+            ax.plot([lon, ex], [lat, ey], color="#555555", linewidth=0.6, zorder=5)
+        placed.append(cand.padded(4 * scale))
+    return placed
+
+
+# --- the figure --------------------------------------------------------------------------------
+
+def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels: str
+                ) -> dict[tuple, tuple[float, float, str]]:
+    """One label per struck site: (place or point) -> (lon, lat, name)."""
+    sites: dict[tuple, tuple[float, float, str]] = {}
+    for r in located:
+        key = (r.place_id,) if r.place_id else (round(r.lat, 4), round(r.lon, 4))
+        if key in sites:
+            continue
+        place = gazetteer.get(r.place_id) if gazetteer and r.place_id else None
+        reported = r.incident.location
+        if labels == "ar":
+            name = (place.name_ar if place and place.name_ar else
+                    reported if _ARABIC.search(reported) else r.place_name or reported)
+        else:
+            name = (place.name if place else r.place_name) or reported
+        sites[key] = (r.lon, r.lat, name or f"{r.lat:.3f}, {r.lon:.3f}")
+    return sites
+
+
+def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi: int = 200,
+               size: tuple[float, float] = (10.0, 8.0), extent: Any = "auto",
+               tiles: bool = False, color_by: str = "actor", gazetteer: Gazetteer | None = None,
+               cache_dir: Path | None = None) -> tuple[Figure, tuple, tuple[str, ...]]:
+    """The map as a matplotlib Figure, with the extent drawn and the notes shown on it."""
+    if labels not in LABELS:
+        raise ValueError(f"labels must be one of {', '.join(LABELS)}, not {labels!r}")
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
+    width_in, height_in = (float(v) for v in size)
+    if not (1 <= width_in <= 60 and 1 <= height_in <= 60):
+        raise ValueError(f"size must be two numbers of inches between 1 and 60, not {size!r}")
+    if not 30 <= int(dpi) <= 1200:
+        raise ValueError(f"dpi must be between 30 and 1200, not {dpi!r}")
+    located: tuple[Located, ...] = tuple(getattr(result, "located", result))
+    review = getattr(result, "review", ()) or ()
+    unmapped = sum(1 for item in review if not item.mapped)
+    wanted = parse_extent(extent) if not isinstance(extent, tuple) else parse_extent(extent)
+    box = (_auto_extent(located) if wanted == "auto" else
+           EXTENTS[wanted] if isinstance(wanted, str) else wanted)
+    if gazetteer is None:
+        gazetteer = Gazetteer.default()
+
+    notes: list[str] = []
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor("white")
+    top_in, bottom_in, side_in = 0.85, 0.45, 0.25
+    ax_rect = [side_in / width_in, bottom_in / height_in, 1 - 2 * side_in / width_in,
+               1 - (top_in + bottom_in) / height_in]
+    ax = fig.add_axes(ax_rect)
+    ax_w_in, ax_h_in = ax_rect[2] * width_in, ax_rect[3] * height_in
+    box = _fit_aspect(box, ax_w_in, ax_h_in)
+    w, s, e, n = box
+    coslat = math.cos(math.radians((s + n) / 2))
+    ax.set_xlim(w, e)
+    ax.set_ylim(s, n)
+    ax.set_aspect(1 / coslat, adjustable="box")
+    ax.set_facecolor(SEA)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#444444")
+        spine.set_linewidth(0.8)
+
+    tile_credit = ""
+    if tiles:
+        got = _tiles(box, int(ax_w_in * dpi))
+        if got is None:
+            notes.append("Tile background unavailable (offline): drawn on country outlines")
+        else:
+            image, tile_credit = got
+            ax.imshow(image, extent=(w, e, s, n), aspect="auto", zorder=0,
+                      interpolation="bilinear")
+    outlines = _outlines(cache_dir)
+    if outlines is None:
+        notes.append("Country outlines unavailable: Natural Earth data not cached and "
+                     "could not be downloaded")
+        ax.set_facecolor(LAND)
+    elif not (tiles and tile_credit):
+        _draw_outlines(ax, outlines, box, coslat)
+    else:
+        import geopandas as gpd
+        from shapely.geometry import shape
+        gpd.GeoSeries([shape(f["geometry"]) for f in outlines["features"]]).plot(
+            ax=ax, facecolor="none", edgecolor=BORDER, linewidth=0.8, zorder=1)
+    ax.set_xlim(w, e)
+    ax.set_ylim(s, n)
+    ax.set_xlabel("")   # geopandas labels the axes in degrees; a map needs no axis titles
+    ax.set_ylabel("")
+    gov_anchors = _draw_governorates(ax, gazetteer, box, labels)
+
+    # markers: shape by event type, colour by `color_by`, co-located ones spread in a ring
+    types = [r.incident.event_type if r.incident.event_type in EVENT_STYLES else "other"
+             for r in located]
+    keys = [color_key(color_by, r.incident.actor, r.incident.outcome, t)
+            for r, t in zip(located, types)]
+    table = color_table(color_by, keys)
+    keys = [legend_key(table, k) for k in keys]
+    renderer = fig.canvas.get_renderer()
+    scale = dpi / 72
+    marker_pt = 11
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, r in enumerate(located):
+        groups.setdefault((round(r.lat, 4), round(r.lon, 4)), []).append(i)
+    blocked: list[Bbox] = []
+    half = marker_pt * scale * 0.6
+    for (lat, lon), members in groups.items():
+        x0, y0 = ax.transData.transform((lon, lat))
+        ring = 0.0 if len(members) == 1 else marker_pt * scale * (0.55 + 0.12 * len(members))
+        for k, i in enumerate(members):
+            angle = math.pi / 2 + 2 * math.pi * k / len(members)
+            px, py = x0 + ring * math.cos(angle), y0 + ring * math.sin(angle)
+            mlon, mlat = ax.transData.inverted().transform((px, py))
+            style = event_style(types[i])
+            r = located[i]
+            if r.precision >= 2 and r.radius_km > 0:   # uncertainty, as on the HTML map
+                ry = r.radius_km / KM_PER_DEGREE
+                ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(coslat, 0.1), 2 * ry,
+                                     facecolor=table[keys[i]], alpha=0.12, edgecolor="none",
+                                     zorder=3))
+            ax.plot([mlon], [mlat], marker=style.mpl_marker, markersize=marker_pt,
+                    markerfacecolor=table[keys[i]], markeredgecolor="#222222",
+                    markeredgewidth=0.8, linestyle="none", zorder=4)
+            blocked.append(Bbox.from_bounds(px - half, py - half, 2 * half, 2 * half))
+
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    if labels != "none":
+        # a light box, not a stroked halo: matplotlib writes stroked text to SVG as paths,
+        # and an SVG's labels should stay text (searchable, editable, checked by the tests)
+        site_style = dict(fontsize=9, color="#111111", fontweight="bold", family=FONT,
+                          bbox=dict(boxstyle="round,pad=0.12", facecolor="white", alpha=0.78,
+                                    edgecolor="none"))
+        sites = sorted(_site_names(located, gazetteer, labels).values(), key=lambda v: -v[1])
+        placed = _place_labels(fig, ax, renderer,
+                               [(lon, lat, name, site_style) for lon, lat, name in sites],
+                               blocked, optional=False)
+        gov_style = dict(fontsize=7.5, color="#8a8474", family=FONT)
+        _place_labels(fig, ax, renderer, [(lo, la, nm, gov_style) for lo, la, nm in gov_anchors],
+                      blocked + placed, optional=True)
+
+    # legend: event types (white shapes unless coloured by type), then the colours
+    type_counts = Counter(types)
+    key_counts = Counter(keys)
+    handles: list[Any] = []
+    texts: list[str] = []
+    blank = Line2D([], [], linestyle="none", marker="none")
+    handles.append(blank)
+    texts.append("Event type")
+    for t, style in EVENT_STYLES.items():
+        if type_counts[t]:
+            face = style.color if color_by == "event_type" else "#ffffff"
+            handles.append(Line2D([], [], linestyle="none", marker=style.mpl_marker,
+                                  markersize=9, markerfacecolor=face,
+                                  markeredgecolor="#222222", markeredgewidth=0.8))
+            texts.append(f"{style.label}  ({type_counts[t]})")
+    if color_by != "event_type" and table:
+        handles.append(blank)
+        texts.append({"actor": "Actor", "outcome": "Outcome"}[color_by])
+        for k, colour in table.items():
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9,
+                                  markerfacecolor=colour, markeredgecolor="#222222",
+                                  markeredgewidth=0.8))
+            texts.append(shape_text(f"{color_label(color_by, k)}  ({key_counts[k]})"))
+    if located:
+        legend = ax.legend(handles, texts, loc="lower right", fontsize=8, frameon=True,
+                           framealpha=0.93, edgecolor="#999999", borderpad=0.7,
+                           handletextpad=0.5, labelspacing=0.45, prop={"family": FONT, "size": 8})
+        legend.set_zorder(10)
+        for text, label in zip(legend.get_texts(), texts):
+            if label in ("Event type", "Actor", "Outcome"):
+                text.set_fontweight("bold")
+                text.set_x(-18)
+    else:
+        notes.append("No incidents to map")
+
+    # scale bar, lower left: km per degree of longitude at the map's middle latitude
+    km_per_deg = KM_PER_DEGREE * coslat
+    bar_km = _nice_length((e - w) * km_per_deg / 5)
+    bar_deg = bar_km / km_per_deg
+    bx = w + (e - w) * 0.03
+    by = s + (n - s) * 0.04
+    ax.add_patch(Rectangle((bx - (e - w) * 0.012, by - (n - s) * 0.018),
+                           bar_deg + (e - w) * 0.024, (n - s) * 0.075, facecolor="white",
+                           alpha=0.85, edgecolor="none", zorder=8))
+    for k in range(2):
+        ax.add_patch(Rectangle((bx + k * bar_deg / 2, by), bar_deg / 2, (n - s) * 0.008,
+                               facecolor="#222222" if k == 0 else "white",
+                               edgecolor="#222222", linewidth=0.6, zorder=9))
+    ax.text(bx, by + (n - s) * 0.016, "0", fontsize=7, ha="center", va="bottom", zorder=9)
+    ax.text(bx + bar_deg, by + (n - s) * 0.016, f"{bar_km:g} km", fontsize=7, ha="center",
+            va="bottom", zorder=9)
+    ax.text(e - (e - w) * 0.015, n - (n - s) * 0.02, "N \u2191", fontsize=9, ha="right", va="top",
+            fontweight="bold", zorder=9, path_effects=halo)
+
+    # title, dates and counts, attribution and notes
+    top = 1 - 0.18 / height_in
+    fig.text(ax_rect[0], top, shape_text(title or "Incidents"), fontsize=15, fontweight="bold",
+             va="top", ha="left", family=FONT)
+    dates = date_range_text(located)
+    sub = [dates] if dates else []
+    sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
+    if unmapped:
+        sub.append(f"{unmapped} not mapped (see the review list)")
+    fig.text(ax_rect[0], top - 0.36 / height_in, " \u00b7 ".join(sub), fontsize=10,
+             color="#444444", va="top", ha="left", family=FONT)
+    credit = ATTRIBUTION + (f" \u00b7 Tiles: {tile_credit}" if tile_credit else "")
+    credit += " \u00b7 Governorates: gazetteer points (not boundaries)"
+    fig.text(ax_rect[0], 0.22 / height_in, credit, fontsize=6.5, color="#555555", va="center",
+             ha="left", family=FONT)
+    if notes:
+        ax.text(w + (e - w) * 0.015, n - (n - s) * 0.02, "\n".join(f"Note: {t}" for t in notes),
+                fontsize=8, color="#8a1c00", va="top", ha="left", zorder=11,
+                bbox=dict(facecolor="white", alpha=0.9, edgecolor="#d0a090", boxstyle="round"))
+    return fig, box, tuple(notes)
+
+
+def render_static(result: Any, path: str | Path, *, title: str | None = None,
+                  labels: str = "ar", dpi: int = 200, size: tuple[float, float] = (10.0, 8.0),
+                  extent: Any = "auto", tiles: bool = False, color_by: str = "actor",
+                  gazetteer: Gazetteer | None = None, cache_dir: Path | None = None
+                  ) -> StaticMap:
+    """Draw the located incidents of `result` (a LocateResult or a sequence of Located) to
+    `path`, as PNG, SVG or PDF by its extension.
+
+    `labels` ar|en|none names the struck sites; `size` is (width, height) in inches;
+    `extent` is auto, syria, iraq or (minlon, minlat, maxlon, maxlat) (grown to fill the
+    page). `tiles=True` asks for a tile background; offline the map falls back to outlines
+    with a note, never an error. Returns the path, the extent drawn and the notes.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise OutputError(f"{path}: cannot draw a static map as {suffix or '(no extension)'!r}; "
+                          f"use {', '.join(FORMATS)}")
+    fig, box, notes = map_figure(result, title=title, labels=labels, dpi=dpi, size=size,
+                                 extent=extent, tiles=tiles, color_by=color_by,
+                                 gazetteer=gazetteer, cache_dir=cache_dir)
+    meta = {"Title": title or "Incidents"} if suffix == ".pdf" else None
+    # SVG keeps its labels as text (searchable, editable) where the text is in logical order,
+    # which SVG viewers expect; otherwise the glyphs are drawn as paths.
+    svg_text = "none" if NATIVE_BIDI else "path"
+    with matplotlib.rc_context({"svg.fonttype": svg_text, "pdf.fonttype": 42}):
+        try:
+            fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write the map: {exc.strerror or exc}") from exc
+    return StaticMap(path, tuple(round(v, 4) for v in box), notes, "points")  # type: ignore[arg-type]
+
+
+# --- the PDF brief -----------------------------------------------------------------------------
+
+TABLE_COLUMNS = (("Date", 0.09), ("Type", 0.08), ("Location as reported", 0.17),
+                 ("Resolved to", 0.19), ("Actor", 0.17), ("Outcome", 0.08), ("Target", 0.22))
+ROWS_PER_PAGE = 34
+
+
+def _clip(text: str, chars: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[:chars - 1] + "\u2026"
+
+
+def _table_pages(result: Any, title: str, size: tuple[float, float]) -> list[Figure]:
+    located: Sequence[Located] = tuple(getattr(result, "located", result))
+    rows = sorted(located, key=lambda r: (r.incident.date, r.incident.row))
+    pages = []
+    chunks = [rows[i:i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
+    for number, chunk in enumerate(chunks, 1):
+        fig = Figure(figsize=size)
+        FigureCanvasAgg(fig)
+        fig.text(0.05, 0.96, shape_text(f"{title}: incidents mapped"), fontsize=13,
+                 fontweight="bold", va="top", family=FONT)
+        fig.text(0.95, 0.96, f"page {number + 1}", fontsize=8, ha="right", va="top",
+                 color="#666666")
+        y = 0.91
+        x = 0.05
+        for name, width in TABLE_COLUMNS:
+            fig.text(x, y, name, fontsize=7.5, fontweight="bold", va="top", family=FONT)
+            x += width * 0.9
+        y -= 0.022
+        for k, r in enumerate(chunk):
+            i = r.incident
+            cells = (i.date, event_style(i.event_type).label, i.location,
+                     r.place_name or f"{r.lat:.4f}, {r.lon:.4f}", i.actor or "unknown",
+                     i.outcome, i.target)
+            if k % 2 == 0:
+                fig.patches.append(Rectangle((0.045, y - 0.021), 0.91, 0.0235, facecolor="#f1f1f1",
+                                             edgecolor="none", transform=fig.transFigure))
+            x = 0.05
+            for (name, width), cell in zip(TABLE_COLUMNS, cells):
+                chars = int(width * 0.9 * size[0] * 72 / 4.3)
+                fig.text(x, y, shape_text(_clip(str(cell), chars)), fontsize=7, va="top",
+                         family=FONT)
+                x += width * 0.9
+            y -= 0.0245
+        pages.append(fig)
+    return pages
+
+
+def write_pdf_brief(result: Any, path: str | Path, *, title: str | None = None,
+                    size: tuple[float, float] = (11.69, 8.27), **options: Any) -> Path:
+    """A PDF brief: the map on page one (A4 landscape), the incidents as a table after it."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    path = Path(path)
+    title = title or "Incidents"
+    fig, _, _ = map_figure(result, title=title, size=size, **options)
+    try:
+        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": title}) as pdf:
+            pdf.savefig(fig, facecolor="white")
+            for page in _table_pages(result, title, size):
+                pdf.savefig(page, facecolor="white")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the brief: {exc.strerror or exc}") from exc
+    return path
+
