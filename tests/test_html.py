@@ -1,0 +1,246 @@
+"""The HTML map without a browser: structure, escaping, self-containment, fragments, legend."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from mapper import assets
+from mapper.html import IncidentMap, date_span, script_json
+from mapper.model import Incident, Located
+from mapper.style import EVENT_STYLES, OTHER_ACTORS, PALETTE, color_table
+
+HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)>\u202e<b'
+
+
+def located(n: int = 3, **fields) -> list[Located]:
+    kinds = ("drone", "rocket", "airstrike")
+    out = []
+    for k in range(n):
+        values = {"event_type": kinds[k % 3], "actor": "IRI" if k % 2 else "US",
+                  "outcome": "hit", "location": "حقل العمر", "description": f"event {k}"}
+        values.update(fields)
+        incident = Incident(row=k + 2, date=f"2024-01-0{k % 9 + 1}", date_precision="day",
+                            extra=(("unit", f"u{k}"),), **values)
+        out.append(Located(incident=incident, lat=35.0 + k / 100, lon=40.5, place_id="site:omar",
+                           place_name="Al-Omar oil field", method="exact", score=0.95,
+                           radius_km=5.0 if k % 2 else 0.0, precision=2 if k % 2 else 1))
+    return out
+
+
+def data_of(page: str) -> dict:
+    """The incidents' data block of a page, inflated when it is deflated."""
+    match = re.search(r'<script type="application/(json|octet-stream)" id="(im[0-9a-f]+)-data">'
+                      r"(.*?)</script>", page, re.S)
+    assert match, "no data block"
+    kind, _, text = match.groups()
+    if kind == "json":
+        return json.loads(text)
+    return json.loads(zlib.decompress(base64.b64decode(text), -15))
+
+
+def config_of(page: str) -> dict:
+    match = re.search(r"\}\)\(map_im[0-9a-f]+, layer_control_[0-9a-f]+, (\{.*?\})\);\n", page,
+                      re.S)
+    assert match, "no call of the map script"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def cached_assets(tmp_path_factory):
+    """The pinned assets, from the user cache when they are there, else fetched once."""
+    cache = Path(tmp_path_factory.getbasetemp()) / "asset-cache"
+    try:
+        import os
+
+        source = os.environ.get("INCIDENT_MAPPER_CACHE")
+        if source and (Path(source) / "assets").is_dir():
+            cache = Path(source)
+        assets.fetch_all(cache)
+    except assets.AssetsUnavailable as exc:
+        pytest.skip(f"pinned assets not available offline: {exc}")
+    return cache
+
+
+def test_page_has_map_shell_tiles_and_layer_control():
+    page = IncidentMap(located(), title="Strikes").to_html()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "L.control.layers" in page
+    assert "basemaps.cartocdn.com/light_all" in page
+    assert "tile.openstreetmap.org" in page
+    assert "World_Imagery" in page
+    assert "openstreetmap.org/copyright" in page and "CARTO" in page and "Esri" in page
+    assert "fitBounds" in page
+    assert "GeoNames" in page and "CC-BY 4.0" in page and "Natural Earth" in page
+    assert "<title>Strikes</title>" in page
+
+
+def test_only_leaflet_and_markercluster_from_the_cdn_when_not_self_contained():
+    page = IncidentMap(located()).to_html()
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert sources == [url for _, url in assets.CDN_JS]
+    assert "jquery" not in page and "bootstrap" not in page
+
+
+def test_hostile_text_cannot_leave_the_data_block():
+    page = IncidentMap(located(description=HOSTILE, actor=HOSTILE, location=HOSTILE),
+                       title=HOSTILE, compress=False).to_html()
+    block = re.search(r'id="im[0-9a-f]+-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block and ">" not in block
+    assert "alert(1)</script>" not in page
+    assert "<img src=x" not in page
+    data = data_of(page)
+    assert data["f"]["description"][0] == HOSTILE or data["S"][data["f"]["description"][0]] == HOSTILE
+    assert "<title>&lt;/script&gt;" in page
+
+
+def test_script_json_escapes_markup():
+    text = script_json({"a": "</script><!--&"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!--&"}
+
+
+def test_large_data_block_is_deflated_and_round_trips():
+    rows = located(1500)
+    data = data_of(IncidentMap(rows).to_html())
+    assert data["n"] == 1500
+    assert data["row"][:3] == [2, 3, 4]
+    assert data["lat"][1] == round(35.01 * 1e5)
+
+
+def test_every_field_and_extra_column_reaches_the_data():
+    data = data_of(IncidentMap(located(), compress=False).to_html())
+    strings = data["S"]
+
+    def text(name, i):
+        v = data["f"][name][i]
+        return strings[v] if isinstance(v, int) else v
+
+    assert text("location", 0) == "حقل العمر"
+    assert text("place_name", 0) == "Al-Omar oil field"
+    assert text("description", 2) == "event 2"
+    assert data["x"][0][0] == "unit"
+    assert [strings[v] if isinstance(v, int) else v for v in data["x"][0][1]] == ["u0", "u1", "u2"]
+    assert data["p"] == [1, 2, 1] and data["r"] == [0, 50, 0]
+
+
+def test_legend_counts_types_and_colours():
+    rows = located(7)
+    cfg = config_of(IncidentMap(rows, color_by="actor").to_html())
+    data = data_of(IncidentMap(rows, color_by="actor", compress=False).to_html())
+    types = [t["key"] for t in cfg["types"]]
+    assert types == ["airstrike", "drone", "rocket"]           # style order, present only
+    counts = {types[t]: data["t"].count(t) for t in range(len(types))}
+    assert counts == {"drone": 3, "rocket": 2, "airstrike": 2}
+    colors = [c["key"] for c in cfg["colors"]]
+    assert sorted(colors) == ["IRI", "US"]
+    assert sum(1 for c in data["c"] if colors[c] == "US") == 4
+
+
+def test_actors_past_the_palette_share_one_legend_entry():
+    rows = [r for k in range(10) for r in located(1, actor=f"actor {k}")]
+    cfg = config_of(IncidentMap(rows).to_html())
+    assert len(cfg["colors"]) == len(PALETTE) + 1
+    assert cfg["colors"][-1]["key"] == OTHER_ACTORS
+
+
+def test_color_by_outcome_uses_fixed_colours():
+    table = color_table("outcome", ["hit", "intercepted"])
+    assert table == {"hit": "#D55E00", "intercepted": "#0072B2"}
+    with pytest.raises(ValueError, match="actor, outcome, event_type"):
+        IncidentMap([], color_by="colour")
+    with pytest.raises(ValueError, match="light, street, satellite, none"):
+        IncidentMap([], basemap="terrain")
+
+
+def test_every_event_type_has_a_distinct_shape():
+    shapes = [s.shape for s in EVENT_STYLES.values()]
+    assert len(set(shapes)) == len(shapes)
+
+
+def test_date_spans_keep_their_precision():
+    assert date_span("2024-01-02") == (19724, 19724)
+    first, last = date_span("2024-02")
+    assert last - first == 28                                   # a leap February
+    first, last = date_span("2024")
+    assert last - first == 365
+
+
+def test_dates_and_counts_in_config():
+    cfg = config_of(IncidentMap(located(3)).to_html())
+    assert cfg["dateMin"] == date_span("2024-01-01")[0]
+    assert cfg["dateMax"] == date_span("2024-01-03")[0]
+
+
+def test_fragments_do_not_clash():
+    first = IncidentMap(located()).to_fragment()
+    second = IncidentMap(located()).to_fragment()
+    for fragment in (first, second):
+        assert not re.search(r"<(html|head|body)\b", fragment)
+        assert "html, body" not in fragment
+        assert "viewport" not in fragment
+    ids_first = set(re.findall(r'id="([^"]+)"', first))
+    ids_second = set(re.findall(r'id="([^"]+)"', second))
+    assert ids_first and not ids_first & ids_second
+    # Every style of ours is scoped to the fragment's own root.
+    root = re.search(r'<div id="(im[0-9a-f]+-root)"', first).group(1)
+    ours = next(s for s in re.findall(r"<style>(.*?)</style>", first, re.S) if ".im-panel" in s)
+    ours = re.sub(r"/\*.*?\*/", "", ours, flags=re.S)
+    selectors = [s.strip() for s in re.findall(r"([^{}]+)\{", ours)]
+    assert selectors and all(s.startswith("#" + root) for s in selectors)
+    # Its script runs in its own function: no global `var map_...` to collide with.
+    assert "(function () {" in first
+
+
+def test_repr_html_is_an_iframe_with_the_page():
+    html = IncidentMap(located())._repr_html_()
+    assert html.startswith("<iframe srcdoc=")
+    assert "&lt;!DOCTYPE html&gt;" in html
+
+
+def test_save_writes_utf8(tmp_path):
+    path = IncidentMap(located(), title="خريطة").save(tmp_path / "map.html")
+    assert "<title>خريطة</title>" in path.read_text(encoding="utf-8")
+
+
+def test_empty_map_still_renders():
+    page = IncidentMap([]).to_html()
+    assert data_of(page)["n"] == 0
+
+
+def test_self_contained_has_no_remote_scripts_or_styles(cached_assets):
+    page = IncidentMap(located(), self_contained=True, cache_dir=cached_assets).to_html()
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
+    assert "L.markerClusterGroup" in page or "MarkerClusterGroup" in page
+    outlines = re.search(r'id="im[0-9a-f]+-outlines">(.*?)</script>', page, re.S).group(1)
+    names = {f["properties"]["name"] for f in json.loads(outlines)["features"]}
+    assert {"Syria", "Iraq", "Jordan", "Turkey"} <= names
+
+
+def test_basemap_none_has_no_tiles_shown(cached_assets):
+    m = IncidentMap(located(), basemap="none", cache_dir=cached_assets)
+    page = m.to_html()
+    assert ".addTo(map_" in page
+    assert not re.search(r"tile_layer_[0-9a-f]+\.addTo", page)
+    assert "-outlines" in page
+
+
+def test_empty_cache_and_no_registry_is_a_named_error(tmp_path):
+    with pytest.raises(assets.AssetsUnavailable, match="leaflet 1.9.4"):
+        assets.load_bundle(tmp_path / "empty", registry="http://127.0.0.1:9")
+
+
+def test_a_tampered_tarball_is_refused(tmp_path, cached_assets):
+    pin = assets.PINNED["leaflet"]
+    bad = tmp_path / "assets" / pin.filename
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not leaflet")
+    with pytest.raises(assets.AssetChecksumError, match="sha256"):
+        assets.load_bundle(tmp_path, registry="http://127.0.0.1:9")
