@@ -15,3 +15,10 @@ __all__ = [
     "EVENT_STYLES", "EVENT_TYPES", "Incident", "IncidentMap", "Located", "MarkerStyle",
     "OUTCOMES", "ReviewItem", "color_table", "event_style", "render_map",
 ]
+
+# Static maps, the brief and the one-call API (mapper/static.py, report.py, api.py).
+from .api import locate_table, render, report  # noqa: E402
+from .report import write_report  # noqa: E402
+from .static import StaticMap, render_static  # noqa: E402
+
+__all__ += ["StaticMap", "locate_table", "render", "render_static", "report", "write_report"]

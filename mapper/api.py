@@ -1,0 +1,164 @@
+"""One call from a table to a map: the Python side of `incident-map render` and `report`.
+
+Each function takes the incidents as a path (any format `read_incidents` reads), a pandas
+DataFrame or a GeoDataFrame (point geometries give lat/lon), and the gazetteer to resolve
+locations with (default: the bundled places plus the user's imports).
+
+>>> import mapper
+>>> mapper.render("incidents.csv", "map.png", title="Strikes")        # doctest: +SKIP
+>>> mapper.render(frame, "map.html", self_contained=True)              # doctest: +SKIP
+>>> located = mapper.locate_table(frame)   # a GeoDataFrame, EPSG:4326  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gazetteer import Gazetteer
+
+from .errors import InputError, OutputError, Problem
+from .incidents import read_incidents
+from .locate import INCIDENT_COLUMNS, LOCATED_COLUMNS, LocateResult, locate
+from .model import Incident
+
+__all__ = ["incidents_from", "locate_table", "render", "report", "result_from"]
+
+FRAME_NAME = "<DataFrame>"   # how errors name a table given as a DataFrame
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, (dt.datetime, dt.date)):
+        try:
+            import pandas as pd
+            if isinstance(value, pd.Timestamp) and pd.isna(value):
+                return ""
+        except ImportError:  # pragma: no cover - pandas is a dependency
+            pass
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    try:
+        import pandas as pd
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _frame_incidents(frame: Any) -> list[Incident]:
+    """Validate a DataFrame exactly as a file: it is written to a temporary CSV and read back,
+    so that one set of rules (and one kind of error) serves both."""
+    frame = frame.copy()
+    if hasattr(frame, "geometry") and getattr(frame, "crs", None) is not None:
+        if frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(4326)
+    if hasattr(frame, "geometry"):
+        lower = {str(c).lower() for c in frame.columns}
+        if not {"lat", "lon"} <= lower and not {"latitude", "longitude"} <= lower:
+            geometry = frame.geometry
+            bad = [i for i, g in enumerate(geometry) if g is not None and not g.is_empty
+                   and g.geom_type != "Point"]
+            if bad:
+                raise InputError(FRAME_NAME, [Problem(
+                    f"a {geometry.iloc[bad[0]].geom_type}, not a Point", bad[0] + 2, "geometry")])
+            frame["lat"] = [g.y if g is not None and not g.is_empty else None for g in geometry]
+            frame["lon"] = [g.x if g is not None and not g.is_empty else None for g in geometry]
+        frame = frame.drop(columns=[frame.geometry.name])
+    import csv
+
+    with tempfile.TemporaryDirectory(prefix="incident-mapper-") as folder:
+        path = Path(folder) / "table.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([str(c) for c in frame.columns])
+            for row in frame.itertuples(index=False, name=None):
+                writer.writerow([_cell(v) for v in row])
+        try:
+            return read_incidents(path)
+        except InputError as exc:
+            raise InputError(FRAME_NAME, exc.problems) from exc
+
+
+def incidents_from(table: Any) -> list[Incident]:
+    """The incidents of a path, a DataFrame or a GeoDataFrame; raises InputError naming the
+    row and column of every problem (rows count from 2, as in a file with a header)."""
+    if isinstance(table, (str, Path)):
+        return read_incidents(table)
+    if hasattr(table, "columns") and hasattr(table, "itertuples"):
+        return _frame_incidents(table)
+    raise TypeError(f"expected a path, a DataFrame or a GeoDataFrame, not {type(table).__name__}")
+
+
+def result_from(table: Any, gazetteer: Gazetteer | None = None) -> LocateResult:
+    """Locate a table (see `incidents_from`); a LocateResult is passed through as it is."""
+    if isinstance(table, LocateResult):
+        return table
+    return locate(incidents_from(table), gazetteer or Gazetteer.default())
+
+
+def locate_table(table: Any, gazetteer: Gazetteer | None = None) -> Any:
+    """The located incidents as a GeoDataFrame (EPSG:4326, point geometry): every incident
+    field, place_id, place_name, method, score, radius_km, precision, then the extra columns.
+    Rows that could not be placed are not in it: see `result_from(table).review`."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    result = result_from(table, gazetteer)
+    columns = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
+    records = []
+    extra_names: dict[str, None] = {}
+    for r in result.located:
+        for name, _ in r.incident.extra:
+            extra_names.setdefault(name, None)
+    for r in result.located:
+        record: dict[str, Any] = {c: getattr(r.incident, c) for c in INCIDENT_COLUMNS}
+        record.update(lat=r.lat, lon=r.lon, place_id=r.place_id, place_name=r.place_name,
+                      method=r.method, score=r.score, radius_km=r.radius_km,
+                      precision=r.precision)
+        extra = dict(reversed(r.incident.extra))
+        for name in extra_names:
+            key = name if name not in record else f"extra.{name}"
+            record[key] = extra.get(name, "")
+        records.append(record)
+    frame = gpd.GeoDataFrame(
+        records, columns=columns + [n if n not in columns else f"extra.{n}" for n in extra_names],
+        geometry=[Point(r.lon, r.lat) for r in result.located], crs="EPSG:4326")
+    return frame
+
+
+def render(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
+           **options: Any) -> Path:
+    """Map a table to `path`: .html (the interactive map; options as for IncidentMap) or
+    .png, .svg, .pdf (a static map; options as for `render_static`). Returns the path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    result = result_from(table, gazetteer)
+    if suffix in (".png", ".svg", ".pdf"):
+        from .static import render_static
+
+        return render_static(result, path, gazetteer=gazetteer, **options).path
+    if suffix in (".html", ".htm"):
+        from .html import render_map
+
+        if "title" in options and options["title"] is None:
+            del options["title"]
+        return render_map(result, path, **options)
+    raise OutputError(f"{path}: cannot render a map as {suffix or '(no extension)'!r}; "
+                      "use .html, .png, .svg or .pdf")
+
+
+def report(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
+           **options: Any) -> Path:
+    """Write the brief of a table: .html (one page) or .pdf (static); see `write_report`."""
+    from .report import write_report
+
+    return write_report(result_from(table, gazetteer), path, gazetteer=gazetteer, **options)
