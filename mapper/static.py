@@ -264,11 +264,12 @@ def _draw_governorates(ax: Any, gazetteer: Gazetteer, extent: tuple[float, float
 
 def _tiles(ax_extent: tuple[float, float, float, float], width_px: int
            ) -> tuple[np.ndarray, str] | None:
-    """A CARTO Positron background resampled to the map's lon/lat grid, or None offline."""
+    """An OpenStreetMap background resampled to the map's lon/lat grid, or None offline.
+    (CARTO's tiles, the HTML map's default, now ask xyzservices for an API key.)"""
     import xyzservices.providers as xyz
     from PIL import Image
 
-    provider = xyz.CartoDB.Positron
+    provider = xyz.OpenStreetMap.Mapnik
     w, s, e, n = ax_extent
 
     def tile_xy(lon: float, lat: float, z: int) -> tuple[float, float]:
@@ -304,7 +305,7 @@ def _tiles(ax_extent: tuple[float, float, float, float], width_px: int
     xs = np.linspace(x0, x1, pixels.shape[1] if x1 - x0 > 1 else 256)
     src_cols = np.clip(((xs - int(x0)) * 256).astype(int), 0, pixels.shape[1] - 1)
     image = pixels[src_rows][:, src_cols]
-    return image, provider.get("attribution", "CARTO, OpenStreetMap contributors")
+    return image, provider.get("attribution", "(C) OpenStreetMap contributors")
 
 
 # --- labels ------------------------------------------------------------------------------------

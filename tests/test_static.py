@@ -1,0 +1,213 @@
+"""Static maps: PNG checked as pixels, SVG as text, PDF through pdftoppm; the API's tables."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import arabic_reshaper
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import mapper
+from mapper import static
+from mapper.errors import InputError, OutputError
+from mapper.incidents import read_incidents
+from mapper.locate import locate
+from mapper.static import NATIVE_BIDI, parse_extent, render_static, shape_text
+from mapper.style import color_table
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
+IN_CI = os.environ.get("CI") == "true"
+PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+ARABIC_BASE = re.compile(r"[\u0621-\u064a]")
+
+
+@pytest.fixture(scope="module")
+def seed(gazetteer):
+    return locate(read_incidents(SEED), gazetteer)
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _pdftoppm() -> str:
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        if IN_CI:
+            pytest.fail("pdftoppm is missing: CI must install Debian's poppler-utils")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    return exe
+
+
+def _svg_texts(path: Path) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
+
+
+def test_png_has_the_asked_size_is_not_blank_and_shows_the_legend_colours(seed, gazetteer,
+                                                                          tmp_path):
+    out = render_static(seed, tmp_path / "map.png", title="Seed", size=(8, 6), dpi=100,
+                        gazetteer=gazetteer)
+    image = Image.open(out.path).convert("RGB")
+    assert image.size == (800, 600)
+    pixels = np.asarray(image).reshape(-1, 3)
+    assert len(np.unique(pixels, axis=0)) > 50            # a drawing, not a flat page
+    assert (pixels.min(axis=1) < 100).mean() > 0.005      # dark ink: borders, text, edges
+    keys = [(r.incident.actor.strip() or "unknown") for r in seed.located]
+    legend = color_table("actor", keys)
+    assert set(legend) == {"Islamic Resistance in Iraq", "Israel", "unknown"}
+    for key, colour in legend.items():
+        hits = np.all(pixels == _hex(colour), axis=1).sum()
+        assert hits >= 20, f"legend colour {colour} of {key!r} is drawn on {hits} pixels only"
+
+
+def test_png_marker_colours_follow_color_by(seed, gazetteer, tmp_path):
+    out = render_static(seed, tmp_path / "types.png", size=(6, 5), dpi=100,
+                        color_by="event_type", gazetteer=gazetteer)
+    pixels = np.asarray(Image.open(out.path).convert("RGB")).reshape(-1, 3)
+    for event_type in ("airstrike", "drone", "rocket", "artillery"):
+        colour = mapper.EVENT_STYLES[event_type].color
+        assert np.all(pixels == _hex(colour), axis=1).sum() >= 20, event_type
+
+
+def test_svg_labels_are_shaped_arabic_text(seed, gazetteer, tmp_path):
+    if not NATIVE_BIDI:
+        pytest.skip("this matplotlib lays glyphs out left to right; SVG labels become paths")
+    out = render_static(seed, tmp_path / "map.svg", labels="ar", gazetteer=gazetteer)
+    texts = _svg_texts(out.path)
+    arabic = [t for t in texts if PRESENTATION_FORMS.search(t)]
+    # every struck site is labelled: Kanaker as joined letters (initial kaf, medial noon, ...)
+    assert arabic_reshaper.reshape("كناكر") in arabic
+    assert arabic_reshaper.reshape("حقل العمر") in arabic
+    assert arabic_reshaper.reshape("كناكر") == "\ufedb\ufee8\ufe8e\ufedb\ufeae"
+    # no label left as unjoined base letters, which a viewer without shaping shows apart
+    assert not [t for t in texts if ARABIC_BASE.search(t)]
+
+
+def test_shape_text_orders_for_the_renderer():
+    shaped = arabic_reshaper.reshape("حقل العمر")
+    expected = shaped if NATIVE_BIDI else shaped[::-1]
+    assert shape_text("حقل العمر") == expected
+    assert shape_text("Al-Omar (2)") == "Al-Omar (2)"
+
+
+def test_english_labels_name_the_resolved_places(seed, gazetteer, tmp_path):
+    if not NATIVE_BIDI:
+        pytest.skip("SVG text is written only where matplotlib lays out text itself")
+    out = render_static(seed, tmp_path / "en.svg", labels="en", gazetteer=gazetteer)
+    texts = _svg_texts(out.path)
+    for name in ("Kanaker", "Al-Omar oil field", "Rmelan", "Yarmouk Basin"):
+        assert name in texts
+    none = render_static(seed, tmp_path / "none.svg", labels="none", gazetteer=gazetteer)
+    assert "Kanaker" not in _svg_texts(none.path)
+
+
+def test_pdf_is_one_non_blank_page(seed, gazetteer, tmp_path):
+    exe = _pdftoppm()
+    out = render_static(seed, tmp_path / "map.pdf", title="Seed", gazetteer=gazetteer)
+    subprocess.run([exe, "-r", "40", "-png", str(out.path), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) == 1
+    pixels = np.asarray(Image.open(pages[0]).convert("L"))
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.005
+
+
+def test_without_outlines_offline_the_map_is_drawn_with_a_note(seed, gazetteer, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setattr(static, "OUTLINE_REGISTRY", "http://127.0.0.1:9")   # refused at once
+    out = render_static(seed, tmp_path / "bare.png", size=(6, 5), dpi=80, gazetteer=gazetteer,
+                        cache_dir=tmp_path / "empty-cache")
+    assert any("outlines unavailable" in n.lower() for n in out.notes)
+    assert Image.open(out.path).size == (480, 400)
+
+
+def test_tiles_offline_fall_back_to_outlines_with_a_note(seed, gazetteer, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(static.urllib.request, "urlopen", refuse)
+    out = render_static(seed, tmp_path / "tiles.png", size=(6, 5), dpi=80, tiles=True,
+                        gazetteer=gazetteer)
+    assert any("tile background unavailable" in n.lower() for n in out.notes)
+
+
+def test_named_and_explicit_extents_are_kept_and_grown_to_the_page(seed, gazetteer, tmp_path):
+    iraq = render_static(seed, tmp_path / "iraq.png", extent="iraq", size=(6, 6), dpi=60,
+                         gazetteer=gazetteer)
+    w, s, e, n = iraq.extent
+    assert w <= 38.6 and s <= 28.9 and e >= 48.8 and n >= 37.5
+    box = render_static(seed, tmp_path / "box.png", extent="35.5,32.5,37,34", size=(6, 6),
+                        dpi=60, gazetteer=gazetteer)
+    w, s, e, n = box.extent
+    assert w <= 35.5 and s <= 32.5 and e >= 37 and n >= 34 and e - w < 3
+
+
+def test_auto_extent_holds_every_incident(seed, gazetteer, tmp_path):
+    out = render_static(seed, tmp_path / "auto.png", size=(5, 4), dpi=60, gazetteer=gazetteer)
+    w, s, e, n = out.extent
+    assert all(w < r.lon < e and s < r.lat < n for r in seed.located)
+
+
+def test_bad_options_are_refused_with_the_accepted_forms(seed, gazetteer, tmp_path):
+    with pytest.raises(OutputError, match=r"\.png, \.svg, \.pdf"):
+        render_static(seed, tmp_path / "map.gif", gazetteer=gazetteer)
+    with pytest.raises(ValueError, match="auto, syria, iraq"):
+        parse_extent("mars")
+    with pytest.raises(ValueError, match="min < max"):
+        parse_extent("42,37,35,32")
+    with pytest.raises(ValueError, match="labels must be one of ar, en, none"):
+        render_static(seed, tmp_path / "map.png", labels="fr", gazetteer=gazetteer)
+    assert parse_extent("35,32,42,37.5") == (35.0, 32.0, 42.0, 37.5)
+
+
+def test_scale_bar_lengths_are_round():
+    assert static._nice_length(137) == 100
+    assert static._nice_length(260) == 200
+    assert static._nice_length(61) == 50
+
+
+def test_date_range_covers_day_month_and_year_precision(seed):
+    assert static.date_range_text(seed.located) == "25 Dec 2023 \u2013 2 Jan 2024"
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+def test_locate_table_takes_a_dataframe_and_returns_points(gazetteer):
+    frame = pd.read_csv(SEED)
+    frame["date"] = pd.to_datetime(frame["date"])
+    located = mapper.locate_table(frame, gazetteer)
+    assert type(located).__name__ == "GeoDataFrame"
+    assert len(located) == 10 and located.crs.to_epsg() == 4326
+    omar = located[located["id"] == "seed-001"].iloc[0]
+    assert omar["place_id"] and omar["date"] == "2024-01-02"
+    assert omar.geometry.x == pytest.approx(omar["lon"]) and omar.geometry.y == pytest.approx(omar["lat"])
+
+
+def test_locate_table_reads_points_of_a_geodataframe(gazetteer):
+    gpd = pytest.importorskip("geopandas")
+    frame = gpd.GeoDataFrame({"date": ["2024-01-05"], "event_type": ["drone"]},
+                             geometry=gpd.points_from_xy([40.5], [35.0]), crs="EPSG:4326")
+    located = mapper.locate_table(frame, gazetteer)
+    assert (located["lat"].iloc[0], located["lon"].iloc[0]) == (35.0, 40.5)
+    assert located["method"].iloc[0] == "given"
+
+
+def test_a_bad_dataframe_row_is_named_like_a_file_row(gazetteer):
+    with pytest.raises(InputError, match=r"<DataFrame>: row 2, column 'date'"):
+        mapper.locate_table(pd.DataFrame({"date": ["yesterday"], "location": ["Kanaker"]}),
+                            gazetteer)
+
+
+def test_render_chooses_the_output_by_extension(gazetteer, tmp_path):
+    png = mapper.render(SEED, tmp_path / "map.png", gazetteer=gazetteer, size=(5, 4), dpi=60)
+    assert Image.open(png).size == (300, 240)
+    page = mapper.render(pd.read_csv(SEED), tmp_path / "map.html", gazetteer=gazetteer)
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputError):
+        mapper.render(SEED, tmp_path / "map.docx", gazetteer=gazetteer)
