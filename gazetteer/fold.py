@@ -224,9 +224,11 @@ GENERIC_WORDS: dict[str, Generic] = {
         "governorate", "province", "محافظه", "muhafazat", "muhafaza")},
     **{w: Generic(kinds=_COUNTRYSIDE) for w in (
         "countryside", "rural", "rif", "reef", "ريف", "الريف", "district", "qada", "قضاء",
-        "منطقه", "ناحيه")},
+        "ناحيه")},
     **{w: Generic(features=frozenset({"dam"})) for w in ("dam", "سد")},
     **{w: Generic(kinds=frozenset({"region"})) for w in ("basin", "حوض")},
+    # Vague words: not part of the name, and no hint either ("منطقة كناكر" is Kanaker).
+    **{w: Generic() for w in ("منطقه", "محيط", "اطراف", "area", "vicinity", "outskirts")},
     **{w: Generic(features=frozenset({"border_crossing"})) for w in (
         "crossing", "border crossing", "معبر", "منفذ")},
     **{w: Generic(features=frozenset({"camp"})) for w in ("camp", "مخيم")},
@@ -243,6 +245,7 @@ DIRECTIONS = frozenset(
     "شماليه جنوبيه الشرقيه الغربيه الشماليه الجنوبيه الاوسط".split()
 )
 
+_DIRECTION = Generic()  # marks a direction word among generic ones
 _GENERIC_MAX_WORDS = max(len(k.split()) for k in GENERIC_WORDS)
 # Conjunctions and prepositions written joined to the next word: "بريف" is "in the countryside of".
 ARABIC_CLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
@@ -261,11 +264,12 @@ def _generic(phrase: str) -> Generic | None:
 
 
 def split_generic(text: str) -> tuple[str, Generic, bool]:
-    """Take generic words and directions off a name.
+    """Take generic words and directions off the edges of a name.
 
     Returns the remaining name (normalized, letter variants folded), the hints the generic
-    words gave, and whether any direction word was present. The name is returned whole when
-    nothing would be left ("Field" alone stays "field").
+    words gave, and whether any direction word was present. Generic words inside a name stay
+    ("Ras al-Ain Dam Road" keeps "dam"); the name is returned whole when nothing would be left
+    ("Field" alone stays "field").
 
     >>> split_generic("حقل العمر النفطي")[0]
     'العمر'
@@ -276,24 +280,43 @@ def split_generic(text: str) -> tuple[str, Generic, bool]:
 
 def split_generic_words(words: list[str]) -> tuple[list[str], Generic, bool]:
     """`split_generic` of a name already split by `words`; the core comes back as words."""
-    kept: list[str] = []
-    hint = Generic()
-    directed = False
+    return generic_cores(words)[-1]
+
+
+def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
+    """Readings of a name, longest core first, each with the hints of the words taken off.
+
+    Leading generic words come off one at a time, because some are part of a name: in
+    "محافظة ريف دمشق" only "محافظة" is generic, "ريف دمشق" is the governorate's name.
+    """
+    items: list[tuple[int, Generic | None]] = []  # (word count, hint); None marks a name word
     i = 0
     while i < len(words):
         for n in range(min(_GENERIC_MAX_WORDS, len(words) - i), 0, -1):
             generic = _generic(" ".join(words[i:i + n]))
             if generic is not None:
-                hint = hint | generic
+                items.append((n, generic))
                 i += n
                 break
         else:
             word = words[i]
-            if word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS):
-                directed = True
-            else:
-                kept.append(word)
+            is_direction = word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS)
+            items.append((1, _DIRECTION if is_direction else None))
             i += 1
-    if not kept:
-        return words, Generic(), False
-    return kept, hint, directed
+    name_items = [k for k, (_, g) in enumerate(items) if g is None]
+    if not name_items:
+        return [(words, Generic(), False)]
+    first, last = name_items[0], name_items[-1]
+    positions = [0]
+    for n, _ in items:
+        positions.append(positions[-1] + n)
+    tail = items[last + 1:]
+    readings = []
+    for cut in range(first + 1):
+        edges = items[:cut] + tail
+        hint = Generic()
+        for _, g in edges:
+            hint = hint | g
+        readings.append((words[positions[cut]:positions[last + 1]], hint,
+                         any(g is _DIRECTION for _, g in edges)))
+    return readings

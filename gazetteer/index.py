@@ -4,8 +4,9 @@ Ranking, in order of weight:
 
 1. match quality, tried level by level, stopping at the first level that finds anything:
    exact (normalized name, quality 1.0), variant (folded name or name without its generic
-   words, 0.97; consonant skeleton across scripts, 0.88), fuzzy (edit ratio >= 85 on folded
-   names, 0.9 x ratio);
+   words, 0.97; consonant skeleton across scripts, 0.88, or 0.75 for a skeleton of only three
+   consonants, tried when nothing else matched), fuzzy (edit ratio >= 85 on folded names,
+   0.9 x ratio);
 2. hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
    feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
 3. prominence: curated sites, admin areas and populous towns before hamlets (x0.85 .. x1.0).
@@ -26,7 +27,9 @@ import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .fold import Generic, fold, normalize, skeleton, split_generic
+from .fold import (
+    Generic, fold, fold_words, generic_cores, normalize, skeleton, split_generic, words,
+)
 from .place import Match, Place, distance_km
 from .sources import (
     Keys, bundled_geonames, curated_keyed, imported_index_files, place_keys, read_index,
@@ -37,6 +40,7 @@ MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
 QUALITY_SKELETON = 0.88
+QUALITY_WEAK_SKELETON = 0.75
 STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
@@ -161,10 +165,9 @@ class Gazetteer:
 
     def _rank(self, name: str, country: str | None, admin1: str | None, near: Near | None,
               limit: int) -> list[Match]:
-        hits = self._lookup(name)
+        hits, generic, core = self._lookup(name)
         if not hits:
             return []
-        core, generic, _ = split_generic(name)
         country = self._country_code(country)
         admin1 = self._admin1_code(admin1, country)
         scored = []
@@ -174,8 +177,10 @@ class Gazetteer:
             scored.append((quality * hint * (0.85 + 0.15 * _prominence(place)), quality, hint, place, method))
         scored.sort(key=lambda s: (-s[0], s[3].id))
         best_score, best_quality, best_hint, best, _ = scored[0]
+        # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
         ambiguous = any(
             _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9
+            and (quality > QUALITY_SKELETON or p.country == best.country)
             and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
             for _, quality, hint, p, _ in scored[1:]
         )
@@ -186,15 +191,22 @@ class Gazetteer:
                            candidates=tuple(matches[1:]), ambiguous=ambiguous)
         return matches
 
-    def _lookup(self, name: str) -> dict[int, tuple[float, str]]:
-        """Place index -> (quality, method), from the strictest level that finds anything."""
+    def _lookup(self, name: str) -> tuple[dict[int, tuple[float, str]], Generic, str]:
+        """Place index -> (quality, method), from the strictest level that finds anything,
+        with the hints of the generic words the matching reading took off, and its core."""
         hits: dict[int, tuple[float, str]] = {}
         for i in self._norm.get(normalize(name), ()):
             hits[i] = (QUALITY_EXACT, "exact")
-        core = split_generic(name)[0]
-        for key in {fold(name), fold(core)}:
-            for i in self._fold.get(key, ()):
+        readings = generic_cores(words(name))
+        core_words, generic, _ = readings[-1]
+        for reading in readings:
+            found = self._fold.get(fold_words(reading[0]), ())
+            for i in found:
                 hits.setdefault(i, (QUALITY_VARIANT, "variant"))
+            if found:
+                core_words, generic, _ = reading
+                break
+        core = " ".join(core_words)
         # Skeletons meet across scripts and vowel spellings (Kanaker, Kanakir, كناكر). Four
         # consonants rarely meet by chance, so such namesakes always join the candidates; a
         # three-consonant skeleton is only a fallback, and two meet far too many names.
@@ -202,11 +214,12 @@ class Gazetteer:
         for key in {skeleton(name), skeleton(core)}:
             consonants = len(key.replace(" ", ""))
             if consonants >= STRONG_SKELETON or (consonants >= 3 and not found_by_name):
+                quality = QUALITY_SKELETON if consonants >= STRONG_SKELETON else QUALITY_WEAK_SKELETON
                 for i in self._skel.get(key, ()):
-                    hits.setdefault(i, (QUALITY_SKELETON, "variant"))
-        if hits:
-            return hits
-        return self._fuzzy_lookup(fold(core))
+                    hits.setdefault(i, (quality, "variant"))
+        if not hits:
+            hits = self._fuzzy_lookup(fold(core))
+        return hits, generic, core
 
     def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
         if len(key) < 4:
@@ -246,7 +259,7 @@ class Gazetteer:
             factor *= 0.75
         if near is not None:
             km = distance_km(near[0], near[1], place.lat, place.lon)
-            factor *= 1.0 - 0.3 * min(1.0, max(0.0, km - place.radius_km) / 300)
+            factor *= 1.0 - 0.3 * min(1.0, km / 300)
         return factor
 
     def _country_code(self, country: str | None) -> str | None:
