@@ -1,0 +1,163 @@
+"""The brief: its parts and escaping as HTML text, the PDF brief, and the page in Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mapper import assets
+from mapper.errors import OutputError
+from mapper.incidents import read_incidents
+from mapper.locate import locate
+from mapper.report import timeline_svg, write_report
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
+IN_CI = os.environ.get("CI") == "true"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+
+
+@pytest.fixture(scope="module")
+def seed(gazetteer):
+    return locate(read_incidents(SEED), gazetteer)
+
+
+@pytest.fixture
+def hostile(gazetteer, tmp_path):
+    """Two rows: one mapped with hostile text and a javascript: link, one not mapped."""
+    path = tmp_path / "hostile.csv"
+    path.write_text(
+        "date,location,event_type,actor,description,source,source_url\n"
+        f'2024-01-02,Kanaker,airstrike,"{HOSTILE.replace(chr(34), chr(34) * 2)}",x,'
+        "Bad source,javascript:alert(1)\n"
+        "2024-01-03,Qwxzzy Nowhere,drone,,y,Good source,https://example.org/a?b=1&c=2\n",
+        encoding="utf-8")
+    return locate(read_incidents(path), gazetteer)
+
+
+def test_brief_has_every_part_and_a_row_per_mapped_incident(seed, gazetteer, tmp_path):
+    page = write_report(seed, tmp_path / "brief.html", title="Seed brief",
+                        gazetteer=gazetteer).read_text(encoding="utf-8")
+    for part in ('id="map"', 'id="timeline"', 'id="totals"', 'id="incidents"', 'id="review"',
+                 'id="sources"', "@media print", "Natural Earth", "GeoNames"):
+        assert part in page
+    assert len(re.findall(r'<tr data-row="\d+">', page)) == len(seed.located) == 10
+    # totals: 5 drones, and the governorates named from the gazetteer
+    assert re.search(r"Drone</td><td class=\"n\">5<", page)
+    assert "Al-Hasakah (SY-HA)" in page and "Deir ez-Zor (SY-DY)" in page
+    assert 'rel="noopener noreferrer"' in page
+
+
+def test_brief_escapes_text_and_links_only_http(hostile, gazetteer, tmp_path):
+    page = write_report(hostile, tmp_path / "brief.html",
+                        gazetteer=gazetteer).read_text(encoding="utf-8")
+    body = page.split('<section id="timeline">', 1)[1]   # past the map's own data block
+    assert "<script>window.__pwned" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body
+    assert 'href="javascript:' not in page
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in page
+    assert "Qwxzzy Nowhere" in body.split('<section id="review">', 1)[1]   # in the review list
+    assert len(re.findall(r'<tr data-row="\d+">', page)) == len(hostile.located) == 1
+
+
+def test_timeline_stacks_incidents_per_day_by_type(seed):
+    svg = timeline_svg(seed.located)
+    bars = re.findall(r"<title>(\d{4}-\d{2}-\d{2}): (\d+) ([a-z ]+)</title>", svg)
+    total = sum(int(n) for _, n, _ in bars)
+    assert total == 10
+    assert ("2024-01-02", "3", "drone") in bars and ("2023-12-25", "1", "air strike") in bars
+    assert "31 Dec" in svg
+
+
+def test_pdf_brief_is_a_map_page_and_a_table_page(seed, gazetteer, tmp_path):
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        if IN_CI:
+            pytest.fail("pdftoppm is missing: CI must install Debian's poppler-utils")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    path = write_report(seed, tmp_path / "brief.pdf", title="Seed brief", gazetteer=gazetteer)
+    subprocess.run([exe, "-r", "30", "-png", str(path), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p*.png"))
+    assert len(pages) == 2
+    for page in pages:
+        assert np.asarray(Image.open(page).convert("L")).std() > 5
+
+
+def test_brief_refuses_other_formats(seed, gazetteer, tmp_path):
+    with pytest.raises(OutputError, match=r"\.html, \.htm, \.pdf"):
+        write_report(seed, tmp_path / "brief.docx", gazetteer=gazetteer)
+
+
+# --- in a browser ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def asset_cache(tmp_path_factory) -> Path:
+    env = os.environ.get("INCIDENT_MAPPER_CACHE")
+    cache = Path(env) if env else tmp_path_factory.mktemp("assets-cache")
+    try:
+        assets.fetch_all(cache)
+    except assets.AssetsUnavailable as exc:
+        if IN_CI:
+            raise
+        pytest.skip(f"pinned assets not available: {exc}")
+    return cache
+
+
+@pytest.mark.browser
+def test_brief_opens_offline_in_chromium_without_errors(seed, gazetteer, asset_cache, tmp_path):
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = write_report(seed, tmp_path / "brief.html", title="Seed brief", self_contained=True,
+                        basemap="none", gazetteer=gazetteer, cache_dir=asset_cache)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context()
+            refused: list[str] = []
+
+            def route(r):
+                if r.request.url.startswith("file:"):
+                    return r.continue_()
+                refused.append(r.request.url)
+                return r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri(), wait_until="load")
+            try:
+                page.wait_for_function(
+                    "document.querySelectorAll('.leaflet-marker-icon').length > 0", timeout=60000)
+            except sync_api.TimeoutError:
+                pytest.fail(f"no marker drawn; console: {errors}; refused: {refused}")
+            assert errors == [] and refused == []
+            rows = page.locator("#incidents tbody tr")
+            assert rows.count() == len(seed.located)
+            # sorting: actor descending puts "US..."/"Israel"/... first; ascending the blanks
+            actor = page.locator("#incidents thead th", has_text="Actor").locator("button")
+            actor.click()
+            first = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
+            assert first[:5] == ["unknown"] * 5 and first[-1] == "Israel"
+            actor.click()
+            again = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
+            assert again == first[::-1] or again[0] == "Israel"
+            fatal = page.locator("#incidents thead th", has_text="Fatalities").locator("button")
+            fatal.click()
+            fatal.click()   # descending: the one incident with a count comes first
+            assert page.locator("#incidents tbody tr td:nth-child(11)").first.inner_text() == "1"
+            assert errors == []
+        finally:
+            browser.close()
