@@ -176,7 +176,7 @@ class Geoparser:
             end = tokens[tail_to].end
             sentence = next(i for i, stop in enumerate(sentences) if name_start < stop)
             bare = first == last == tail_to and head_from == first and not inherited
-            found.append((start, end, query, sentence, paragraph_of(name_start), bare))
+            found.append((start, end, query, sentence, paragraph_of(name_start), bare, first == last))
         return self._resolve(text, found, hints)
 
     def _find(self, tokens: list[_Token]) -> list[tuple[int, int]]:
@@ -257,7 +257,7 @@ class Geoparser:
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[tuple[int, int, str, int, int, bool]],
+    def _resolve(self, text: str, found: list[tuple[int, int, str, int, int, bool, bool]],
                  hints: dict[str, str]) -> list[Mention]:
         gaz = self.gazetteer
         country = hints.get("country")
@@ -267,7 +267,7 @@ class Geoparser:
         # named with confidence in a paragraph pull its ambiguous names toward them.
         sentence_admin1: dict[int, str] = {}
         paragraph_points: dict[int, list[tuple[float, float]]] = {}
-        for (_, _, _, sentence, paragraph, _), match in zip(found, first_pass):
+        for (_, _, _, sentence, paragraph, _, _), match in zip(found, first_pass):
             if match is None:
                 continue
             if match.place.kind == "admin1":
@@ -275,7 +275,7 @@ class Geoparser:
             elif not match.ambiguous and match.score >= 0.85 and match.place.kind in ("settlement", "site"):
                 paragraph_points.setdefault(paragraph, []).append((match.place.lat, match.place.lon))
         mentions = []
-        for (start, end, query, sentence, paragraph, bare), match in zip(found, first_pass):
+        for (start, end, query, sentence, paragraph, bare, single), match in zip(found, first_pass):
             local = sentence_admin1.get(sentence)
             if match is None or match.ambiguous:
                 points = paragraph_points.get(paragraph)
@@ -289,6 +289,8 @@ class Geoparser:
             supported = match is not None and local is not None and match.place.admin1 == local
             if bare and not supported and _needs_evidence(query, match):
                 continue
+            if match is None and single:
+                continue  # one unknown word with a generic word beside it: "الفصائل العسكرية"
             mentions.append(Mention(start, end, text[start:end], match))
         return mentions
 

@@ -113,6 +113,44 @@ def resolve(ctx, names, country, admin1, as_json, input_path, column, output, st
         ctx.exit(EXIT_UNRESOLVED)
 
 
+# --- geoparse --------------------------------------------------------------------------------
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+
+
+@main.command()
+@click.argument("textfile", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of mentions.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False),
+              help="Write the text with mentions highlighted beside a map of them.")
+@click.option("--country", help="Country hint for every mention (SY, IQ).")
+@click.option("--admin1", help="Governorate hint for every mention.")
+@click.pass_context
+def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
+    """Find and resolve the places a text names (Arabic or English)."""
+    from gazetteer.geoparse import Geoparser
+
+    text = _read_text(textfile)
+    hints = {k: v for k, v in (("country", country), ("admin1", admin1)) if v}
+    mentions = Geoparser(_gazetteer(ctx)).parse(text, hints=hints)
+    if html_out:
+        from .geoparse_html import write_geoparse_html
+
+        write_geoparse_html(text, mentions, Path(html_out), title=Path(textfile).name)
+    if as_json:
+        click.echo(json.dumps([m.as_dict() for m in mentions], ensure_ascii=False, indent=2))
+        return
+    for m in mentions:
+        where = _describe(m.match) if m.match else "unresolved"
+        click.echo(f"{m.start:>6}-{m.end:<6} {m.text}  ->  {where}")
+    if not mentions:
+        click.echo("no place mentions found", err=True)
+
+
 # --- gazetteer -------------------------------------------------------------------------------
 
 @main.group()
