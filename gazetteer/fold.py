@@ -286,8 +286,9 @@ def split_generic_words(words: list[str]) -> tuple[list[str], Generic, bool]:
 def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
     """Readings of a name, longest core first, each with the hints of the words taken off.
 
-    Leading generic words come off one at a time, because some are part of a name: in
-    "محافظة ريف دمشق" only "محافظة" is generic, "ريف دمشق" is the governorate's name.
+    Generic words come off the edges one at a time, because some are part of a name: in
+    "محافظة ريف دمشق" only "محافظة" is generic, "ريف دمشق" is the governorate's name, and
+    "Damascus countryside" names that governorate too. The last reading is the bare core.
     """
     items: list[tuple[int, Generic | None]] = []  # (word count, hint); None marks a name word
     i = 0
@@ -310,13 +311,14 @@ def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
     positions = [0]
     for n, _ in items:
         positions.append(positions[-1] + n)
-    tail = items[last + 1:]
     readings = []
-    for cut in range(first + 1):
-        edges = items[:cut] + tail
-        hint = Generic()
-        for _, g in edges:
-            hint = hint | g
-        readings.append((words[positions[cut]:positions[last + 1]], hint,
-                         any(g is _DIRECTION for _, g in edges)))
+    for lead in range(first + 1):
+        for trail in range(len(items), last, -1):
+            edges = items[:lead] + items[trail:]
+            hint = Generic()
+            for _, g in edges:
+                hint = hint | g
+            readings.append((words[positions[lead]:positions[trail]], hint,
+                             any(g is _DIRECTION for _, g in edges)))
+    readings.sort(key=lambda r: -len(r[0]))  # stable: fewer leading words cut first
     return readings

@@ -14,6 +14,8 @@ changed or settled that way carries the method "context".
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -53,15 +55,14 @@ DEMONYMS = frozenset(
     "russian jordanian lebanese palestinian kurdish".split()
 )
 # Common words that are also the name of some village: never a mention without a head word.
-STOPWORDS = frozenset(
+STOPWORDS = frozenset(_fold_word(w) for w in
     "الي علي عن عنه عنها من في مع بين بعد قبل حول ضد ان انه كان قد لم لا ما هذا هذه ذلك تلك التي الذي "
     "بيان قال قالت امس اليوم غدا فجر مساء صباح ظهر ليل كانون تشرين شباط اذار نيسان ايار حزيران تموز اب "
     "ايلول يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
     "july august september october november december "
     # Given names that are also the core of a site's name: "Omar" alone is a man, "العمر" an age.
-    "عمر omar umar علي ali حسن hasan hassan حسين husayn hussein زينب zaynab zeinab".split()
-)
+    "عمر omar umar علي ali حسن hasan hassan حسين husayn hussein زينب zaynab zeinab".split())
 # Words after a name that qualify it (Arabic adjectives follow their noun).
 ARABIC_TAILS = frozenset({"نفطي", "النفطي", "للغاز", "الغازي", "الجويه", "العسكري", "العسكريه"})
 # A settlement this small, not curated and named by one bare word, needs a head word first.
@@ -91,6 +92,31 @@ class _Token:
     key: str          # folded form; "" for words that are never part of a name
     clitic: int       # leading characters that are a clitic, not the word
     word: str = ""    # the word as a query: without clitic or possessive ("للشدادي" -> "الشدادي")
+    norm: str = ""    # normalized, Arabic letter variants folded: for generic-word tests
+
+
+class _Tokens:
+    """The words of a text: analysed up front (cheap, cached per word), but made into `_Token`
+    objects only where a name was found, which is most of the saving on long texts."""
+
+    def __init__(self, matches: list[re.Match], analyses: list[tuple[str, int, str, str]]) -> None:
+        self.matches = matches
+        self.analyses = analyses
+        self._built: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, index: int) -> _Token:
+        token = self._built.get(index)
+        if token is None:
+            m = self.matches[index]
+            token = self._built[index] = _Token(m.start(), m.end(), m.group(), *self.analyses[index])
+        return token
+
+    def span(self, first: int, last: int) -> list[_Token]:
+        """Tokens `first` to `last`, both included."""
+        return [self[i] for i in range(max(first, 0), min(last + 1, len(self.matches)))]
 
 
 class Geoparser:
@@ -102,6 +128,7 @@ class Geoparser:
         self.gazetteer = gazetteer
         self._automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
+        self._seen: dict[str, tuple[str, int, str, str]] = {}  # word of text -> its analysis
         for place, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -117,85 +144,98 @@ class Geoparser:
         padded = f" {key} "
         current = self._automaton.get(padded, None)
         if current is None or current[1] == "place":
-            self._automaton.add_word(padded, (len(words), kind))
+            self._automaton.add_word(padded, (len(words), kind, len(padded)))
 
     # --- tokens ------------------------------------------------------------------------------
 
-    def _token(self, m: re.Match) -> _Token:
-        surface = m.group()
-        start, end = m.start(), m.end()
+    def _tokens(self, text: str) -> _Tokens:
+        matches = list(_TOKEN.finditer(text))
+        seen = self._seen
+        if len(seen) > 500_000:
+            seen.clear()
+        surfaces = [m.group() for m in matches]
+        analyses = list(map(seen.get, surfaces))
+        for i, analysis in enumerate(analyses):
+            if analysis is None:
+                analyses[i] = seen[surfaces[i]] = self._analyse(surfaces[i])
+        return _Tokens(matches, analyses)
+
+    def _analyse(self, surface: str) -> tuple[str, int, str, str]:
+        """(key, clitic length, word as a query, normalized word) of one word of text."""
         word = normalize(surface)
         if not _ARABIC.search(word):
             plain = surface
             if re.search(r"['’]s$", surface):  # "Hasakah's"
                 plain, word = surface[:-2], word[:-1]
             if word in _LATIN_ARTICLES:
-                return _Token(start, end, surface, "", 0, plain)
-            return _Token(start, end, surface, _fold_word(word), 0, plain)
+                return "", 0, plain, word
+            return _fold_word(word), 0, plain, word
         word = word.translate(ARABIC_LETTERS)
         key = _fold_word(word)
         if key != word and key in DEMONYMS:  # the article came off: "السوري"
-            return _Token(start, end, surface, _DEMONYM, 0)
+            return _DEMONYM, 0, surface, word
         if key in self._words:
-            return _Token(start, end, surface, key, 0, surface)
+            return key, 0, surface, word
         if word.startswith("لل"):  # li + al: "للشدادي" is "to al-Shaddadi"
             stripped = _fold_word("ال" + word[2:])
             if stripped in self._words:
                 cut = _surface_offset(surface, 1)
-                return _Token(start, end, surface, stripped, cut, "ا" + surface[cut:])
+                return stripped, cut, "ا" + surface[cut:], word
         for clitic in ARABIC_CLITICS:
             if word.startswith(clitic) and len(word) > len(clitic) + 1:
                 rest = word[len(clitic):]
                 stripped = _fold_word(rest)
                 if stripped != rest and stripped in DEMONYMS:
-                    return _Token(start, end, surface, _DEMONYM, 0)
+                    return _DEMONYM, 0, surface, word
                 if stripped in self._words:
                     cut = _surface_offset(surface, len(clitic))
-                    return _Token(start, end, surface, stripped, cut, surface[cut:])
-        return _Token(start, end, surface, key, 0, surface)
+                    return stripped, cut, surface[cut:], rest
+        return key, 0, surface, word
 
     # --- parsing -----------------------------------------------------------------------------
 
     def parse(self, text: str, *, hints: Mapping[str, str] | None = None) -> list[Mention]:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
-        tokens = [self._token(m) for m in _TOKEN.finditer(text)]
+        tokens = self._tokens(text)
         spans = self._find(tokens)
         sentences = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
         breaks = [m.end() for m in _PARAGRAPH_END.finditer(text)] + [len(text) + 1]
 
         def paragraph_of(offset: int) -> int:
-            return next(i for i, stop in enumerate(breaks) if offset < stop)
+            return bisect.bisect_right(breaks, offset)
 
         found = []
-        for first, last, head_from, tail_to, inherited in self._expressions(text, tokens, spans):
+        for first, last, head_from, tail_to, heads, tails in self._expressions(text, tokens, spans):
             name_start = tokens[first].start + tokens[first].clitic
-            query_words = [_strip_clitic(t) for t in tokens[head_from:tail_to + 1]]
-            query = " ".join(w for w in [*inherited, *query_words] if w)
+            query_words = [_strip_clitic(t) for t in tokens.span(head_from, tail_to)]
+            query = " ".join(w for w in [*heads, *query_words, *tails] if w)
+            inherited = heads or tails
             start = tokens[head_from].start + tokens[head_from].clitic
             end = tokens[tail_to].end
-            sentence = next(i for i, stop in enumerate(sentences) if name_start < stop)
+            sentence = bisect.bisect_right(sentences, name_start)
             bare = first == last == tail_to and head_from == first and not inherited
             found.append((start, end, query, sentence, paragraph_of(name_start), bare, first == last))
         return self._resolve(text, found, hints)
 
-    def _find(self, tokens: list[_Token]) -> list[tuple[int, int]]:
+    def _find(self, tokens: _Tokens) -> list[tuple[int, int]]:
         """(first, last) token indices of names, leftmost-longest, organisations removed."""
-        stream_tokens = [i for i, t in enumerate(tokens) if t.key]
-        pieces, offsets, pos = [], [], 0
-        for i in stream_tokens:
-            offsets.append(pos + 1)
-            pieces.append(tokens[i].key)
-            pos += len(tokens[i].key) + 1
+        keys = [a[0] for a in tokens.analyses]
+        stream_tokens = [i for i, k in enumerate(keys) if k]
+        pieces = [keys[i] for i in stream_tokens]
+        # Offset of each word in the stream -> its index in `stream_tokens`.
+        starts = dict(zip(itertools.accumulate((len(k) + 1 for k in pieces), initial=1), range(len(pieces))))
         stream = " " + " ".join(pieces) + " "
-        starts = {o: n for n, o in enumerate(offsets)}
         hits = []
-        for end, (length, kind) in self._automaton.iter(stream):
-            # `end` is the closing space of the padded key; find the word where the key begins.
-            words_before = stream.count(" ", 0, end) - length
-            first = words_before - 1 + 1
-            if first < 0 or first + length > len(stream_tokens) or offsets[first] not in starts:
+        matches = tokens.matches
+        for end, (length, kind, width) in self._automaton.iter(stream):
+            first = starts.get(end - width + 2)  # the padded key " a b " ends at `end`
+            if first is None:
                 continue
+            if length == 1 and kind == "place":
+                initial = matches[stream_tokens[first]].group()[0]
+                if initial.islower() and initial.isascii():
+                    continue  # one lower-case English word is not a proper noun
             hits.append((first, first + length - 1, kind))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen, blocked_until = [], -1
@@ -209,7 +249,7 @@ class Geoparser:
             blocked_until = b
         return [(a, b) for a, b in chosen if not self._false_friend(tokens, a, b)]
 
-    def _false_friend(self, tokens: list[_Token], first: int, last: int) -> bool:
+    def _false_friend(self, tokens: _Tokens, first: int, last: int) -> bool:
         if first != last:
             return False
         token = tokens[first]
@@ -222,11 +262,13 @@ class Geoparser:
             return not token.surface[:1].isupper() or token.key in STOPWORDS
         return False
 
-    def _expressions(self, text: str, tokens: list[_Token], spans: list[tuple[int, int]]):
-        """Each name with the head words before it and qualifiers after it."""
-        previous_head: list[str] = []
-        previous_last = -1
+    def _expressions(self, text: str, tokens: _Tokens, spans: list[tuple[int, int]]):
+        """Each name with the head words before it, the qualifiers after it, and the words it
+        shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
+        Malikiya bases" both name two bases."""
         starts = {first for first, _ in spans}
+        found = []
+        previous_last = -1
         for first, last in spans:
             head_from = first
             while head_from - 1 > previous_last and first - head_from < 3 and _is_head(tokens[head_from - 1]):
@@ -244,16 +286,27 @@ class Geoparser:
             if head_from == first and first - 1 > previous_last and tokens[first - 1].key == "" \
                     and text[tokens[first - 1].end:tokens[first].start] == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            heads = [_strip_clitic(t) for t in tokens[head_from:first]]
-            inherited: list[str] = []
-            between = tokens[previous_last + 1:head_from]
-            if not heads and previous_head and len(between) <= 1 and all(
-                    normalize(t.surface) in _COORDINATORS for t in between) and (
-                    between or tokens[first].clitic):
-                inherited = previous_head  # "قاعدتي الرميلان والمالكية": both are bases
-            yield first, last, head_from, tail_to, inherited
-            previous_head = heads or inherited
+            found.append([first, last, head_from, tail_to, [], []])
             previous_last = tail_to
+        for before, after in zip(found, found[1:]):
+            if not self._coordinated(tokens, before[3], after[2], after[0]):
+                continue
+            b_heads = [_strip_clitic(t) for t in tokens.span(before[2], before[0] - 1)] or before[4]
+            a_tails = [_strip_clitic(t) for t in tokens.span(after[1] + 1, after[3])]
+            if after[2] == after[0] and b_heads:
+                after[4] = b_heads
+            if before[3] == before[1] and a_tails and before[2] == before[0]:
+                before[5] = a_tails
+        for first, last, head_from, tail_to, heads, tails in found:
+            yield first, last, head_from, tail_to, heads, tails
+
+    @staticmethod
+    def _coordinated(tokens: _Tokens, before_end: int, after_start: int, after_first: int) -> bool:
+        """True when only "and" (or a clitic و) stands between two names."""
+        gap = after_start - before_end - 1
+        if gap == 0:
+            return tokens[after_first].clitic > 0
+        return gap == 1 and normalize(tokens[before_end + 1].surface) in _COORDINATORS
 
     # --- resolving ---------------------------------------------------------------------------
 
@@ -312,31 +365,28 @@ def _strip_clitic(token: _Token) -> str:
 
 def _is_head(token: _Token) -> bool:
     """Generic words before a name; English direction words too ("eastern Deir ez-Zor")."""
-    word = normalize(token.surface).translate(ARABIC_LETTERS)
+    word = token.norm
     if _ARABIC.search(word):
         return _generic(word) is not None
     return _generic(word) is not None or word in DIRECTIONS
 
 
-def _tail_length(tokens: list[_Token], i: int) -> int:
+def _tail_length(tokens: _Tokens, i: int) -> int:
     """Words at `i` that qualify the name before them: Arabic directions and adjectives,
     English generic words ("gas field", "countryside"); 0 when there are none."""
-    word = normalize(tokens[i].surface).translate(ARABIC_LETTERS)
+    word = tokens[i].norm
     if _ARABIC.search(word):
         return int(word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS)
                    or word in ARABIC_TAILS)
     if word in DIRECTIONS and i + 1 < len(tokens) and _tail_length(tokens, i + 1):
         return 1  # "Hasakah's southern countryside"
-    for n in (2, 1):
-        phrase = " ".join(normalize(t.surface) for t in tokens[i:i + n])
-        generic = _generic(phrase)
-        if generic and len(tokens[i:i + n]) == n:
-            return n
-    return 0
+    if i + 1 < len(tokens) and _generic(f"{word} {tokens[i + 1].norm}"):
+        return 2
+    return 1 if _generic(word) else 0
 
 
 def _is_vague(token: _Token) -> bool:
-    generic = _generic(normalize(token.surface).translate(ARABIC_LETTERS))
+    generic = _generic(token.norm)
     return generic is not None and not generic
 
 
