@@ -20,8 +20,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incide
 # written here independently of the gazetteer's own rows.
 SEED_POINTS = {
     "حقل العمر": (35.15, 40.57),        # Al-Omar oil field, Deir ez-Zor
-    "الرميلان": (37.00, 41.93),         # Rmelan, Hasakah
-    "المالكية": (37.17, 42.13),         # Al-Malikiyah (Derik), Hasakah
+    "قاعدة الرميلان": (36.90, 42.00),   # Rmelan landing zone (Abu Hajar airfield), Hasakah
+    "قاعدة المالكية": (37.17, 42.13),   # the base by Al-Malikiyah (Derik), Hasakah
     "قاعدة الشدادي": (36.05, 40.73),    # Al-Shaddadi, Hasakah
     "حقل كونيكو": (35.33, 40.30),       # Conoco gas field, Deir ez-Zor
     "حوض اليرموك": (32.77, 35.90),      # Yarmouk basin, western Daraa
