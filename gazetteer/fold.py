@@ -31,8 +31,11 @@ _APOSTROPHES = re.compile("['’‘ʿʾʻʼ`´ʹ]")
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=1 << 17)
 def normalize(text: str) -> str:
     """Lower-case, strip diacritics and tatweel, map digits to ASCII, collapse punctuation to spaces."""
+    if text.isascii():
+        return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).replace("_", " ").split())
     text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
     text = _ARABIC_MARKS.sub("", text)
     decomposed = unicodedata.normalize("NFD", text)
@@ -100,6 +103,7 @@ def words(text: str) -> list[str]:
     return normalize(text).translate(ARABIC_LETTERS).split()
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
     """The variant key: `normalize` plus letter variants, articles and transliteration habits.
 
@@ -160,6 +164,7 @@ def _skeleton_word(word: str) -> str:
     return "".join(out).replace(_SEPARATOR, "")
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(text: str) -> str:
     """Consonant skeleton shared by Arabic and Latin spellings.
 
@@ -274,8 +279,14 @@ def split_generic(text: str) -> tuple[str, Generic, bool]:
     >>> split_generic("حقل العمر النفطي")[0]
     'العمر'
     """
-    core, hint, directed = split_generic_words(words(text))
+    core, hint, directed = readings(text)[-1]
     return " ".join(core), hint, directed
+
+
+@lru_cache(maxsize=1 << 16)
+def readings(text: str) -> tuple[tuple[tuple[str, ...], Generic, bool], ...]:
+    """`generic_cores` of a name as text, cached: queries repeat."""
+    return tuple((tuple(core), hint, directed) for core, hint, directed in generic_cores(words(text)))
 
 
 def split_generic_words(words: list[str]) -> tuple[list[str], Generic, bool]:

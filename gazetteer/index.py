@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .fold import (
-    Generic, fold, fold_words, generic_cores, normalize, skeleton, split_generic, words,
+    Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
 )
 from .place import Match, Place, distance_km
 from .sources import (
@@ -197,10 +197,10 @@ class Gazetteer:
         hits: dict[int, tuple[float, str]] = {}
         for i in self._norm.get(normalize(name), ()):
             hits[i] = (QUALITY_EXACT, "exact")
-        readings = generic_cores(words(name))
-        core_words, generic, _ = readings[-1]
-        for reading in readings:
-            found = self._fold.get(fold_words(reading[0]), ())
+        options = readings(name)
+        core_words, generic, _ = options[-1]
+        for reading in options:
+            found = self._fold.get(fold_words(list(reading[0])), ())
             for i in found:
                 hits.setdefault(i, (QUALITY_VARIANT, "variant"))
             if found:
