@@ -151,6 +151,44 @@ def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
         click.echo("no place mentions found", err=True)
 
 
+# --- extract ---------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("textfile", type=click.Path(dir_okay=False))
+@click.option("--date", "published", required=True, metavar="YYYY-MM-DD",
+              help="Publication date of the text: relative dates ('أمس', 'on Tuesday') count from it.")
+@click.option("--source-url", default="", help="Address of the article, copied into every row.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the drafts here as CSV (default: stdout).")
+@click.option("--country", help="Country hint for the places (SY, IQ).")
+@click.pass_context
+def extract(ctx, textfile, published, source_url, output, country) -> None:
+    """Draft incidents from an article: one row per reported strike or attack, for review."""
+    import datetime as dt
+    import re
+
+    from .extract import drafts_csv, extract as extract_drafts, write_drafts
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+            raise ValueError(published)
+        day = dt.date.fromisoformat(published)
+    except ValueError as exc:
+        raise UsageError(f"--date: bad date {published!r} (expected YYYY-MM-DD)") from exc
+    text = _read_text(textfile)
+    drafts = extract_drafts(text, day, gazetteer=_gazetteer(ctx), source_url=source_url,
+                            country=country.upper() if country else None)
+    if output:
+        try:
+            write_drafts(drafts, output)
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+    else:
+        click.echo(drafts_csv(drafts), nl=False)
+    click.echo(f"{len(drafts)} draft incidents from {textfile}" + (f" written to {output}" if output else ""),
+               err=True)
+
+
 # --- gazetteer -------------------------------------------------------------------------------
 
 @main.group()
