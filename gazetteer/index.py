@@ -23,6 +23,7 @@ not by fuzzy matching), fits the hints just as well, and lies far away (beyond b
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -65,7 +66,7 @@ class Gazetteer:
         self._norm: dict[str, list[int]] = {}
         self._fold: dict[str, list[int]] = {}
         self._skel: dict[str, list[int]] = {}
-        self._fuzzy: dict[str, list[str]] | None = None
+        self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -230,10 +231,14 @@ class Gazetteer:
             buckets: dict[str, list[str]] = {}
             for k in self._fold:
                 buckets.setdefault(k[:1], []).append(k)
-            self._fuzzy = buckets
+            self._fuzzy = {c: (sorted(ks, key=len), sorted(map(len, ks))) for c, ks in buckets.items()}
+        # A ratio of 85 needs lengths within a factor of 0.74 (2·shorter / sum >= 0.85), and
+        # a misspelling seldom starts with another letter: only those keys are compared.
+        keys, lengths = self._fuzzy.get(key[:1], ((), ()))
+        n = len(key)
+        pool = keys[bisect.bisect_left(lengths, math.ceil(n * 0.74)):bisect.bisect_right(lengths, n / 0.74)]
         hits: dict[int, tuple[float, str]] = {}
-        found = process.extract(key, self._fuzzy.get(key[:1], ()), scorer=fuzz.ratio,
-                                score_cutoff=FUZZY_CUTOFF, limit=20)
+        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20)
         for k, ratio, _ in found:
             for i in self._fold[k]:
                 quality = FUZZY_WEIGHT * ratio / 100
