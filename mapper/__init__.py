@@ -3,22 +3,37 @@
 >>> from mapper import IncidentMap
 >>> IncidentMap([], title="Nothing yet").to_html()[:15]
 '<!DOCTYPE html>'
+
+Names are imported on first use: `incident-map resolve` must not pay for folium and matplotlib.
 """
 
-from .assets import AssetChecksumError, AssetError, AssetsUnavailable
-from .html import BASEMAPS, IncidentMap, render_map
-from .model import EVENT_TYPES, OUTCOMES, Incident, Located, ReviewItem
-from .style import COLOR_BY, EVENT_STYLES, MarkerStyle, color_table, event_style
+from __future__ import annotations
 
-__all__ = [
-    "AssetChecksumError", "AssetError", "AssetsUnavailable", "BASEMAPS", "COLOR_BY",
-    "EVENT_STYLES", "EVENT_TYPES", "Incident", "IncidentMap", "Located", "MarkerStyle",
-    "OUTCOMES", "ReviewItem", "color_table", "event_style", "render_map",
-]
+import importlib
+from typing import Any
 
-# Static maps, the brief and the one-call API (mapper/static.py, report.py, api.py).
-from .api import locate_table, render, report  # noqa: E402
-from .report import write_report  # noqa: E402
-from .static import StaticMap, render_static  # noqa: E402
+_EXPORTS = {
+    "assets": ("AssetChecksumError", "AssetError", "AssetsUnavailable"),
+    "html": ("BASEMAPS", "IncidentMap", "render_map"),
+    "model": ("EVENT_TYPES", "OUTCOMES", "Incident", "Located", "ReviewItem"),
+    "style": ("COLOR_BY", "EVENT_STYLES", "MarkerStyle", "color_table", "event_style"),
+    "api": ("locate_table", "render", "report"),
+    "report": ("write_report",),
+    "static": ("StaticMap", "render_static"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ += ["StaticMap", "locate_table", "render", "render_static", "report", "write_report"]
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mapper' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
