@@ -185,7 +185,7 @@ _EVENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("drone", _AR + r"مسير(?:ة|ات|تين|تان)" + _END),
     ("drone", _AR + r"درون(?:ز)?" + _END),
     ("drone", r"\b(?:kamikaze |suicide |one-way attack |armed )?(?:drones?|uavs?|unmanned aerial vehicles?)\b"),
-    ("missile", _AR + r"صوار?يخ(?:ين)? (?:باليستي|بالستي|كروز|موجه)(?:ة)?" + _END),
+    ("missile", _AR + r"(?:صاروخ|صاروخين|صواريخ) (?:باليستي|بالستي|كروز|موجه)(?:ة)?" + _END),
     ("missile", r"\b(?:ballistic |cruise |guided |anti-tank )?missiles?\b"),
     ("rocket", _AR + r"رشق(?:ة|ات) صاروخية" + _END),
     ("rocket", _AR + r"(?:صواريخ|صاروخ|صاروخين|صاروخية|كاتيوشا)" + _END),
@@ -216,7 +216,7 @@ _NOT_BEFORE = {
 }
 _NOT_AFTER = {
     "artillery": _compile(r"^\s+(?:battalion|company|regiment|unit|brigade|school|base)"),
-    "drone": _compile(r"^\s+(?:احتجاجي|شعبي|سلمي|حاشد)", r"^\s+(?:over|above|overhead)"),
+    "drone": _compile(r"^\s+(?:احتجاجي|شعبي|سلمي|حاشد)", r"^\s+(?:over|above|overhead|flying|flew|hovering)\b"),
     "airstrike": _compile(r"^\s+(?:المروحي|المدني)"),
 }
 
@@ -231,17 +231,17 @@ def find_events(text: str) -> list[EventWord]:
 
 
 def _events(view: _View, text: str) -> list[EventWord]:
-    found = []
+    found, blocked = [], []
     for event_type, pattern in _EVENTS:
         for m in pattern.finditer(view.folded):
             before = view.folded[max(0, m.start() - 30):m.start()]
             after = view.folded[m.end():m.end() + 30]
-            if event_type in _NOT_BEFORE and _NOT_BEFORE[event_type].search(before):
-                continue
-            if event_type in _NOT_AFTER and _NOT_AFTER[event_type].search(after):
+            if (event_type in _NOT_BEFORE and _NOT_BEFORE[event_type].search(before)
+                    or event_type in _NOT_AFTER and _NOT_AFTER[event_type].search(after)):
+                blocked.append((m.start(), m.end()))   # and the shorter words inside it
                 continue
             found.append((m.start(), -(m.end() - m.start()), event_type, m.end()))
-    found.sort()
+    found = sorted(f for f in found if not any(a <= f[0] and f[3] <= b for a, b in blocked))
     words, taken = [], -1
     for start, _, event_type, end in found:
         if start < taken:
@@ -325,14 +325,15 @@ _ACTORS: tuple[tuple[str, str], ...] = (
     ("Israel", r"إسرائيل|الإسرائيلي|الإسرائيلية|إسرائيلية|إسرائيلي|الاحتلال|israel|israeli"),
     ("Turkey", r"القوات التركية|الجيش التركي|التركي|التركية|تركية|تركيا|turkish|turkey"),
     ("Russia", r"الطيران الروسي|الروسي|الروسية|روسية|russian|russia"),
-    ("Coalition", r"(?:طيران|طائرات|غارات|غارة|ضربات|ضربة|مسيرة|مسيرات)(?: جوية)? (?:لل|ل)?التحالف"
+    ("Coalition", r"(?:طيران|طائرات|غارات|غارة|ضربات|ضربة|مسيرة|مسيرات)(?: جوية)? (?:لل|ال)تحالف"
                   r"|coalition (?:aircraft|warplanes|jets|strikes?|air ?strikes?|drones?|forces struck)"
                   r"|the coalition (?:struck|carried out|conducted|said it)"),
     ("United States", r"(?:الطيران|طائرات|غارات|غارة|ضربات|ضربة|مسيرة|مسيرات)(?: جوية)? "
                       r"(?:الأمريكي|الأميركي|الأمريكية|الأميركية|أمريكية|أميركية)"
                       r"|(?:u\.?s\.?|american) (?:aircraft|warplanes|jets|strikes?|air ?strikes?|drones?|forces struck|military struck)"),
     ("Syrian government", r"قوات النظام|جيش النظام|قوات الحكومة السورية|الجيش السوري|قوات الأسد"
-                          r"|الطيران السوري|regime forces|syrian army|syrian government forces|government forces"),
+                          r"|الطيران السوري|regime forces|syrian army|syrian government|government forces"
+                          r"|\bregime (?:shelling|artillery|aircraft|warplanes|jets)"),
     ("SDF", r"قسد|قوات سوريا الديمقراطية|syrian democratic forces|\bsdf\b"),
     ("Islamic State", r"داعش|تنظيم الدولة|islamic state|\bisis\b|\bisil\b"),
 )
@@ -628,7 +629,7 @@ _TOTALS = _compile(r"(?:أكثر من|نحو|حوالي|قرابة|ما يزيد
 _PATROL = _compile(_AR + r"(?:دورية|دوريات)" + _END, r"\bpatrols?\b")
 _FOREIGN = _compile(_AR + r"(?:غزة|قطاع غزة)" + _END, r"\bgaza\b")
 _ANAPHORA = _compile(_AR.replace("(?:ال|ل)?", "ال") + r"(?:قصف|غارة|غارات|ضربة|ضربات|استهداف|هجوم|هجمات|عملية)" + _END,
-                     r"\bthe (?:strikes?|attacks?|raids?|shelling|bombardment|bombing)\b",
+                     r"\b(?:the|both|these|those|this|that) (?:strikes?|attacks?|raids?|shelling|bombardment|bombing)\b",
                      r"^\s*و?كما(?!\w)", r"\balso\b")
 _REFERENCE = _compile(r"(?:غرب|شرق|شمال|جنوب|غربي|شرقي|شمالي|جنوبي|قرب|بالقرب من|قرابة)\s+(?:\S+\s+)?$",
                       r"\b(?:west|east|north|south|northwest|northeast|southwest|southeast)\s+of\s+$",
@@ -838,6 +839,8 @@ class _Drafter:
         sentence_text = self.text[start:end]
         anchors = self._anchors(clauses)
         claim = self._claim(clauses)
+        if claim is not None and not any(c.places for c in clauses):
+            self._claim_earlier(clauses, claim[1])
         for i, clause in enumerate(clauses):
             if clause.closed or clause.context or not clause.places:
                 continue
@@ -876,6 +879,17 @@ class _Drafter:
                 return c.start, actor
         return None
 
+    def _claim_earlier(self, clauses: list[_Clause], actor: str) -> None:
+        """"The Islamic Resistance in Iraq claimed both attacks": a claim with no place of its own
+        names the actor of the paragraph's drafts that have none."""
+        paragraph = clauses[0].paragraph
+        if not _ANAPHORA.search(_fold(self.text[clauses[0].start:clauses[-1].end])):
+            return
+        for k, f in enumerate(self.found):
+            if f.paragraph == paragraph and not f.draft.actor:
+                self.found[k] = replace(f, draft=replace(f.draft, actor=actor,
+                                                         notes=_join("claimed", f.draft.notes)))
+
     def _event_clause(self, clauses: list[_Clause], i: int, mention: _Mention) -> int | None:
         """The clause whose attack word applies to a place of clause `i`: its own, else the next
         one that has an attack word ("الرميلان، والمالكية، عبر طائرات مسيّرة"), else the one
@@ -912,14 +926,18 @@ class _Drafter:
         clause = clauses[i]
         word = self._event_word(clauses[j], mention)
         lo, hi = min(i, j), max(i, j)
-        group = clauses[lo:hi + 1]
+        tail = hi
+        while tail + 1 < len(clauses) and not (clauses[tail + 1].places or clauses[tail + 1].closed
+                                               or clauses[tail + 1].context):
+            tail += 1   # ", killing two fighters", ", the group said": about this strike too
+        group = clauses[lo:tail + 1]
         group_text = self.text[group[0].start:group[-1].end]
         notes: list[str] = []
 
         when = self._own_time(clauses, i, lo, hi, anchors, mention)
         actor = find_actor(group_text)
         claimed = False
-        if claim is not None and claim[0] < mention.start and not actor:
+        if claim is not None and claim[0] < mention.start:
             actor, claimed = claim[1], True
         outcome = find_outcome(group_text)
         if outcome == "unknown":
