@@ -17,7 +17,7 @@ _EXPORTS = {
     "html": ("BASEMAPS", "IncidentMap", "render_map"),
     "model": ("EVENT_TYPES", "OUTCOMES", "Incident", "Located", "ReviewItem"),
     "style": ("COLOR_BY", "EVENT_STYLES", "MarkerStyle", "color_table", "event_style"),
-    "api": ("locate_table", "render", "report"),
+    "api": ("brief", "locate_table", "render"),
     "report": ("write_report",),
     "static": ("StaticMap", "render_static"),
 }

@@ -8,6 +8,7 @@ locations with (default: the bundled places plus the user's imports).
 >>> mapper.render("incidents.csv", "map.png", title="Strikes")        # doctest: +SKIP
 >>> mapper.render(frame, "map.html", self_contained=True)              # doctest: +SKIP
 >>> located = mapper.locate_table(frame)   # a GeoDataFrame, EPSG:4326  # doctest: +SKIP
+>>> mapper.brief("incidents.csv", "brief.html")                        # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .incidents import read_incidents
 from .locate import INCIDENT_COLUMNS, LOCATED_COLUMNS, LocateResult, locate
 from .model import Incident
 
-__all__ = ["incidents_from", "locate_table", "render", "report", "result_from"]
+__all__ = ["brief", "incidents_from", "locate_table", "render", "result_from"]
 
 FRAME_NAME = "<DataFrame>"   # how errors name a table given as a DataFrame
 
@@ -156,9 +157,10 @@ def render(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
                       "use .html, .png, .svg or .pdf")
 
 
-def report(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
-           **options: Any) -> Path:
-    """Write the brief of a table: .html (one page) or .pdf (static); see `write_report`."""
+def brief(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
+          **options: Any) -> Path:
+    """Write the brief of a table (`incident-map report`): .html (one page) or .pdf (static);
+    see `write_report`. Not called `report`: `mapper.report` is the module."""
     from .report import write_report
 
     return write_report(result_from(table, gazetteer), path, gazetteer=gazetteer, **options)

@@ -211,3 +211,10 @@ def test_render_chooses_the_output_by_extension(gazetteer, tmp_path):
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     with pytest.raises(OutputError):
         mapper.render(SEED, tmp_path / "map.docx", gazetteer=gazetteer)
+
+
+def test_brief_is_one_call_from_a_table(gazetteer, tmp_path):
+    import mapper.report  # noqa: F401  (the module must not hide the API's function)
+
+    page = mapper.brief(SEED, tmp_path / "brief.html", gazetteer=gazetteer)
+    assert page.read_text(encoding="utf-8").count('<tr data-row="') == 10
