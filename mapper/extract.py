@@ -22,7 +22,7 @@ import csv
 import io
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,7 +30,7 @@ from pathlib import Path
 from gazetteer import Gazetteer, Place, distance_km
 
 __all__ = ["COLUMNS", "Draft", "TimeRef", "drafts_csv", "extract", "find_actor", "find_count",
-           "find_events", "find_fatalities", "find_outcome", "find_times", "write_drafts"]
+           "find_events", "find_fatalities", "find_outcome", "find_target", "find_times", "write_drafts"]
 
 # The countries this tool maps; places elsewhere (Gaza, Beirut) are context, not incidents,
 # unless they are curated sites (a coalition outpost in Jordan) or the caller's country hint.
@@ -188,7 +188,7 @@ _EVENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("missile", _AR + r"(?:صاروخ|صاروخين|صواريخ) (?:باليستي|بالستي|كروز|موجه)(?:ة)?" + _END),
     ("missile", r"\b(?:ballistic |cruise |guided |anti-tank )?missiles?\b"),
     ("rocket", _AR + r"رشق(?:ة|ات) صاروخية" + _END),
-    ("rocket", _AR + r"(?:صواريخ|صاروخ|صاروخين|صاروخية|كاتيوشا)" + _END),
+    ("rocket", _AR + r"(?:صواريخ|صاروخ|صاروخا|صاروخين|صاروخية|كاتيوشا)" + _END),
     ("rocket", r"\b(?:rocket salvos?|rockets?|katyushas?)\b"),
     ("airstrike", _AR + r"غار(?:ة|ات|تين|تان)(?: جوية)?" + _END),
     ("airstrike", _AR + r"ضرب(?:ة|ات|تين|تان) جوي(?:ة)?" + _END),
@@ -712,10 +712,8 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
     """
     from gazetteer.geoparse import geoparse
 
-    if gazetteer is None:
-        gazetteer = Gazetteer.default()
     hints = {"country": country} if country else None
-    mentions = geoparse(text, hints=hints, gazetteer=gazetteer)
+    mentions = geoparse(text, hints=hints, gazetteer=gazetteer)   # None: the default, loaded once
     allowed = CORE_COUNTRIES | ({country.upper()} if country else set())
     view = _View.of(text)
     clauses = _clauses(text, view, published, mentions, allowed)
@@ -864,7 +862,7 @@ class _Drafter:
                     d = earlier.draft
                     anchors.append(TimeRef(c.start, c.end, self.text[c.start:c.end].strip(), d.date,
                                            d.date_precision, "",
-                                           note=f"date of the attack on {d.place_name} it is told against"))
+                                           note=f"date of the attack at {d.place_name} the text times it by"))
                     break
         return anchors
 
