@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gazetteer import Gazetteer, Match, Place
+from gazetteer import Gazetteer, Match, Place, distance_km
 
 from .errors import MapperError, OutputError
 from .model import Incident, Located, ReviewItem
@@ -101,7 +101,7 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
     for incident in incidents:
         read += 1
         if incident.lat is not None and incident.lon is not None:
-            located.append(Located(incident, incident.lat, incident.lon))
+            located.append(_given(incident, gazetteer))
             if _looks_swapped(incident.lat, incident.lon):
                 review.append(ReviewItem(incident, REASON_SWAPPED, True))
             continue
@@ -129,6 +129,17 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
         raise MapperError(f"internal error: {read} rows in, {len(located)} mapped and "
                           f"{len(result.unmapped)} only in review")
     return result
+
+
+def _given(incident: Incident, gazetteer: Gazetteer) -> Located:
+    """A row with coordinates. When it also names a known `place_id` at that point (as
+    `extract` and `write_located` write), the place's name, radius and precision come along."""
+    place_id = dict(incident.extra).get("place_id", "")
+    place = gazetteer.get(place_id) if place_id else None
+    if place is None or distance_km(place.lat, place.lon, incident.lat, incident.lon) > 1.0:
+        return Located(incident, incident.lat, incident.lon)
+    return Located(incident, incident.lat, incident.lon, place.id, place.name, "given", 1.0,
+                   place.radius_km, geo_precision(place))
 
 
 def _looks_swapped(lat: float, lon: float) -> bool:
