@@ -65,6 +65,7 @@ LABELS = {
 COMPRESS_ABOVE_ROWS = 1000       # incidents past which the data block is deflated
 COMPRESS_LEVEL = 1               # zlib level: 1 is ~5x faster than 6 and ~20% larger here
 MIN_ZOOM = 4                     # the whole region; clustering below this would be wasted
+MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)
 UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see map.js)
 CHUNK_MS = 2000                   # markercluster's time slice when adding markers
 CIRCLES_ON_UP_TO = 2000          # uncertainty circles start shown when there are this few
@@ -275,7 +276,7 @@ class IncidentMap:
 
     def _folium_map(self) -> folium.Map:
         m = folium.Map(location=[34.5, 40.5], zoom_start=6, tiles=None, control_scale=True,
-                       prefer_canvas=False, min_zoom=MIN_ZOOM)
+                       prefer_canvas=False)
         m._name = "map"
         m._id = self.prefix
         for name, (provider, label) in _TILES.items():
@@ -327,6 +328,7 @@ class IncidentMap:
                           if self.unmapped else "",
             "outlinesId": f"{self.prefix}-outlines" if bundle else None,
             "credits": CREDITS, "chunkInterval": CHUNK_MS, "unclusterAt": UNCLUSTER_AT_ZOOM,
+            "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
         }
         code = resources.files("mapper").joinpath("map.js").read_text(encoding="utf-8")
         css = resources.files("mapper").joinpath("map.css").read_text(encoding="utf-8")

@@ -220,6 +220,16 @@
       box.appendChild(el("bdi", null, str("location", i) || str("place_name", i)));
       return box;
     }
+    function reveal(i, then) {
+      var m = markers[i], frames = 0;
+      if (!(m._icon && map.getBounds().contains(m.getLatLng()))) {
+        map.setView(m.getLatLng(), Math.max(map.getZoom(), cfg.unclusterAt), {animate: false});
+      }
+      (function wait() {
+        if ((m._icon && !groups[D.t[i]]._inZoomAnimation) || ++frames > 120) then(m);
+        else requestAnimationFrame(wait);
+      })();
+    }
     function openPopup(m) {
       popup.setLatLng(m.getLatLng()).setContent(popupNode(m._imIndex)).openOn(map);
     }
@@ -412,21 +422,24 @@
     root.incidentMap = {
       map: map, markers: markers, groups: groups, visible: visible, circles: circles,
       applyFilter: applyFilter, dayOf: dayOf,
-      // Zoom until incident i is out of its cluster, then open its popup (tests, links).
+      // Bring incident i into view, out of its cluster, then open its popup or tooltip
+      // (for tests and for links into the map). `done` is called in every case.
       openPopup: function (i, done) {
-        var m = markers[i];
-        groups[D.t[i]].zoomToShowLayer(m, function () { openPopup(m); if (done) done(); });
+        reveal(i, function (m) { openPopup(m); if (done) done(); });
       },
       openTooltip: function (i, done) {
-        var m = markers[i];
-        groups[D.t[i]].zoomToShowLayer(m, function () {
-          m.fire("mouseover", {latlng: m.getLatLng()}, true);
+        reveal(i, function (m) {
+          if (m._map) m.fire("mouseover", {latlng: m.getLatLng()}, true);
           if (done) done();
         });
       }
     };
     settled();
   }
+
+  // folium sets zoom limits only through its default tile layer, which we do not use.
+  map.setMinZoom(cfg.minZoom);
+  map.setMaxZoom(cfg.maxZoom);
 
   // --- the outline basemap (self-contained maps): under the tiles, shown when they fail ---
   if (cfg.outlinesId) {
