@@ -189,6 +189,65 @@ def extract(ctx, textfile, published, source_url, output, country) -> None:
                err=True)
 
 
+# --- render ----------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("incidents", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The map to write: .html (PNG, SVG and PDF are not written yet).")
+@click.option("--self-contained", is_flag=True,
+              help="Inline every script and style, with an offline outline basemap.")
+@click.option("--title", default=None, help="Title shown on the map (default: the file's name).")
+@click.option("--color-by", type=click.Choice(["actor", "outcome", "event_type"]),
+              default="actor", show_default=True, help="What the marker colours show.")
+@click.option("--basemap", type=click.Choice(["light", "street", "satellite", "none"]),
+              default="light", show_default=True,
+              help="Tiles shown first; 'none' draws country outlines only.")
+@click.option("--fragment", is_flag=True,
+              help="Write a piece of HTML to paste into a report page (no html/head/body).")
+@click.option("--located", "located_path", type=click.Path(dir_okay=False),
+              help="Also write the mapped incidents (.geojson or .csv).")
+@click.option("--review", "review_path", type=click.Path(dir_okay=False),
+              help="Also write the rows to review (.csv): unresolved, ambiguous, low score.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any row stays unresolved.")
+@click.pass_context
+def render(ctx, incidents, output, self_contained, title, color_by, basemap, fragment,
+           located_path, review_path, strict) -> None:
+    """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines) as an interactive page."""
+    from .assets import AssetError
+    from .errors import MapperError
+    from .html import IncidentMap
+    from .incidents import read_incidents
+    from .locate import locate, write_located, write_review
+
+    out = Path(output)
+    if out.suffix.lower() in (".png", ".svg", ".pdf"):
+        raise UsageError(f"{output}: static {out.suffix[1:].upper()} maps are not written yet; "
+                         "use an .html output")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"{output}: the map is written as .html, not "
+                         f"{out.suffix or '(no extension)'!r}")
+    try:
+        result = locate(read_incidents(incidents), _gazetteer(ctx))
+        if located_path:
+            write_located(result, located_path)
+        if review_path:
+            write_review(result, review_path)
+        m = IncidentMap(result, title=title or Path(incidents).stem, color_by=color_by,
+                        basemap=basemap, self_contained=self_contained)
+        if fragment:
+            out.write_text(m.to_fragment(), encoding="utf-8")
+        else:
+            m.save(out)
+    except (MapperError, AssetError) as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    click.echo(result.summary())
+    if strict and any(not item.mapped for item in result.review):
+        ctx.exit(EXIT_UNRESOLVED)
+
+
 # --- gazetteer -------------------------------------------------------------------------------
 
 @main.group()

@@ -244,3 +244,65 @@ def test_a_tampered_tarball_is_refused(tmp_path, cached_assets):
     bad.write_bytes(b"not leaflet")
     with pytest.raises(assets.AssetChecksumError, match="sha256"):
         assets.load_bundle(tmp_path, registry="http://127.0.0.1:9")
+
+
+# --- the render command ------------------------------------------------------------------
+
+def _table(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "incidents.csv"
+    path.write_text("date,location,event_type,actor,description\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_render_writes_the_map_and_prints_one_summary_line(tmp_path):
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    table = _table(tmp_path, "2024-01-02,حقل العمر,rocket,,four rockets\n"
+                             "2024-01-01,Shaddadi,drone,,a drone\n")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["render", str(table), "-o", str(out), "--title", "Two",
+                                       "--color-by", "outcome", "--located",
+                                       str(tmp_path / "located.geojson")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == ["2 rows read, 2 mapped, 0 sent to review"]
+    page = out.read_text(encoding="utf-8")
+    assert data_of(page)["n"] == 2
+    assert config_of(page)["colorBy"] == "outcome"
+    assert (tmp_path / "located.geojson").exists()
+
+
+def test_render_strict_exits_1_on_unresolved_rows(tmp_path):
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    table = _table(tmp_path, "2024-01-02,Qwxzzyville Nowhere,rocket,,?\n"
+                             "2024-01-01,Shaddadi,drone,,a drone\n")
+    out = tmp_path / "map.html"
+    args = ["render", str(table), "-o", str(out), "--review", str(tmp_path / "review.csv")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    result = CliRunner().invoke(main, [*args, "--strict"])
+    assert result.exit_code == 1
+    assert "1 mapped" in result.output
+    assert (tmp_path / "review.csv").read_text(encoding="utf-8-sig").count("Qwxzzyville") == 1
+
+
+def test_render_fragment_and_bad_outputs(tmp_path):
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    table = _table(tmp_path, "2024-01-01,Shaddadi,drone,,a drone\n")
+    frag = tmp_path / "map-fragment.html"
+    assert CliRunner().invoke(main, ["render", str(table), "-o", str(frag), "--fragment"]
+                              ).exit_code == 0
+    assert "<html" not in frag.read_text(encoding="utf-8")
+    for name in ("map.png", "map.svg", "map.pdf", "map.txt"):
+        result = CliRunner().invoke(main, ["render", str(table), "-o", str(tmp_path / name)])
+        assert result.exit_code == 2
+        assert "Traceback" not in result.output
+    missing = CliRunner().invoke(main, ["render", str(tmp_path / "nope.csv"), "-o",
+                                        str(tmp_path / "m.html")])
+    assert missing.exit_code == 2 and "nope.csv" in missing.output
