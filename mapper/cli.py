@@ -189,63 +189,151 @@ def extract(ctx, textfile, published, source_url, output, country) -> None:
                err=True)
 
 
-# --- render ----------------------------------------------------------------------------------
+# --- render and report -----------------------------------------------------------------------
 
-@main.command()
-@click.argument("incidents", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The map to write: .html (PNG, SVG and PDF are not written yet).")
-@click.option("--self-contained", is_flag=True,
-              help="Inline every script and style, with an offline outline basemap.")
-@click.option("--title", default=None, help="Title shown on the map (default: the file's name).")
-@click.option("--color-by", type=click.Choice(["actor", "outcome", "event_type"]),
-              default="actor", show_default=True, help="What the marker colours show.")
-@click.option("--basemap", type=click.Choice(["light", "street", "satellite", "none"]),
-              default="light", show_default=True,
-              help="Tiles shown first; 'none' draws country outlines only.")
-@click.option("--fragment", is_flag=True,
-              help="Write a piece of HTML to paste into a report page (no html/head/body).")
-@click.option("--located", "located_path", type=click.Path(dir_okay=False),
-              help="Also write the mapped incidents (.geojson or .csv).")
-@click.option("--review", "review_path", type=click.Path(dir_okay=False),
-              help="Also write the rows to review (.csv): unresolved, ambiguous, low score.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any row stays unresolved.")
-@click.pass_context
-def render(ctx, incidents, output, self_contained, title, color_by, basemap, fragment,
-           located_path, review_path, strict) -> None:
-    """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines) as an interactive page."""
-    from .assets import AssetError
-    from .errors import MapperError
-    from .html import IncidentMap
+def _size(value: str) -> tuple[float, float]:
+    try:
+        width, height = (float(v) for v in value.lower().replace("x", ",").split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give WIDTH,HEIGHT in inches, e.g. 10,8") from None
+    if not (0 < width <= 100 and 0 < height <= 100):
+        raise click.BadParameter(f"{value!r}: width and height must be between 0 and 100 inches")
+    return width, height
+
+
+def _extent(value: str):
+    from .static import parse_extent
+
+    try:
+        return parse_extent(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def map_options(func):
+    """Options shared by `render` and `report`: how incidents are read, located and drawn."""
+    options = [
+        click.argument("incidents", type=click.Path(dir_okay=False)),
+        click.option("--self-contained", is_flag=True,
+                     help="Inline every script and style, with an offline outline basemap."),
+        click.option("--title", default=None, help="Title (default: the file's name)."),
+        click.option("--color-by", type=click.Choice(["actor", "outcome", "event_type"]),
+                     default="actor", show_default=True, help="What the marker colours show."),
+        click.option("--basemap", type=click.Choice(["light", "street", "satellite", "none"]),
+                     default="light", show_default=True,
+                     help="Tiles shown first; 'none' draws country outlines only."),
+        click.option("--located", "located_path", type=click.Path(dir_okay=False),
+                     help="Also write the mapped incidents (.geojson or .csv)."),
+        click.option("--review", "review_path", type=click.Path(dir_okay=False),
+                     help="Also write the rows to review (.csv): unresolved, ambiguous, low score."),
+        click.option("--strict", is_flag=True, help="Exit 1 when any row stays unresolved."),
+        click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="ar",
+                     show_default=True, help="PNG/SVG/PDF: site labels in Arabic, English or none."),
+        click.option("--dpi", type=click.IntRange(50, 1200), default=200, show_default=True,
+                     help="PNG/SVG/PDF: dots per inch."),
+        click.option("--size", "size", default="10,8", show_default=True, callback=lambda c, p, v: _size(v),
+                     help="PNG/SVG/PDF: WIDTH,HEIGHT in inches."),
+        click.option("--extent", default="auto", show_default=True, callback=lambda c, p, v: _extent(v),
+                     help="PNG/SVG/PDF: auto, syria, iraq or MINLON,MINLAT,MAXLON,MAXLAT."),
+        click.option("--tiles", is_flag=True,
+                     help="PNG/SVG/PDF: a tile background when online (outlines otherwise)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _located_result(ctx, incidents: str, located_path: str | None, review_path: str | None):
     from .incidents import read_incidents
     from .locate import locate, write_located, write_review
 
-    out = Path(output)
-    if out.suffix.lower() in (".png", ".svg", ".pdf"):
-        raise UsageError(f"{output}: static {out.suffix[1:].upper()} maps are not written yet; "
-                         "use an .html output")
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"{output}: the map is written as .html, not "
-                         f"{out.suffix or '(no extension)'!r}")
-    try:
-        result = locate(read_incidents(incidents), _gazetteer(ctx))
-        if located_path:
-            write_located(result, located_path)
-        if review_path:
-            write_review(result, review_path)
-        m = IncidentMap(result, title=title or Path(incidents).stem, color_by=color_by,
-                        basemap=basemap, self_contained=self_contained)
-        if fragment:
-            out.write_text(m.to_fragment(), encoding="utf-8")
-        else:
-            m.save(out)
-    except (MapperError, AssetError) as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    result = locate(read_incidents(incidents), _gazetteer(ctx))
+    if located_path:
+        write_located(result, located_path)
+    if review_path:
+        write_review(result, review_path)
+    return result
+
+
+def _finish(ctx, result, strict: bool) -> None:
     click.echo(result.summary())
     if strict and any(not item.mapped for item in result.review):
         ctx.exit(EXIT_UNRESOLVED)
+
+
+def _map_errors():
+    from .assets import AssetError
+    from .errors import MapperError
+
+    return MapperError, AssetError, ValueError
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The map to write: .html, .png, .svg or .pdf.")
+@click.option("--fragment", is_flag=True,
+              help="HTML: write a piece of HTML to paste into a report page (no html/head/body).")
+@map_options
+@click.pass_context
+def render(ctx, incidents, output, fragment, self_contained, title, color_by, basemap,
+           located_path, review_path, strict, labels, dpi, size, extent, tiles) -> None:
+    """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
+    out = Path(output)
+    kind = out.suffix.lower()
+    if kind not in (".html", ".htm", ".png", ".svg", ".pdf"):
+        raise UsageError(f"{output}: write the map as .html, .png, .svg or .pdf, not "
+                         f"{out.suffix or '(no extension)'!r}")
+    title = title or Path(incidents).stem
+    try:
+        result = _located_result(ctx, incidents, located_path, review_path)
+        if kind in (".png", ".svg", ".pdf"):
+            from .static import render_static
+
+            drawn = render_static(result, out, title=title, labels=labels, dpi=dpi, size=size,
+                                  extent=extent, tiles=tiles, color_by=color_by,
+                                  gazetteer=_gazetteer(ctx))
+            for note in drawn.notes:
+                click.echo(f"note: {note}", err=True)
+        else:
+            from .html import IncidentMap
+
+            m = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
+                            self_contained=self_contained)
+            if fragment:
+                out.write_text(m.to_fragment(), encoding="utf-8")
+            else:
+                m.save(out)
+    except _map_errors() as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    _finish(ctx, result, strict)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The brief to write: .html (one page) or .pdf (map and table).")
+@map_options
+@click.pass_context
+def report(ctx, incidents, output, self_contained, title, color_by, basemap, located_path,
+           review_path, strict, labels, dpi, size, extent, tiles) -> None:
+    """A one-page brief: map, timeline, sortable table, totals, review list and sources."""
+    from .report import write_report
+
+    out = Path(output)
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise UsageError(f"{output}: write the brief as .html or .pdf")
+    try:
+        result = _located_result(ctx, incidents, located_path, review_path)
+        write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
+                     color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
+                     **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}
+                        if out.suffix.lower() == ".pdf" else {}))
+    except _map_errors() as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    _finish(ctx, result, strict)
 
 
 # --- gazetteer -------------------------------------------------------------------------------

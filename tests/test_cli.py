@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from gazetteer import distance_km
@@ -102,3 +104,36 @@ def test_gazetteer_import_of_a_bad_file_exits_2(tmp_path):
     bad.write_text("name,lat,lon\nX,200,1\n", encoding="utf-8")
     result = run("--data-dir", str(tmp_path / "d"), "gazetteer", "import", str(bad))
     assert result.exit_code == 2 and "row 2, column lat" in result.output
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
+
+
+def test_render_writes_static_maps_by_extension(tmp_path):
+    for name in ("map.png", "map.svg", "map.pdf"):
+        result = run("render", str(SAMPLE), "-o", str(tmp_path / name), "--labels", "en", "--dpi", "60")
+        assert result.exit_code == 0, result.output
+        assert "10 rows read, 10 mapped, 0 sent to review" in result.output
+    assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "map.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "<svg" in (tmp_path / "map.svg").read_text(encoding="utf-8")[:500]
+
+
+def test_report_writes_a_brief_and_the_located_file(tmp_path):
+    result = run("report", str(SAMPLE), "-o", str(tmp_path / "brief.html"),
+                 "--located", str(tmp_path / "located.geojson"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert page.count("<tr") >= 10 and "كناكر" in page
+    located = json.loads((tmp_path / "located.geojson").read_text(encoding="utf-8"))
+    assert len(located["features"]) == 10
+
+
+@pytest.mark.parametrize("args,message", [
+    (["-o", "map.gif"], "map.gif"),
+    (["-o", "map.png", "--size", "abc"], "--size"),
+    (["-o", "map.png", "--extent", "1,2"], "--extent"),
+])
+def test_render_rejects_bad_output_options_with_exit_2(tmp_path, args, message):
+    result = run("render", str(SAMPLE), *args)
+    assert result.exit_code == 2 and message in result.output
