@@ -77,7 +77,8 @@ _LATIN_HABITS = (
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_word(word: str) -> str:
+def fold_word(word: str) -> str:
+    """`fold` of one normalized word (cached: text repeats its words)."""
     # Repeat to a fixed point: one rule's output can feed another ("ae" -> "aa" -> "a").
     for _ in range(4):
         if _ARABIC.search(word):
@@ -118,7 +119,7 @@ def fold_words(words: list[str]) -> str:
     out = []
     last = len(words) - 1
     for i, word in enumerate(words):
-        folded = _fold_word(word)
+        folded = fold_word(word)
         if i < last and (word in _LATIN_ARTICLES or folded in _LATIN_ARTICLES):
             continue  # the article goes; "as-Sukhnah" and "Sukhnah" are one name
         out.append(folded)
@@ -256,7 +257,8 @@ _GENERIC_MAX_WORDS = max(len(k.split()) for k in GENERIC_WORDS)
 ARABIC_CLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
-def _generic(phrase: str) -> Generic | None:
+def generic_of(phrase: str) -> Generic | None:
+    """What a generic word or phrase says ("قاعده", "بريف", "gas field"), or None for a name word."""
     found = GENERIC_WORDS.get(phrase) or GENERIC_WORDS.get(_strip_arabic_article(phrase))
     if found is None and _ARABIC.match(phrase):
         for clitic in ARABIC_CLITICS:
@@ -305,7 +307,7 @@ def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
     i = 0
     while i < len(words):
         for n in range(min(_GENERIC_MAX_WORDS, len(words) - i), 0, -1):
-            generic = _generic(" ".join(words[i:i + n]))
+            generic = generic_of(" ".join(words[i:i + n]))
             if generic is not None:
                 items.append((n, generic))
                 i += n

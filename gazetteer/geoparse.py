@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, Generic, _fold_word, _generic, normalize,
+    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, Generic, fold_word, generic_of, normalize,
 )
 from .index import Gazetteer
 from .place import Match
@@ -55,7 +55,7 @@ DEMONYMS = frozenset(
     "russian jordanian lebanese palestinian kurdish".split()
 )
 # Common words that are also the name of some village: never a mention without a head word.
-STOPWORDS = frozenset(_fold_word(w) for w in
+STOPWORDS = frozenset(fold_word(w) for w in
     "الي علي عن عنه عنها من في مع بين بعد قبل حول ضد ان انه كان قد لم لا ما هذا هذه ذلك تلك التي الذي "
     "بيان قال قالت امس اليوم غدا فجر مساء صباح ظهر ليل كانون تشرين شباط اذار نيسان ايار حزيران تموز اب "
     "ايلول يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
@@ -134,7 +134,7 @@ class Geoparser:
                 if len(key) >= 3 and not key.isdigit():
                     self._add(key, "place")
         for name in ORGANISATIONS:
-            key = " ".join(_fold_word(w) for w in normalize(name).translate(ARABIC_LETTERS).split())
+            key = " ".join(fold_word(w) for w in normalize(name).translate(ARABIC_LETTERS).split())
             self._add(key, "organisation")
         self._automaton.make_automaton()
 
@@ -169,22 +169,22 @@ class Geoparser:
                 plain, word = surface[:-2], word[:-1]
             if word in _LATIN_ARTICLES:
                 return "", 0, plain, word
-            return _fold_word(word), 0, plain, word
+            return fold_word(word), 0, plain, word
         word = word.translate(ARABIC_LETTERS)
-        key = _fold_word(word)
+        key = fold_word(word)
         if key != word and key in DEMONYMS:  # the article came off: "السوري"
             return _DEMONYM, 0, surface, word
         if key in self._words:
             return key, 0, surface, word
         if word.startswith("لل"):  # li + al: "للشدادي" is "to al-Shaddadi"
-            stripped = _fold_word("ال" + word[2:])
+            stripped = fold_word("ال" + word[2:])
             if stripped in self._words:
                 cut = _surface_offset(surface, 1)
                 return stripped, cut, "ا" + surface[cut:], word
         for clitic in ARABIC_CLITICS:
             if word.startswith(clitic) and len(word) > len(clitic) + 1:
                 rest = word[len(clitic):]
-                stripped = _fold_word(rest)
+                stripped = fold_word(rest)
                 if stripped != rest and stripped in DEMONYMS:
                     return _DEMONYM, 0, surface, word
                 if stripped in self._words:
@@ -367,8 +367,8 @@ def _is_head(token: _Token) -> bool:
     """Generic words before a name; English direction words too ("eastern Deir ez-Zor")."""
     word = token.norm
     if _ARABIC.search(word):
-        return _generic(word) is not None
-    return _generic(word) is not None or word in DIRECTIONS
+        return generic_of(word) is not None
+    return generic_of(word) is not None or word in DIRECTIONS
 
 
 def _tail_length(tokens: _Tokens, i: int) -> int:
@@ -380,19 +380,19 @@ def _tail_length(tokens: _Tokens, i: int) -> int:
                    or word in ARABIC_TAILS)
     if word in DIRECTIONS and i + 1 < len(tokens) and _tail_length(tokens, i + 1):
         return 1  # "Hasakah's southern countryside"
-    if i + 1 < len(tokens) and _generic(f"{word} {tokens[i + 1].norm}"):
+    if i + 1 < len(tokens) and generic_of(f"{word} {tokens[i + 1].norm}"):
         return 2
-    return 1 if _generic(word) else 0
+    return 1 if generic_of(word) else 0
 
 
 def _is_vague(token: _Token) -> bool:
-    generic = _generic(token.norm)
+    generic = generic_of(token.norm)
     return generic is not None and not generic
 
 
 def _needs_evidence(query: str, match: Match | None) -> bool:
     """A bare word that is common, unknown, or only a small uncurated village is not a mention."""
-    if match is None or _fold_word(normalize(query).translate(ARABIC_LETTERS)) in STOPWORDS:
+    if match is None or fold_word(normalize(query).translate(ARABIC_LETTERS)) in STOPWORDS:
         return True
     place = match.place
     return not place.curated and place.kind == "settlement" and place.population < MIN_BARE_POPULATION
@@ -418,4 +418,4 @@ def _default_gazetteer() -> Gazetteer:
     return Gazetteer.default()
 
 
-__all__ = ["Geoparser", "Mention", "geoparse", "Generic"]
+__all__ = ["Geoparser", "Mention", "geoparse"]

@@ -229,3 +229,17 @@ def test_located_geojson_reads_back_as_given_points(tmp_path, gazetteer):
         (x.incident.id, x.lat, x.lon) for x in result.located]
     assert dict(again[0].extra)["place_id"] == "site:al-omar-oil-field"
     assert again[0].description == result.located[0].incident.description
+
+
+def test_given_point_of_a_known_place_keeps_its_radius_and_precision(tmp_path, gazetteer):
+    result = locate(read_incidents(SAMPLE), gazetteer)
+    out = tmp_path / "seed.csv"
+    write_located(result, out)
+    again = locate(read_incidents(out), gazetteer).located
+    assert [(x.place_id, x.radius_km, x.precision) for x in again] == [
+        (x.place_id, x.radius_km, x.precision) for x in result.located]
+    assert {x.method for x in again} == {"given"}
+    moved = Incident(row=2, date="2024-01-02", date_precision="day", lat=36.5, lon=39.0,
+                     extra=(("place_id", "site:shaddadi-base"),))
+    (item,) = locate([moved], gazetteer).located
+    assert item.place_id == "" and item.radius_km == 0  # the point is not the place's
