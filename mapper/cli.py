@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -261,11 +262,18 @@ def _finish(ctx, result, strict: bool) -> None:
         ctx.exit(EXIT_UNRESOLVED)
 
 
-def _map_errors():
+@contextmanager
+def _user_errors(output: str):
+    """Bad input, unreachable assets or an unwritable output: one line and exit 2."""
     from .assets import AssetError
     from .errors import MapperError
 
-    return MapperError, AssetError, ValueError
+    try:
+        yield
+    except (MapperError, AssetError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
 
 
 @main.command()
@@ -284,7 +292,7 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
         raise UsageError(f"{output}: write the map as .html, .png, .svg or .pdf, not "
                          f"{out.suffix or '(no extension)'!r}")
     title = title or Path(incidents).stem
-    try:
+    with _user_errors(output):
         result = _located_result(ctx, incidents, located_path, review_path)
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
@@ -303,10 +311,6 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
                 out.write_text(m.to_fragment(), encoding="utf-8")
             else:
                 m.save(out)
-    except _map_errors() as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
     _finish(ctx, result, strict)
 
 
@@ -323,16 +327,12 @@ def report(ctx, incidents, output, self_contained, title, color_by, basemap, loc
     out = Path(output)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{output}: write the brief as .html or .pdf")
-    try:
+    with _user_errors(output):
         result = _located_result(ctx, incidents, located_path, review_path)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
                      color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
                      **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}
                         if out.suffix.lower() == ".pdf" else {}))
-    except _map_errors() as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
     _finish(ctx, result, strict)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -51,6 +52,42 @@ def lookalike_dump(tmp_path) -> Path:
 def with_lookalikes(lookalike_dump, tmp_path) -> Gazetteer:
     import_file(lookalike_dump, tmp_path / "data")
     return Gazetteer.default(tmp_path / "data")
+
+
+IN_CI = os.environ.get("CI") == "true"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def asset_cache(tmp_path_factory) -> Path:
+    """The user cache when it holds the pinned assets; else fetch them once into a temp one."""
+    from mapper import assets
+
+    env = os.environ.get("INCIDENT_MAPPER_CACHE")
+    cache = Path(env) if env else tmp_path_factory.mktemp("assets-cache")
+    try:
+        assets.fetch_all(cache)
+    except assets.AssetsUnavailable as exc:
+        if IN_CI:
+            raise
+        pytest.skip(f"pinned assets not available: {exc}")
+    return cache
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright: never a downloaded browser."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,58 +6,21 @@ skipped without it, except under CI=true, where a missing browser fails.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from mapper import assets
 from mapper.html import IncidentMap
 from mapper.model import Incident, Located
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
-IN_CI = os.environ.get("CI") == "true"
 
 HOSTILE = ('<script>window.__pwned=1;alert("s")</script><img src=x onerror="window.__pwned=2;'
            'alert(1)"><svg onload=alert(3)> javascript:alert(4) <b <a href="javascript:alert(5)">'
            '\u202egnp.exe\u202c </textarea></title>')
-
-
-def _require_chromium() -> None:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def asset_cache(tmp_path_factory) -> Path | None:
-    """The user cache when it holds the pinned assets; else fetch them once into a temp one."""
-    env = os.environ.get("INCIDENT_MAPPER_CACHE")
-    cache = Path(env) if env else tmp_path_factory.mktemp("assets-cache")
-    try:
-        assets.fetch_all(cache)
-    except assets.AssetsUnavailable as exc:
-        if IN_CI:
-            raise
-        pytest.skip(f"pinned assets not available: {exc}")
-    return cache
 
 
 class Session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,16 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mapper import assets
 from mapper.errors import OutputError
 from mapper.incidents import read_incidents
 from mapper.locate import locate
 from mapper.report import timeline_svg, write_report
 
+from conftest import IN_CI
+
 SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
-IN_CI = os.environ.get("CI") == "true"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
@@ -98,66 +95,48 @@ def test_brief_refuses_other_formats(seed, gazetteer, tmp_path):
 
 # --- in a browser ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def asset_cache(tmp_path_factory) -> Path:
-    env = os.environ.get("INCIDENT_MAPPER_CACHE")
-    cache = Path(env) if env else tmp_path_factory.mktemp("assets-cache")
-    try:
-        assets.fetch_all(cache)
-    except assets.AssetsUnavailable as exc:
-        if IN_CI:
-            raise
-        pytest.skip(f"pinned assets not available: {exc}")
-    return cache
-
-
 @pytest.mark.browser
-def test_brief_opens_offline_in_chromium_without_errors(seed, gazetteer, asset_cache, tmp_path):
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
+def test_brief_opens_offline_in_chromium_without_errors(seed, gazetteer, asset_cache, browser,
+                                                        tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     path = write_report(seed, tmp_path / "brief.html", title="Seed brief", self_contained=True,
                         basemap="none", gazetteer=gazetteer, cache_dir=asset_cache)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    context = browser.new_context()
+    try:
+        refused: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                return r.continue_()
+            refused.append(r.request.url)
+            return r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri(), wait_until="load")
         try:
-            context = browser.new_context()
-            refused: list[str] = []
-
-            def route(r):
-                if r.request.url.startswith("file:"):
-                    return r.continue_()
-                refused.append(r.request.url)
-                return r.abort()
-
-            context.route("**/*", route)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
-            try:
-                page.wait_for_function(
-                    "document.querySelectorAll('.leaflet-marker-icon').length > 0", timeout=60000)
-            except sync_api.TimeoutError:
-                pytest.fail(f"no marker drawn; console: {errors}; refused: {refused}")
-            assert errors == [] and refused == []
-            rows = page.locator("#incidents tbody tr")
-            assert rows.count() == len(seed.located)
-            # sorting: actor descending puts "US..."/"Israel"/... first; ascending the blanks
-            actor = page.locator("#incidents thead th", has_text="Actor").locator("button")
-            actor.click()
-            first = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
-            assert first[:5] == ["unknown"] * 5 and first[-1] == "Israel"
-            actor.click()
-            again = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
-            assert again == first[::-1] or again[0] == "Israel"
-            fatal = page.locator("#incidents thead th", has_text="Fatalities").locator("button")
-            fatal.click()
-            fatal.click()   # descending: the one incident with a count comes first
-            assert page.locator("#incidents tbody tr td:nth-child(11)").first.inner_text() == "1"
-            assert errors == []
-        finally:
-            browser.close()
+            page.wait_for_function(
+                "document.querySelectorAll('.leaflet-marker-icon').length > 0", timeout=60000)
+        except sync_api.TimeoutError:
+            pytest.fail(f"no marker drawn; console: {errors}; refused: {refused}")
+        assert errors == [] and refused == []
+        rows = page.locator("#incidents tbody tr")
+        assert rows.count() == len(seed.located)
+        # sorting: actor descending puts "US..."/"Israel"/... first; ascending the blanks
+        actor = page.locator("#incidents thead th", has_text="Actor").locator("button")
+        actor.click()
+        first = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
+        assert first[:5] == ["unknown"] * 5 and first[-1] == "Israel"
+        actor.click()
+        again = page.locator("#incidents tbody tr td:nth-child(8)").all_inner_texts()
+        assert again == first[::-1] or again[0] == "Israel"
+        fatal = page.locator("#incidents thead th", has_text="Fatalities").locator("button")
+        fatal.click()
+        fatal.click()   # descending: the one incident with a count comes first
+        assert page.locator("#incidents tbody tr td:nth-child(11)").first.inner_text() == "1"
+        assert errors == []
+    finally:
+        context.close()
