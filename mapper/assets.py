@@ -1,7 +1,7 @@
 """Pinned front-end assets for self-contained maps: fetched once, verified, never committed.
 
-A self-contained map inlines Leaflet, Leaflet.markercluster and an outline basemap of the
-region's countries (Natural Earth, through the `world-atlas` package). No third-party code lives
+A self-contained map inlines Leaflet and an outline basemap of the region's countries
+(Natural Earth, through the `world-atlas` package). No third-party code lives
 in this repository: each package is pinned below by exact version and the sha256 of its npm
 tarball, downloaded once into the user cache (`$INCIDENT_MAPPER_CACHE/assets/`) and checked
 against that hash every time it is read.
@@ -51,8 +51,6 @@ PINNED: dict[str, Pinned] = {
     for p in (
         Pinned("leaflet", "1.9.4",
                "84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77"),
-        Pinned("leaflet.markercluster", "1.5.3",
-               "fc6b0b1d00b6c708ae54e43ee4a11ac345e41660e19f0a570190bb35babb1a1c"),
         Pinned("world-atlas", "2.0.2",
                "032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97"),
     )
@@ -62,13 +60,9 @@ PINNED: dict[str, Pinned] = {
 CDN = "https://cdn.jsdelivr.net/npm"
 CDN_JS = (
     ("leaflet", f"{CDN}/leaflet@{PINNED['leaflet'].version}/dist/leaflet.js"),
-    ("markercluster", f"{CDN}/leaflet.markercluster@{PINNED['leaflet.markercluster'].version}"
-                      "/dist/leaflet.markercluster.js"),
 )
 CDN_CSS = (
     ("leaflet_css", f"{CDN}/leaflet@{PINNED['leaflet'].version}/dist/leaflet.css"),
-    ("markercluster_css", f"{CDN}/leaflet.markercluster@"
-                          f"{PINNED['leaflet.markercluster'].version}/dist/MarkerCluster.css"),
 )
 
 # ISO 3166 numeric codes (world-atlas ids): Syria, Iraq and every country within reach of a
@@ -165,8 +159,6 @@ class Bundle:
 
     leaflet_js: str
     leaflet_css: str
-    markercluster_js: str
-    markercluster_css: str
     outlines: dict          # GeoJSON FeatureCollection of REGION_COUNTRIES
 
     @property
@@ -188,8 +180,6 @@ def _load_bundle(cache_dir: Path, registry: str) -> Bundle:
     leaflet = _members(PINNED["leaflet"], cache_dir, registry, (
         "dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png",
         "dist/images/layers-2x.png"))
-    cluster = _members(PINNED["leaflet.markercluster"], cache_dir, registry, (
-        "dist/leaflet.markercluster.js", "dist/MarkerCluster.css"))
     atlas = _members(PINNED["world-atlas"], cache_dir, registry, ("countries-50m.json",))
     css = leaflet["dist/leaflet.css"].decode()
     # The layer control's icon is the only image the map uses: inline it as a data URI.
@@ -200,8 +190,6 @@ def _load_bundle(cache_dir: Path, registry: str) -> Bundle:
     return Bundle(
         leaflet_js=leaflet["dist/leaflet.js"].decode(),
         leaflet_css=css,
-        markercluster_js=cluster["dist/leaflet.markercluster.js"].decode(),
-        markercluster_css=cluster["dist/MarkerCluster.css"].decode(),
         outlines=topojson_features(json.loads(atlas["countries-50m.json"]), "countries",
                                    set(REGION_COUNTRIES)),
     )

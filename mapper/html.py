@@ -67,7 +67,6 @@ COMPRESS_LEVEL = 1               # zlib level: 1 is ~5x faster than 6 and ~20% l
 MIN_ZOOM = 4                     # the whole region; clustering below this would be wasted
 MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)
 UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see map.js)
-CHUNK_MS = 2000                   # markercluster's time slice when adding markers
 CIRCLES_ON_UP_TO = 2000          # uncertainty circles start shown when there are this few
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -327,7 +326,7 @@ class IncidentMap:
             "reviewNote": f" \u00b7 {self.unmapped} not mapped (see the review file)"
                           if self.unmapped else "",
             "outlinesId": f"{self.prefix}-outlines" if bundle else None,
-            "credits": CREDITS, "chunkInterval": CHUNK_MS, "unclusterAt": UNCLUSTER_AT_ZOOM,
+            "credits": CREDITS, "unclusterAt": UNCLUSTER_AT_ZOOM,
             "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
         }
         code = resources.files("mapper").joinpath("map.js").read_text(encoding="utf-8")
@@ -337,9 +336,7 @@ class IncidentMap:
         if bundle:
             head_assets = (
                 f"<style>{bundle.leaflet_css}</style>\n"
-                f"<style>{bundle.markercluster_css}</style>\n"
                 f"<script>{bundle.leaflet_js}</script>\n"
-                f"<script>{bundle.markercluster_js}</script>\n"
             )
             outlines = (f'<script type="application/json" id="{self.prefix}-outlines">'
                         f"{script_json(bundle.outlines)}</script>")

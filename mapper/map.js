@@ -2,8 +2,9 @@
  *
  * Called as imIncidentMap(map, layerControl, cfg) after folium's script has made the map.
  * Every text that comes from the data reaches the page through textContent, never innerHTML:
- * a hostile description shows as text. Markers are made for all incidents at once (cheap),
- * drawn by Leaflet.markercluster in chunks, and popups and tooltips are built on demand.
+ * a hostile description shows as text. Clustering is our own: a grid over the points in view,
+ * redrawn on every move in one pass over typed arrays, so 100k incidents cost a few hundred
+ * markers on screen, and a date filter is one more pass. Popups and tooltips are built on demand.
  */
 (function (map, layerControl, cfg) {
   "use strict";
@@ -71,10 +72,8 @@
     root.setAttribute("data-parsed-ms", String(Math.round(performance.now())));
     var n = D.n, S = D.S, F = D.f;
     var types = cfg.types, colors = cfg.colors;
-    var visible = new Uint8Array(n);
-    var markers = new Array(n);
+    var visible = new Uint8Array(n).fill(1);
     var icons = {};
-    var pending = 0, filterStart = null;
 
     function icon(t, c) {
       var key = t * 4096 + c;
@@ -87,54 +86,79 @@
       }
       return icons[key];
     }
-    function clusterIcon(t) {
-      return function (cluster) {
-        var count = cluster.getChildCount();
-        var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 40 : 46;
-        return L.divIcon({
-          className: "im-cluster",
-          html: shapeSvg(types[t].shape, types[t].color, size) +
-            '<span class="im-cluster-n">' + (+count) + "</span>",
-          iconSize: [size, size], iconAnchor: [size / 2, size / 2]
-        });
-      };
-    }
-    function settled() {
-      pending -= 1;
-      if (pending > 0) return;
-      if (filterStart === null) {
-        root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
-        root.setAttribute("data-state", "ready");
-      } else {
-        root.setAttribute("data-filter-ms", String(Math.round(performance.now() - filterStart)));
-        root.setAttribute("data-state", "ready");
-      }
-    }
-    function chunkProgress(done, total) {
-      if (done >= total) settled();
-    }
-
-    // --- markers, one cluster group per event type -----------------------------------
-    var groups = types.map(function (t, ti) {
-      return L.markerClusterGroup({
-        chunkedLoading: true, chunkProgress: chunkProgress, chunkInterval: cfg.chunkInterval,
-        showCoverageOnHover: false, maxClusterRadius: 60, iconCreateFunction: clusterIcon(ti),
-        // Each zoom level clustered costs time for every marker: past this zoom, markers
-        // stand alone (those at one point still spiderfy from their cluster below it).
-        disableClusteringAtZoom: cfg.unclusterAt
+    function clusterIcon(t, count) {
+      var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 40 : 46;
+      return L.divIcon({
+        className: "im-cluster im-cluster-" + types[t].key,
+        html: shapeSvg(types[t].shape, types[t].color, size) +
+          '<span class="im-cluster-n">' + (+count) + "</span>",
+        iconSize: [size, size], iconAnchor: [size / 2, size / 2]
       });
-    });
-    var byType = types.map(function () { return []; });
-    for (var i = 0; i < n; i++) {
-      var m = L.marker([D.lat[i] / 1e5, D.lon[i] / 1e5], {icon: icon(D.t[i], D.c[i]), keyboard: false});
-      m._imIndex = i;
-      markers[i] = m;
-      byType[D.t[i]].push(m);
-      visible[i] = 1;
     }
 
-    root.setAttribute("data-markers-ms", String(Math.round(performance.now())));
+    // --- points in web-mercator pixels at zoom 0, and one layer per event type -------------
+    var px = new Float64Array(n), py = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var lat = Math.max(-85.05, Math.min(85.05, D.lat[i] / 1e5)), s = Math.sin(lat * Math.PI / 180);
+      px[i] = (D.lon[i] / 1e5 + 180) / 360 * 256;
+      py[i] = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
+    }
+    var groups = types.map(function () { return L.featureGroup(); });  // passes marker events up
+    var typeOn = types.map(function () { return 1; });
+    var CELL = 80, SPAN = 67108864;  // grid cell in screen pixels; 2^26 > pixels at zoom 18
 
+    // Every incident in view lands in a cell of its type: a cell of one is a marker, a cell of
+    // more a cluster. Past cfg.unclusterAt only incidents at the very same point share a cell.
+    function render() {
+      var z = map.getZoom(), scale = Math.pow(2, z);
+      var cell = z < cfg.unclusterAt ? CELL : 1;
+      var b = map.getPixelBounds(), pad = CELL * 2;
+      var x0 = b.min.x - pad, x1 = b.max.x + pad, y0 = b.min.y - pad, y1 = b.max.y + pad;
+      var cells = types.map(function () { return new Map(); });
+      for (var i = 0; i < n; i++) {
+        if (!visible[i] || !typeOn[D.t[i]]) continue;
+        var x = px[i] * scale, y = py[i] * scale;
+        if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+        var key = Math.floor(x / cell) * SPAN + Math.floor(y / cell);
+        var m = cells[D.t[i]], c = m.get(key);
+        if (c === undefined) {
+          m.set(key, {i: i, n: 1, sx: x, sy: y, ax: x, bx: x, ay: y, by: y});
+        } else {
+          c.n++; c.sx += x; c.sy += y;
+          if (x < c.ax) c.ax = x; if (x > c.bx) c.bx = x;
+          if (y < c.ay) c.ay = y; if (y > c.by) c.by = y;
+        }
+      }
+      // Clusters of several types in one cell would hide each other: set them on a ring.
+      var shared = new Map();
+      cells.forEach(function (m, t) {
+        m.forEach(function (c, key) {
+          if (c.n > 1) shared.set(key, (shared.get(key) || []).concat([t]));
+        });
+      });
+      groups.forEach(function (g, t) {
+        g.clearLayers();
+        cells[t].forEach(function (c, key) {
+          var mk;
+          if (c.n === 1) {
+            mk = L.marker([D.lat[c.i] / 1e5, D.lon[c.i] / 1e5], {icon: icon(t, D.c[c.i]), keyboard: false});
+            mk._imIndex = c.i;
+          } else {
+            var ring = shared.get(key), x = c.sx / c.n, y = c.sy / c.n;
+            if (ring.length > 1) {
+              var a = 2 * Math.PI * ring.indexOf(t) / ring.length;
+              var radius = 10 + 4 * ring.length;
+              x += radius * Math.cos(a);
+              y += radius * Math.sin(a);
+            }
+            mk = L.marker(map.unproject(L.point(x, y), z), {icon: clusterIcon(t, c.n), keyboard: false});
+            mk._imCluster = {t: t, n: c.n, z: z, key: key, cell: cell, box: L.latLngBounds(
+              map.unproject(L.point(c.ax, c.by), z), map.unproject(L.point(c.bx, c.ay), z))};
+          }
+          g.addLayer(mk);
+        });
+      });
+    }
     // --- popups and tooltips, built from the data on demand ---------------------------
     var popup = L.popup({maxWidth: 380, minWidth: 220, className: "im-popup-wrap", autoPanPadding: [20, 20]});
     function str(name, i) {
@@ -220,27 +244,60 @@
       box.appendChild(el("bdi", null, str("location", i) || str("place_name", i)));
       return box;
     }
-    function reveal(i, then) {
-      var m = markers[i], frames = 0;
-      if (!(m._icon && map.getBounds().contains(m.getLatLng()))) {
-        map.setView(m.getLatLng(), Math.max(map.getZoom(), cfg.unclusterAt), {animate: false});
-      }
-      (function wait() {
-        if ((m._icon && !groups[D.t[i]]._inZoomAnimation) || ++frames > 120) then(m);
-        else requestAnimationFrame(wait);
-      })();
+    function latLngOf(i) {
+      return L.latLng(D.lat[i] / 1e5, D.lon[i] / 1e5);
     }
-    function openPopup(m) {
-      popup.setLatLng(m.getLatLng()).setContent(popupNode(m._imIndex)).openOn(map);
+    // Bring incident i into view (its own marker when it has no twin at the same point).
+    function reveal(i, then) {
+      var ll = latLngOf(i);
+      if (!map.getBounds().contains(ll) || map.getZoom() < cfg.unclusterAt) {
+        map.setView(ll, Math.max(map.getZoom(), cfg.unclusterAt), {animate: false});
+      }
+      then(ll);
+    }
+    function openPopup(i) {
+      popup.setLatLng(latLngOf(i)).setContent(popupNode(i)).openOn(map);
+    }
+    // A cluster whose incidents share one point cannot split by zooming: list them instead.
+    function listNode(c) {
+      var box = el("div", "im-popup im-list"), ul = el("ul");
+      var shown = 0;
+      var scale = Math.pow(2, c.z);
+      for (var i = 0; i < n && shown < 200; i++) {
+        if (!visible[i] || D.t[i] !== c.t) continue;
+        if (Math.floor(px[i] * scale / c.cell) * SPAN + Math.floor(py[i] * scale / c.cell) !== c.key) continue;
+        shown++;
+        var li = el("li"), a = el("a", null, str("date", i) + " · " + (str("location", i) || str("place_name", i)));
+        a.href = "#";
+        a.setAttribute("dir", "auto");
+        a.addEventListener("click", (function (k) {
+          return function (e) { e.preventDefault(); openPopup(k); };
+        })(i));
+        li.appendChild(a);
+        ul.appendChild(li);
+      }
+      box.appendChild(el("div", "im-popup-head", types[c.t].label + " · " + c.n));
+      box.appendChild(ul);
+      return box;
     }
     groups.forEach(function (g) {
       g.on("click", function (e) {
-        if (e.layer && e.layer._imIndex !== undefined) openPopup(e.layer);
+        var m = e.layer;
+        if (m._imIndex !== undefined) return openPopup(m._imIndex);
+        var c = m._imCluster;
+        var sw = map.project(c.box.getSouthWest(), c.z), ne = map.project(c.box.getNorthEast(), c.z);
+        if (c.z >= map.getMaxZoom() || (Math.abs(ne.x - sw.x) < 1 && Math.abs(ne.y - sw.y) < 1)) {
+          popup.setLatLng(m.getLatLng()).setContent(listNode(c)).openOn(map);
+        } else {
+          map.fitBounds(c.box, {padding: [40, 40], maxZoom: Math.max(c.z + 1, Math.min(map.getMaxZoom(), c.z + 3))});
+        }
       });
       g.on("mouseover", function (e) {
         var m = e.layer;
-        if (!m || m._imIndex === undefined || m.getTooltip()) return;
-        m.bindTooltip(tooltipNode(m._imIndex), {direction: "top", className: "im-tooltip"});
+        if (m.getTooltip()) return;
+        var tip = m._imIndex !== undefined ? tooltipNode(m._imIndex)
+          : el("div", "im-tip", types[m._imCluster.t].label + " · " + m._imCluster.n);
+        m.bindTooltip(tip, {direction: "top", className: "im-tooltip"});
         m.openTooltip();
       });
     });
@@ -369,72 +426,61 @@
     }
 
     function applyFilter(from, to) {
-      filterStart = performance.now();
-      root.setAttribute("data-state", "filtering");
-      var add = types.map(function () { return []; });
-      var remove = types.map(function () { return []; });
-      var keep = types.map(function () { return 0; });
+      var started = performance.now();
       for (var i = 0; i < n; i++) {
-        var v = (from === null || D.d1[i] >= from) && (to === null || D.d0[i] <= to) ? 1 : 0;
-        var t = D.t[i];
-        if (v && !visible[i]) add[t].push(markers[i]);
-        else if (!v && visible[i]) remove[t].push(markers[i]);
-        else if (v) keep[t]++;
-        visible[i] = v;
+        visible[i] = (from === null || D.d1[i] >= from) && (to === null || D.d0[i] <= to) ? 1 : 0;
       }
-      pending = 1;  // released below, once every group has been given its work
       popup.close();
-      groups.forEach(function (g, t) {
-        if (remove[t].length > keep[t]) {
-          // Most markers go: rebuilding the group is cheaper than removing them one by one.
-          g.clearLayers();
-          var all = [];
-          for (var i = 0; i < n; i++) if (visible[i] && D.t[i] === t) all.push(markers[i]);
-          if (all.length) { pending++; g.addLayers(all); }
-        } else {
-          if (remove[t].length) g.removeLayers(remove[t]);
-          if (add[t].length) { pending++; g.addLayers(add[t]); }
-        }
-      });
+      render();
       updateCounts(from, to);
       if (map.hasLayer(circles)) drawCircles();
-      settled();
+      root.setAttribute("data-filter-ms", String(Math.round(performance.now() - started)));
+      root.setAttribute("data-state", "ready");
     }
 
     // --- on the map ----------------------------------------------------------------------
-    pending = 1;
+    var present = types.map(function () { return 0; });
+    for (var j = 0; j < n; j++) present[D.t[j]] = 1;
     groups.forEach(function (g, ti) {
-      if (!byType[ti].length) return;
+      if (!present[ti]) return;
       g.addTo(map);
       layerControl.addOverlay(g, '<span class="im-ov">' + shapeSvg(types[ti].shape, types[ti].color, 12) +
         " " + esc(types[ti].label) + "</span>");
-      pending++;
-      g.addLayers(byType[ti]);
     });
+    map.on("overlayadd overlayremove", function (e) {
+      var t = groups.indexOf(e.layer);
+      if (t < 0) return;
+      typeOn[t] = e.type === "overlayadd" ? 1 : 0;
+      render();
+    });
+    map.on("moveend", render);
     var circleCount = 0;
-    for (var j = 0; j < n; j++) if (D.p[j] >= 2 && D.r[j] > 0) circleCount++;
+    for (var k = 0; k < n; k++) if (D.p[k] >= 2 && D.r[k] > 0) circleCount++;
     if (circleCount) {
       layerControl.addOverlay(circles, esc(cfg.labels.uncertainty));
       if (cfg.circlesOn) circles.addTo(map);
     }
+    render();
     updateCounts(dmin, dmax);
 
     root.incidentMap = {
-      map: map, markers: markers, groups: groups, visible: visible, circles: circles,
+      map: map, groups: groups, visible: visible, circles: circles, render: render,
       applyFilter: applyFilter, dayOf: dayOf,
-      // Bring incident i into view, out of its cluster, then open its popup or tooltip
-      // (for tests and for links into the map). `done` is called in every case.
+      // Bring incident i into view, then open its popup or tooltip (for tests and for links
+      // into the map). `done` is called in every case.
       openPopup: function (i, done) {
-        reveal(i, function (m) { openPopup(m); if (done) done(); });
+        reveal(i, function () { openPopup(i); if (done) done(); });
       },
       openTooltip: function (i, done) {
-        reveal(i, function (m) {
-          if (m._map) m.fire("mouseover", {latlng: m.getLatLng()}, true);
+        reveal(i, function (ll) {
+          L.tooltip({direction: "top", className: "im-tooltip"}).setLatLng(ll)
+            .setContent(tooltipNode(i)).addTo(map);
           if (done) done();
         });
       }
     };
-    settled();
+    root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+    root.setAttribute("data-state", "ready");
   }
 
   // folium sets zoom limits only through its default tile layer, which we do not use.

@@ -229,3 +229,39 @@ def test_two_fragments_on_one_page_both_work(session, asset_cache, tmp_path):
     assert len(set(roots)) == 2
     assert session.shown(roots[0]) == 2 and session.shown(roots[1]) == 1
     assert session.errors == [] and session.dialogs == []
+
+
+def test_clusters_zoom_in_and_twins_at_one_point_are_listed(session, asset_cache, tmp_path):
+    rows = []
+    for k in range(6):
+        spread = k < 3  # three drones around Hasakah, three at one point of the Omar field
+        incident = Incident(row=k + 2, date=f"2024-01-0{k + 1}", date_precision="day",
+                            location=f"place {k}", event_type="drone")
+        lat, lon = (36.5 + 0.02 * k, 40.7 + 0.02 * k) if spread else (35.15, 40.58)
+        rows.append(Located(incident=incident, lat=lat, lon=lon))
+    path = IncidentMap(rows, self_contained=True, basemap="none", cache_dir=asset_cache).save(
+        tmp_path / "clusters.html")
+    root = session.open(path)
+    page = session.page
+    page.evaluate("r => document.getElementById(r).incidentMap.map.setView([35.8, 40.6], 6, "
+                  "{animate: false})", root)
+    assert session.shown(root) == 6
+    counts = page.eval_on_selector_all(f"#{root} .im-cluster-n", "ns => ns.map(n => +n.textContent)")
+    assert 3 in counts and sum(counts) + len(page.query_selector_all(f"#{root} .im-mk")) == 6
+    # The spread cluster splits when clicked; the twins stay one cluster at every zoom.
+    page.evaluate("""r => {
+        const m = document.getElementById(r).incidentMap;
+        const spread = m.groups.flatMap(g => g.getLayers()).find(
+            l => l._imCluster && l.getLatLng().lat > 36);
+        spread.fire('click');
+    }""", root)
+    page.wait_for_function("r => document.getElementById(r).incidentMap.map.getZoom() > 6", arg=root)
+    page.evaluate("r => document.getElementById(r).incidentMap.map.setView([35.15, 40.58], 19, "
+                  "{animate: false})", root)
+    twins = page.wait_for_selector(f"#{root} .im-cluster")
+    twins.click()
+    listed = page.wait_for_selector(f"#{root} .leaflet-popup-content .im-list")
+    assert len(listed.query_selector_all("li")) == 3
+    listed.query_selector("a").click()
+    page.wait_for_selector(f"#{root} .leaflet-popup-content .im-popup:not(.im-list)")
+    assert session.errors == []

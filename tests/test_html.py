@@ -80,7 +80,7 @@ def test_page_has_map_shell_tiles_and_layer_control():
     assert "<title>Strikes</title>" in page
 
 
-def test_only_leaflet_and_markercluster_from_the_cdn_when_not_self_contained():
+def test_only_leaflet_from_the_cdn_when_not_self_contained():
     page = IncidentMap(located()).to_html()
     sources = re.findall(r'<script src="([^"]+)"', page)
     assert sources == [url for _, url in assets.CDN_JS]
@@ -218,7 +218,7 @@ def test_self_contained_has_no_remote_scripts_or_styles(cached_assets):
     assert not re.search(r"<script[^>]+src=", page)
     assert not re.search(r"<link[^>]+href=", page)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
-    assert "L.markerClusterGroup" in page or "MarkerClusterGroup" in page
+    assert f"Leaflet {assets.PINNED['leaflet'].version}" in page  # inlined, not linked
     outlines = re.search(r'id="im[0-9a-f]+-outlines">(.*?)</script>', page, re.S).group(1)
     names = {f["properties"]["name"] for f in json.loads(outlines)["features"]}
     assert {"Syria", "Iraq", "Jordan", "Turkey"} <= names
