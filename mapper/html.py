@@ -60,6 +60,7 @@ LABELS = {
     "row": "Row in file", "legend_types": "Event type", "legend_colors": "Colour",
     "dates": "Dates", "date_from": "From", "date_to": "To", "all_dates": "All dates",
     "incidents": "incidents shown", "uncertainty": "Location uncertainty",
+    "sites": "Struck sites", "incidents_here": "incidents here",
     "outlines": "Country outlines",
 }
 COMPRESS_ABOVE_ROWS = 1000       # incidents past which the data block is deflated

@@ -105,7 +105,7 @@
     }
     var groups = types.map(function () { return L.featureGroup(); });  // passes marker events up
     var typeOn = types.map(function () { return 1; });
-    var CELL = 80, SPAN = 67108864;  // grid cell in screen pixels; 2^26 > pixels at zoom 18
+    var CELL = 60, SPAN = 67108864;  // grid cell in screen pixels; 2^26 > pixels at zoom 18
 
     // Every incident in view lands in a cell of its type: a cell of one is a marker, a cell of
     // more a cluster. Past cfg.unclusterAt only incidents at the very same point share a cell.
@@ -321,6 +321,31 @@
     }
     circles.on("add", drawCircles);
 
+    // --- struck sites: each resolved place once, with how many incidents hit it -----------
+    var sites = L.featureGroup();
+    function drawSites() {
+      sites.clearLayers();
+      var byPlace = new Map();
+      for (var i = 0; i < n; i++) {
+        var id = visible[i] ? str("place_id", i) : "";
+        if (!id) continue;
+        var s = byPlace.get(id);
+        if (s) s.n++;
+        else byPlace.set(id, {i: i, n: 1});
+      }
+      byPlace.forEach(function (s) {
+        var tip = el("div", "im-tip");
+        tip.appendChild(el("bdi", null, str("place_name", s.i)));
+        tip.appendChild(el("span", null, " \u00b7 " + s.n + " " + cfg.labels.incidents_here));
+        L.circleMarker(latLngOf(s.i), {
+          radius: 6 + Math.min(10, 2 * Math.log(s.n + 1)), color: "#b2182b", weight: 1.5, opacity: 0.8,
+          fill: false, pane: "imSites"
+        }).bindTooltip(tip, {direction: "top", className: "im-tooltip"}).addTo(sites);
+      });
+    }
+    map.createPane("imSites").style.zIndex = 590;  // over the tiles, under the markers
+    sites.on("add", drawSites);
+
     // --- legend, title, date filter -----------------------------------------------------
     var legendCounts = {types: [], colors: []};
     var legend = L.control({position: "bottomright"});
@@ -434,6 +459,7 @@
       render();
       updateCounts(from, to);
       if (map.hasLayer(circles)) drawCircles();
+      if (map.hasLayer(sites)) drawSites();
       root.setAttribute("data-filter-ms", String(Math.round(performance.now() - started)));
       root.setAttribute("data-state", "ready");
     }
@@ -460,11 +486,15 @@
       layerControl.addOverlay(circles, esc(cfg.labels.uncertainty));
       if (cfg.circlesOn) circles.addTo(map);
     }
+    if (F.place_id) {
+      layerControl.addOverlay(sites, esc(cfg.labels.sites));
+      sites.addTo(map);
+    }
     render();
     updateCounts(dmin, dmax);
 
     root.incidentMap = {
-      map: map, groups: groups, visible: visible, circles: circles, render: render,
+      map: map, groups: groups, visible: visible, circles: circles, sites: sites, render: render,
       applyFilter: applyFilter, dayOf: dayOf,
       // Bring incident i into view, then open its popup or tooltip (for tests and for links
       // into the map). `done` is called in every case.

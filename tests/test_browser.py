@@ -131,6 +131,9 @@ def test_seed_map_offline_markers_popup_legend_and_filter(session, seed_located,
         expected[r.incident.event_type] = expected.get(r.incident.event_type, 0) + 1
     assert session.legend(root) == expected
 
+    rings = session.page.eval_on_selector_all(f"#{root} .leaflet-imSites-pane path", "ps => ps.length")
+    assert rings == len({r.place_id for r in located})   # the struck sites layer
+
     arabic = next(k for k, r in enumerate(located) if re.search("[\u0600-\u06ff]", r.incident.location))
     popup = session.open_popup(root, arabic)
     assert located[arabic].incident.location in popup.inner_text()
