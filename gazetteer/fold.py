@@ -257,6 +257,7 @@ _GENERIC_MAX_WORDS = max(len(k.split()) for k in GENERIC_WORDS)
 ARABIC_CLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
+@lru_cache(maxsize=1 << 14)
 def generic_of(phrase: str) -> Generic | None:
     """What a generic word or phrase says ("قاعده", "بريف", "gas field"), or None for a name word."""
     found = GENERIC_WORDS.get(phrase) or GENERIC_WORDS.get(_strip_arabic_article(phrase))
