@@ -63,7 +63,6 @@ class Gazetteer:
         self._places: list[Place] = []
         self._keys: list[Keys] = []
         self._ids: dict[str, int] = {}
-        self._norm: dict[str, list[int]] = {}
         self._fold: dict[str, list[int]] = {}
         self._skel: dict[str, list[int]] = {}
         self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
@@ -98,6 +97,7 @@ class Gazetteer:
         """Add places whose keys are already computed (from an index file)."""
         count = 0
         places, ids, all_keys = self._places, self._ids, self._keys
+        tables = (self._fold, self._skel)  # in the order of Keys' fields
         for place, keys in keyed:
             i = ids.get(place.id)
             if i is None:
@@ -107,11 +107,10 @@ class Gazetteer:
             else:
                 places[i] = place
                 old = all_keys[i]
-                keys = Keys(tuple(dict.fromkeys(old.norm + keys.norm)),
-                            tuple(dict.fromkeys(old.fold + keys.fold)),
+                keys = Keys(tuple(dict.fromkeys(old.fold + keys.fold)),
                             tuple(dict.fromkeys(old.skel + keys.skel)))
                 all_keys[i] = keys
-            for table, ks in ((self._norm, keys.norm), (self._fold, keys.fold), (self._skel, keys.skel)):
+            for table, ks in zip(tables, keys):
                 for k in ks:
                     bucket = table.get(k)
                     if bucket is None:
@@ -196,8 +195,10 @@ class Gazetteer:
         """Place index -> (quality, method), from the strictest level that finds anything,
         with the hints of the generic words the matching reading took off, and its core."""
         hits: dict[int, tuple[float, str]] = {}
-        for i in self._norm.get(normalize(name), ()):
-            hits[i] = (QUALITY_EXACT, "exact")
+        exact = normalize(name)
+        for i in self._fold.get(fold(name), ()):
+            if any(normalize(n) == exact for n in self._places[i].names):
+                hits[i] = (QUALITY_EXACT, "exact")
         options = readings(name)
         core_words, generic, _ = options[-1]
         for reading in options:

@@ -14,7 +14,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
 
@@ -29,31 +29,27 @@ CURATED_FILES = ("airports.csv", "admin.csv", "sites_syria.csv", "sites_iraq_jor
 GEONAMES_FILE = "geonames.tsv"
 PLACE_COLUMNS = ("id", "name", "name_ar", "aliases", "kind", "feature", "country", "admin1",
                  "lat", "lon", "radius_km", "source")
-INDEX_COLUMNS = (*PLACE_COLUMNS, "population", "norm_keys", "fold_keys", "skel_keys")
+INDEX_COLUMNS = (*PLACE_COLUMNS, "population", "fold_keys", "skel_keys")
 ENV_DATA_DIR = "INCIDENT_MAPPER_DATA"
 ENV_CACHE_DIR = "INCIDENT_MAPPER_CACHE"
 
 
-@dataclass(frozen=True, slots=True)
-class Keys:
-    """The lookup keys of one place, at the three folding levels."""
+class Keys(NamedTuple):
+    """The lookup keys of one place (a tuple: there is one per place). Exact matches need no
+    key of their own: names that normalize alike also fold alike."""
 
-    norm: tuple[str, ...]
     fold: tuple[str, ...]
     skel: tuple[str, ...]
 
 
 def place_keys(place: Place) -> Keys:
     """Keys of every name of a place, and of each name without its generic words."""
-    norm: dict[str, None] = {}
     folded: dict[str, None] = {}
     skel: dict[str, None] = {}
     for name in place.names:
-        n = normalize(name)
-        if not n:
+        whole = normalize(name).translate(ARABIC_LETTERS).split()
+        if not whole:
             continue
-        norm[n] = None
-        whole = n.translate(ARABIC_LETTERS).split()
         core = split_generic_words(whole)[0]
         for variant in (whole, core) if core != whole else (whole,):
             f = fold_words(variant)
@@ -62,7 +58,7 @@ def place_keys(place: Place) -> Keys:
             s = skeleton_words(variant)
             if s:
                 skel[s] = None
-    return Keys(tuple(norm), tuple(folded), tuple(skel))
+    return Keys(tuple(folded), tuple(skel))
 
 
 # --- bundled data ----------------------------------------------------------------------------
@@ -181,7 +177,7 @@ def write_index(places: Iterable[Place], out: io.TextIOBase) -> int:
         cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
                  place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
                  f"{place.radius_km:g}", place.source, str(place.population),
-                 "|".join(keys.norm), "|".join(keys.fold), "|".join(keys.skel))
+                 "|".join(keys.fold), "|".join(keys.skel))
         out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
         count += 1
     return count
@@ -194,7 +190,10 @@ def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]
     if not header.startswith("# incident-mapper index"):
         raise DataError(f"{origin}: not an incident-mapper index file")
     stale = not header.rstrip().endswith(f"fold version {FOLD_VERSION}")
-    next(it, None)  # column names
+    columns = next(it, "").rstrip("\n").split("\t")
+    if tuple(columns) != INDEX_COLUMNS:
+        raise DataError(f"{origin}: written by another version of incident-mapper; import "
+                        "the original file again")
     width = len(INDEX_COLUMNS)
     for line_no, line in enumerate(it, start=3):
         c = line.rstrip("\n").split("\t")
@@ -208,8 +207,7 @@ def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]
             yield place, place_keys(place)
         else:
             yield place, Keys(tuple(c[13].split("|")) if c[13] else (),
-                              tuple(c[14].split("|")) if c[14] else (),
-                              tuple(c[15].split("|")) if c[15] else ())
+                              tuple(c[14].split("|")) if c[14] else ())
 
 
 def bundled_geonames() -> Iterator[tuple[Place, Keys]]:
