@@ -291,8 +291,8 @@ class IncidentMap:
             lats = [r.lat for r in self.located]
             lons = [r.lon for r in self.located]
             south, north, west, east = min(lats), max(lats), min(lons), max(lons)
-            pad = 0.05
-            m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]], max_zoom=11)
+            # Pixels kept clear round the incidents: the panels sit in the map's corners.
+            m.fit_bounds([[south, west], [north, east]], padding=(60, 60), max_zoom=11)
         else:
             m.fit_bounds([[29.0, 35.5], [37.5, 48.7]])   # Syria and Iraq
         if self.self_contained:
