@@ -3,8 +3,9 @@
 Ranking, in order of weight:
 
 1. match quality, tried level by level, stopping at the first level that finds anything:
-   exact (normalized name, quality 1.0), variant (folded name or name without its generic
-   words, 0.97; consonant skeleton across scripts, 0.88, or 0.75 for a skeleton of only three
+   exact (normalized name, quality 1.0), variant (folded name, 0.97; the place's name without
+   its generic words when the query has none, 0.9: "Albu Kamal" is the town before the
+   "Albu Kamal crossing"; consonant skeleton across scripts, 0.88, or 0.75 for a skeleton of only three
    consonants, tried when nothing else matched), fuzzy (edit ratio >= 85 on folded names,
    0.9 x ratio);
 2. hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
@@ -40,6 +41,7 @@ from .sources import (
 MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
+QUALITY_CORE = 0.9
 QUALITY_SKELETON = 0.88
 QUALITY_WEAK_SKELETON = 0.75
 STRONG_SKELETON = 4
@@ -171,8 +173,14 @@ class Gazetteer:
         country = self._country_code(country)
         admin1 = self._admin1_code(admin1, country)
         scored = []
+        said = fold(name).replace(" ", "")
         for i, (quality, method) in hits.items():
             place = self._places[i]
+            if quality == QUALITY_VARIANT and not generic and not any(
+                    fold(n).replace(" ", "") == said for n in place.names):
+                # Only the place's name without its generic word matched ("Albu Kamal" for
+                # "Albu Kamal border crossing"): the text did not say "crossing".
+                quality = QUALITY_CORE
             hint = self._hint_factor(place, country, admin1, generic, near)
             scored.append((quality * hint * (0.85 + 0.15 * _prominence(place)), quality, hint, place, method))
         scored.sort(key=lambda s: (-s[0], s[3].id))
@@ -202,7 +210,8 @@ class Gazetteer:
         options = readings(name)
         core_words, generic, _ = options[-1]
         for reading in options:
-            found = self._fold.get(fold_words(list(reading[0])), ())
+            key = fold_words(list(reading[0]))
+            found = self._fold.get(key, ()) or self._fold.get(key.replace(" ", ""), ())
             for i in found:
                 hits.setdefault(i, (QUALITY_VARIANT, "variant"))
             if found:

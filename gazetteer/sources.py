@@ -46,7 +46,7 @@ def place_keys(place: Place) -> Keys:
     """Keys of every name of a place, and of each name without its generic words."""
     folded: dict[str, None] = {}
     skel: dict[str, None] = {}
-    for name in place.names:
+    for name in _name_forms(place.names):
         whole = normalize(name).translate(ARABIC_LETTERS).split()
         if not whole:
             continue
@@ -55,10 +55,23 @@ def place_keys(place: Place) -> Keys:
             f = fold_words(variant)
             if f:
                 folded[f] = None
+                folded[f.replace(" ", "")] = None  # "Albukamal" is "Albu Kamal"
             s = skeleton_words(variant)
             if s:
                 skel[s] = None
     return Keys(tuple(folded), tuple(skel))
+
+
+_BRACKETS = re.compile(r"\([^)]*\)")
+
+
+def _name_forms(names: Iterable[str]) -> Iterator[str]:
+    """Each name, and "Green Zone" for "Green Zone (Baghdad)". What the brackets hold is often
+    where the place is ("Hamdan Airport (Albu Kamal)"), not another of its names."""
+    for name in names:
+        yield name
+        if "(" in name:
+            yield _BRACKETS.sub(" ", name)
 
 
 # --- bundled data ----------------------------------------------------------------------------
