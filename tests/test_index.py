@@ -163,3 +163,15 @@ def test_gazetteer_import_stays_light():
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_names_written_joined_or_with_a_qualifier_resolve(gazetteer):
+    joined = gazetteer.resolve("Deirezzor")
+    assert joined.place.kind == "settlement" and distance_km(*DEIR_EZ_ZOR, joined.place.lat,
+                                                              joined.place.lon) <= 5
+    assert gazetteer.resolve("Green Zone").place.id == "site:green-zone-baghdad"
+
+
+def test_a_bare_town_name_is_the_town_not_a_site_named_after_it(gazetteer):
+    assert gazetteer.resolve("Albu Kamal").place.kind == "settlement"
+    assert gazetteer.resolve("Albu Kamal crossing").place.feature == "border_crossing"
