@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump whenever a change below alters any key: stored indexes are refolded when it differs.
-FOLD_VERSION = 4
+FOLD_VERSION = 5
 
 # --- normalize -------------------------------------------------------------------------------
 

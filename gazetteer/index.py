@@ -68,6 +68,7 @@ class Gazetteer:
         self._fold: dict[str, list[int]] = {}
         self._skel: dict[str, list[int]] = {}
         self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
+        self._joined_keys: dict[str, list[int]] | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -122,7 +123,7 @@ class Gazetteer:
             count += 1
         if label and count:
             self.sources.append((label, count))
-        self._fuzzy = None
+        self._fuzzy = self._joined_keys = None
         self._cache.clear()
 
     # --- reading -----------------------------------------------------------------------------
@@ -210,13 +211,16 @@ class Gazetteer:
         options = readings(name)
         core_words, generic, _ = options[-1]
         for reading in options:
-            key = fold_words(list(reading[0]))
-            found = self._fold.get(key, ()) or self._fold.get(key.replace(" ", ""), ())
+            found = self._fold.get(fold_words(list(reading[0])), ())
             for i in found:
                 hits.setdefault(i, (QUALITY_VARIANT, "variant"))
             if found:
                 core_words, generic, _ = reading
                 break
+        if not hits:
+            # "Albukamal", "Deirezzor": names written joined meet the names written apart.
+            for i in self._joined().get(fold(name).replace(" ", ""), ()):
+                hits[i] = (QUALITY_VARIANT, "variant")
         core = " ".join(core_words)
         # Skeletons meet across scripts and vowel spellings (Kanaker, Kanakir, كناكر). Four
         # consonants rarely meet by chance, so such namesakes always join the candidates; a
@@ -231,6 +235,16 @@ class Gazetteer:
         if not hits:
             hits = self._fuzzy_lookup(fold(core))
         return hits, generic, core
+
+    def _joined(self) -> dict[str, list[int]]:
+        """Folded keys with their spaces taken out, built on first use (a rare fallback)."""
+        if self._joined_keys is None:
+            joined: dict[str, list[int]] = {}
+            for key, found in self._fold.items():
+                if " " in key:
+                    joined.setdefault(key.replace(" ", ""), []).extend(found)
+            self._joined_keys = joined
+        return self._joined_keys
 
     def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
         if len(key) < 4:

@@ -55,7 +55,6 @@ def place_keys(place: Place) -> Keys:
             f = fold_words(variant)
             if f:
                 folded[f] = None
-                folded[f.replace(" ", "")] = None  # "Albukamal" is "Albu Kamal"
             s = skeleton_words(variant)
             if s:
                 skel[s] = None
