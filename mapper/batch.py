@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer import Gazetteer
-from gazetteer.errors import DataError, ImportFailed
+
+from .errors import InputError
+from .incidents import read_table
 
 RESULT_COLUMNS = ("place_id", "place_name", "lat", "lon", "radius_km", "score", "method",
                   "ambiguous", "reason", "suggestions")
-
-
-def read_table(path: Path) -> tuple[list[str], Iterator[list[str]]]:
-    """Header and rows of a CSV (delimiter sniffed) or the first sheet of an XLSX file."""
-    if not path.is_file():
-        raise ImportFailed(f"{path}: no such file")
-    if path.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        try:
-            sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise ImportFailed(f"{path}: not a readable XLSX workbook: {exc}") from exc
-        rows = ([("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True))
-    else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ImportFailed(f"{path}: cannot read as UTF-8 text: {exc}") from exc
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        rows = csv.reader(text.splitlines(), dialect)
-    header = next(rows, None)
-    if not header:
-        raise DataError(f"{path}: empty table")
-    return [h.strip() for h in header], rows
 
 
 def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, *,
@@ -48,14 +21,17 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
 
     Row-level `country` and `admin1` columns, when present, are used as hints.
     """
-    header, rows = read_table(path)
+    table = read_table(path)
+    if table.problems:  # rows that could not even be split: refuse rather than drop them
+        raise InputError(path, list(table.problems))
+    header = list(table.headers)
+    rows = [[_cell(v) for v in cells] for _, cells in table.rows]
     lowered = [h.lower() for h in header]
     if column.lower() not in lowered:
-        raise DataError(f"{path}: no column {column!r}; columns are: {', '.join(header)}")
+        raise InputError(path, f"no column {column!r}; columns are: {', '.join(header)}")
     col = lowered.index(column.lower())
     country_col = lowered.index("country") if "country" in lowered else None
     admin1_col = lowered.index("admin1") if "admin1" in lowered else None
-    rows = list(rows)
     out_rows = [header + list(RESULT_COLUMNS)]
     unresolved = 0
     for row in _progress(rows, f"resolving {path.name}"):
@@ -78,6 +54,14 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
         out_rows.append(row + extra)
     _write_table(out_rows, output)
     return unresolved
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _progress(rows: list, label: str):

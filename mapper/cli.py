@@ -82,11 +82,12 @@ def resolve(ctx, names, country, admin1, as_json, input_path, column, output, st
         if not column:
             raise UsageError("--input needs --column (the column of place names)")
         from .batch import resolve_table
+        from .errors import MapperError
 
         try:
             unresolved = resolve_table(_gazetteer(ctx), Path(input_path), column, output and Path(output),
                                        country=country, admin1=admin1)
-        except GazetteerError as exc:
+        except (GazetteerError, MapperError) as exc:
             raise UsageError(str(exc)) from exc
     else:
         if not names:

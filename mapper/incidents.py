@@ -124,7 +124,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::
 
 
 @dataclass(frozen=True, slots=True)
-class _Table:
+class Table:
     """A file read into raw rows, before validation: the same shape for every format."""
 
     headers: tuple[str, ...]
@@ -140,6 +140,13 @@ def read_incidents(path: str | Path) -> list[Incident]:
     are none of the standard fields are kept, in file order, in `Incident.extra`. Raises
     InputError listing every problem found, each with its row and column.
     """
+    path = Path(path)
+    return _validate(path, read_table(path))
+
+
+def read_table(path: str | Path) -> Table:
+    """Any supported table file as headers and raw rows, before validation (also used by
+    `incident-map resolve --input`); raises InputError when the file cannot be read."""
     path = Path(path)
     kind = _EXTENSIONS.get(path.suffix.lower())
     if kind is None:
@@ -161,12 +168,12 @@ def read_incidents(path: str | Path) -> list[Incident]:
             table = _read_json_lines(path, text)
         else:
             table = _read_geojson(path, text)
-    return _validate(path, table)
+    return table
 
 
 # --- validation --------------------------------------------------------------------------------
 
-def _validate(path: Path, table: _Table) -> list[Incident]:
+def _validate(path: Path, table: Table) -> list[Incident]:
     headers = tuple(h or f"column_{i + 1}" for i, h in enumerate(table.headers))
     columns = _map_columns(headers)
     header_problems = []
@@ -434,7 +441,7 @@ def _decode(path: Path, data: bytes) -> str:
             row=line, unit="line")]) from exc
 
 
-def _read_delimited(path: Path, text: str) -> _Table:
+def _read_delimited(path: Path, text: str) -> Table:
     if not text.strip():
         raise InputError(path, "the file is empty")
     delimiter = _sniff_delimiter(text, path.suffix.lower())
@@ -465,7 +472,7 @@ def _read_delimited(path: Path, text: str) -> _Table:
         raise InputError(path, [Problem(f"cannot split the table: {exc}", reader.line_num)]) from exc
     if headers is None:
         raise InputError(path, "the file holds no header row, only blank cells")
-    return _Table(headers, tuple(rows), "row", tuple(problems))
+    return Table(headers, tuple(rows), "row", tuple(problems))
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -487,7 +494,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path, data: bytes) -> _Table:
+def _read_xlsx(path: Path, data: bytes) -> Table:
     import openpyxl
 
     try:
@@ -514,7 +521,7 @@ def _read_xlsx(path: Path, data: bytes) -> _Table:
         book.close()
     if headers is None:
         raise InputError(path, f"the first sheet ({sheet.title!r}) is empty")
-    return _Table(headers, tuple(rows), "row")
+    return Table(headers, tuple(rows), "row")
 
 
 def _looks_like_json_lines(text: str) -> bool:
@@ -529,7 +536,7 @@ def _looks_like_json_lines(text: str) -> bool:
 
 
 def _records_table(records: Iterator[tuple[int, dict[str, Any]]], unit: str,
-                   problems: list[Problem]) -> _Table:
+                   problems: list[Problem]) -> Table:
     headers: dict[str, None] = {}
     kept = []
     for number, record in records:
@@ -538,10 +545,10 @@ def _records_table(records: Iterator[tuple[int, dict[str, Any]]], unit: str,
         kept.append((number, record))
     names = tuple(headers)
     rows = tuple((n, tuple(r.get(h) for h in names)) for n, r in kept)
-    return _Table(names, rows, unit, tuple(problems))
+    return Table(names, rows, unit, tuple(problems))
 
 
-def _read_json_lines(path: Path, text: str) -> _Table:
+def _read_json_lines(path: Path, text: str) -> Table:
     problems: list[Problem] = []
 
     def records() -> Iterator[tuple[int, dict[str, Any]]]:
@@ -564,7 +571,7 @@ def _read_json_lines(path: Path, text: str) -> _Table:
     return table
 
 
-def _read_geojson(path: Path, text: str) -> _Table:
+def _read_geojson(path: Path, text: str) -> Table:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
