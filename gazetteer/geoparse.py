@@ -24,7 +24,7 @@ from typing import NamedTuple
 from functools import lru_cache
 
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, Generic, fold_word, generic_of, normalize,
+    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, fold_word, generic_of, normalize,
 )
 from .index import Gazetteer
 from .place import Match

@@ -2,11 +2,11 @@
 
 Ranking, in order of weight:
 
-1. match quality, tried level by level, stopping at the first level that finds anything:
-   exact (normalized name, quality 1.0), variant (folded name, 0.97; the place's name without
-   its generic words when the query has none, 0.9: "Albu Kamal" is the town before the
-   "Albu Kamal crossing"; consonant skeleton across scripts, 0.88, or 0.75 for a skeleton of only three
-   consonants, tried when nothing else matched), fuzzy (edit ratio >= 85 on folded names,
+1. match quality: exact (the normalized name, quality 1.0); variant (the folded name, 0.97;
+   the place's name without its generic words when the query has none, 0.9, so that "Albu
+   Kamal" is the town before the "Albu Kamal crossing"; a consonant skeleton across scripts,
+   0.88); then, only when none of these found anything, names written joined (0.97), a
+   three-consonant skeleton (0.75) and fuzzy matching (edit ratio >= 85 on folded names,
    0.9 x ratio);
 2. hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
    feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
@@ -29,9 +29,7 @@ import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .fold import (
-    Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
-)
+from .fold import Generic, fold, fold_words, normalize, readings, skeleton, split_generic
 from .place import Match, Place, distance_km
 from .sources import (
     Keys, bundled_geonames, curated_keyed, imported_index_files, place_keys, read_index,

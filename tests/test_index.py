@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gazetteer import Gazetteer, distance_km
+from gazetteer import distance_km
 from gazetteer.fold import FOLD_VERSION
 from gazetteer.sources import bundled_geonames, data_file, place_keys
 
