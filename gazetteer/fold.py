@@ -331,7 +331,8 @@ def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
             edges = items[:lead] + items[trail:]
             hint = Generic()
             for _, g in edges:
-                hint = hint | g
+                if g is not None:  # edges hold generic words and directions only
+                    hint = hint | g
             readings.append((words[positions[lead]:positions[trail]], hint,
                              any(g is _DIRECTION for _, g in edges)))
     readings.sort(key=lambda r: -len(r[0]))  # stable: fewer leading words cut first

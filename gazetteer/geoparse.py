@@ -19,7 +19,7 @@ import itertools
 import operator
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from functools import lru_cache
 
@@ -98,6 +98,18 @@ class _Token(NamedTuple):
     norm: str = ""    # normalized, Arabic letter variants folded: for generic-word tests
 
 
+@dataclass(slots=True)
+class _Expression:
+    """A name's tokens with its heads and qualifiers, and the words it shares by coordination."""
+
+    first: int
+    last: int
+    head_from: int
+    tail_to: int
+    heads: list[str] = field(default_factory=list)
+    tails: list[str] = field(default_factory=list)
+
+
 class _Tokens:
     """The words of a text: analysed up front (cheap, cached per word), but made into `_Token`
     objects only where a name was found, which is most of the saving on long texts."""
@@ -156,11 +168,13 @@ class Geoparser:
         seen = self._seen
         if len(seen) > 500_000:
             seen.clear()
-        surfaces = [m.group() for m in matches]
-        analyses = list(map(seen.get, surfaces))
-        for i, analysis in enumerate(analyses):
+        analyses = []
+        for m in matches:
+            surface = m.group()
+            analysis = seen.get(surface)
             if analysis is None:
-                analyses[i] = seen[surfaces[i]] = self._analyse(surfaces[i])
+                analysis = seen[surface] = self._analyse(surface)
+            analyses.append(analysis)
         return _Tokens(matches, analyses)
 
     def _analyse(self, surface: str) -> tuple[str, int, str, str]:
@@ -290,19 +304,20 @@ class Geoparser:
             if head_from == first and first - 1 > previous_last and tokens[first - 1].key == "" \
                     and text[tokens[first - 1].end:tokens[first].start] == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            found.append([first, last, head_from, tail_to, [], []])
+            found.append(_Expression(first, last, head_from, tail_to))
             previous_last = tail_to
         for before, after in zip(found, found[1:]):
-            if not self._coordinated(tokens, before[3], after[2], after[0]):
+            if not self._coordinated(tokens, before.tail_to, after.head_from, after.first):
                 continue
-            b_heads = [_strip_clitic(t) for t in tokens.span(before[2], before[0] - 1)] or before[4]
-            a_tails = [_strip_clitic(t) for t in tokens.span(after[1] + 1, after[3])]
-            if after[2] == after[0] and b_heads:
-                after[4] = b_heads
-            if before[3] == before[1] and a_tails and before[2] == before[0]:
-                before[5] = a_tails
-        for first, last, head_from, tail_to, heads, tails in found:
-            yield first, last, head_from, tail_to, heads, tails
+            b_heads = [_strip_clitic(t) for t in tokens.span(before.head_from, before.first - 1)] \
+                or before.heads
+            a_tails = [_strip_clitic(t) for t in tokens.span(after.last + 1, after.tail_to)]
+            if after.head_from == after.first and b_heads:
+                after.heads = b_heads
+            if before.tail_to == before.last and a_tails and before.head_from == before.first:
+                before.tails = a_tails
+        for e in found:
+            yield e.first, e.last, e.head_from, e.tail_to, e.heads, e.tails
 
     @staticmethod
     def _coordinated(tokens: _Tokens, before_end: int, after_start: int, after_first: int) -> bool:

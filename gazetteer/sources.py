@@ -383,6 +383,7 @@ def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
+    places: Iterable[Place]
     if is_geonames_dump(path):
         places = read_geonames_dump(path)
     else:
