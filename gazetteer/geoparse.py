@@ -20,7 +20,7 @@ import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from functools import lru_cache
 
 from .fold import (
@@ -117,13 +117,13 @@ class _Tokens:
     def __init__(self, matches: list[re.Match], analyses: list[tuple[str, int, str, str]]) -> None:
         self.matches = matches
         self.analyses = analyses
-        self._built: dict[int, _Token] = {}
+        self._built: list[_Token | None] = [None] * len(matches)
 
     def __len__(self) -> int:
         return len(self.matches)
 
     def __getitem__(self, index: int) -> _Token:
-        token = self._built.get(index)
+        token = self._built[index]
         if token is None:
             m = self.matches[index]
             token = self._built[index] = _Token(m.start(), m.end(), m.group(), *self.analyses[index])
@@ -168,13 +168,11 @@ class Geoparser:
         seen = self._seen
         if len(seen) > 500_000:
             seen.clear()
-        analyses = []
-        for m in matches:
-            surface = m.group()
-            analysis = seen.get(surface)
+        surfaces = [m.group() for m in matches]
+        analyses: list[Any] = list(map(seen.get, surfaces))  # most words were seen before
+        for i, analysis in enumerate(analyses):
             if analysis is None:
-                analysis = seen[surface] = self._analyse(surface)
-            analyses.append(analysis)
+                analyses[i] = seen[surfaces[i]] = self._analyse(surfaces[i])
         return _Tokens(matches, analyses)
 
     def _analyse(self, surface: str) -> tuple[str, int, str, str]:
