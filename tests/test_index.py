@@ -144,7 +144,7 @@ def test_bundled_geonames_keys_are_current():
             assert keys == place_keys(place), f"{place.id}: stale keys, run scripts/build_geonames.py"
 
 
-def test_curated_rows_have_sources_and_unique_ids():
+def test_curated_rows_have_sources_and_cover_250_sites_and_regions():
     from gazetteer.sources import curated_places
 
     places = curated_places()
