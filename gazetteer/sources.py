@@ -172,6 +172,9 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
         with open(partial, "w", encoding="utf-8") as out:
             write_index(places, out)
         os.replace(partial, cache)
+        for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
+            if old != cache:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home only costs speed
     return keyed
