@@ -183,7 +183,7 @@ class Gazetteer:
             hint = self._hint_factor(place, country, admin1, generic, near)
             scored.append((quality * hint * (0.85 + 0.15 * _prominence(place)), quality, hint, place, method))
         scored.sort(key=lambda s: (-s[0], s[3].id))
-        best_score, best_quality, best_hint, best, _ = scored[0]
+        _, best_quality, best_hint, best, _ = scored[0]
         # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
         ambiguous = any(
             _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9

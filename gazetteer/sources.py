@@ -247,7 +247,6 @@ _FEATURES = {
     "MT": ("site", "mountain"), "MTS": ("region", "mountain"), "RGN": ("region", ""),
     "AREA": ("region", ""), "PLN": ("region", ""), "DSRT": ("region", ""), "VAL": ("region", "valley"),
 }
-GEONAMES_CREDIT = "GeoNames (geonames.org), CC-BY 4.0"
 
 
 def _keep_name(name: str) -> bool:

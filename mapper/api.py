@@ -142,6 +142,7 @@ def render(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
     .png, .svg, .pdf (a static map; options as for `render_static`). Returns the path."""
     path = Path(path)
     suffix = path.suffix.lower()
+    gazetteer = gazetteer or Gazetteer.default()  # once: locating and labels both use it
     result = result_from(table, gazetteer)
     if suffix in (".png", ".svg", ".pdf"):
         from .static import render_static
@@ -163,4 +164,5 @@ def brief(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,
     see `write_report`. Not called `report`: `mapper.report` is the module."""
     from .report import write_report
 
+    gazetteer = gazetteer or Gazetteer.default()
     return write_report(result_from(table, gazetteer), path, gazetteer=gazetteer, **options)

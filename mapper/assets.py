@@ -161,10 +161,6 @@ class Bundle:
     leaflet_css: str
     outlines: dict          # GeoJSON FeatureCollection of REGION_COUNTRIES
 
-    @property
-    def versions(self) -> dict[str, str]:
-        return {name: pin.version for name, pin in PINNED.items()}
-
 
 def load_bundle(cache_dir: Path | None = None, registry: str = REGISTRY) -> Bundle:
     """The verified assets, fetched into the cache on first use.

@@ -25,11 +25,15 @@ class UsageError(click.ClickException):
 
 
 def _gazetteer(ctx: click.Context) -> Gazetteer:
-    data_dir = ctx.find_root().params.get("data_dir")
-    try:
-        return Gazetteer.default(Path(data_dir) if data_dir else None)
-    except GazetteerError as exc:
-        raise UsageError(str(exc)) from exc
+    """The invocation's gazetteer, loaded once however many steps ask for it."""
+    root = ctx.find_root()
+    if "gazetteer" not in root.meta:
+        data_dir = root.params.get("data_dir")
+        try:
+            root.meta["gazetteer"] = Gazetteer.default(Path(data_dir) if data_dir else None)
+        except GazetteerError as exc:
+            raise UsageError(str(exc)) from exc
+    return root.meta["gazetteer"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

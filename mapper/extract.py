@@ -810,7 +810,6 @@ class _Found:
     place: Place
     paragraph: int
     sentence: int
-    own_date: bool
 
 
 class _Drafter:
@@ -969,7 +968,7 @@ class _Drafter:
                 return
             draft = self._inherit_date(draft, mention, clause, sentence_text, notes)
         self.found.append(_Found(replace(draft, notes="; ".join(notes)), mention.place,
-                                 clause.paragraph, clause.sentence, when is not None))
+                                 clause.paragraph, clause.sentence))
 
     def _own_time(self, clauses: list[_Clause], i: int, lo: int, hi: int, anchors: list[TimeRef],
                   mention: _Mention) -> TimeRef | None:
@@ -1074,7 +1073,7 @@ class _Drafter:
             admin1=mention.place.admin1, target=target, count=None,
             evidence=self.text[start:end].strip(), evidence_start=start, evidence_end=end,
             notes=_join(d.notes, f"continues the report at {d.place_name}")),
-            mention.place, clause.paragraph, clause.sentence, False))
+            mention.place, clause.paragraph, clause.sentence))
 
 
 def _trim_evidence(draft: Draft, text: str) -> Draft:
