@@ -10,6 +10,7 @@ from gazetteer import Gazetteer
 
 from .errors import InputError
 from .incidents import read_table
+from .locate import describe
 
 RESULT_COLUMNS = ("place_id", "place_name", "lat", "lon", "radius_km", "score", "method",
                   "ambiguous", "reason", "suggestions")
@@ -50,7 +51,7 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
             unresolved += 1
             others = gaz.candidates(name, country=hint_country, admin1=hint_admin1)[:3] if name else []
             extra = ["", "", "", "", "", "", "", "false", "empty name" if not name else "no match"]
-        extra.append("; ".join(f"{m.place.name} ({m.place.id}, {m.score:.2f})" for m in others[:3]))
+        extra.append("; ".join(describe(m) for m in others[:3]))
         out_rows.append(row + extra)
     _write_table(out_rows, output)
     return unresolved

@@ -110,7 +110,7 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
         if match is None:
             found = gazetteer.candidates(incident.location, **hints) if incident.location else []
             review.append(ReviewItem(incident, REASON_UNRESOLVED, False,
-                                     tuple(_describe(m) for m in found[:SUGGESTIONS])))
+                                     tuple(describe(m) for m in found[:SUGGESTIONS])))
             continue
         place = match.place
         located.append(Located(incident, place.lat, place.lon, place.id, place.name, match.method,
@@ -123,7 +123,7 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
         if reasons:
             shown = (match, *match.candidates)[:SUGGESTIONS + 1]
             review.append(ReviewItem(incident, "; ".join(reasons), True,
-                                     tuple(_describe(m) for m in shown)))
+                                     tuple(describe(m) for m in shown)))
     result = LocateResult(located, review, read)
     if read != len(located) + len(result.unmapped):
         raise MapperError(f"internal error: {read} rows in, {len(located)} mapped and "
@@ -149,7 +149,7 @@ def _looks_swapped(lat: float, lon: float) -> bool:
     return not inside and swap_inside
 
 
-def _describe(match: Match) -> str:
+def describe(match: Match) -> str:
     """ "name (id, score)", the form candidates take in the review report."""
     return f"{match.place.name} ({match.place.id}, {match.score:.2f})"
 
