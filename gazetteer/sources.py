@@ -136,16 +136,14 @@ def _place_from_row(row: dict, origin: str, line: int) -> Place:
     )
 
 
+def _curated_tables() -> list[tuple[str, str]]:
+    """(file name, text) of each curated table the package ships."""
+    return [(n, data_file(n).read_text(encoding="utf-8")) for n in CURATED_FILES if data_file(n).is_file()]
+
+
 def curated_places() -> list[Place]:
-    """Every row of the curated tables the project ships."""
-    places: list[Place] = []
-    for name in CURATED_FILES:
-        resource = data_file(name)
-        if not resource.is_file():
-            continue
-        with resource.open(encoding="utf-8", newline="") as fh:
-            places.extend(read_places_csv(fh, f"data/{name}"))
-    return places
+    """Every row of the curated tables, read afresh (for checks of the data itself)."""
+    return [p for name, text in _curated_tables() for p in read_places_csv(io.StringIO(text), f"data/{name}")]
 
 
 def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
@@ -154,7 +152,7 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     Folding every name of the curated tables costs more than the rest of loading together, so
     the result is kept in the user's cache folder; editing a table simply makes a new entry.
     """
-    texts = [(n, data_file(n).read_text(encoding="utf-8")) for n in CURATED_FILES if data_file(n).is_file()]
+    texts = _curated_tables()
     digest = hashlib.sha256(str(FOLD_VERSION).encode())
     for name, text in texts:
         digest.update(name.encode() + b"\0" + text.encode())
