@@ -287,14 +287,6 @@ class IncidentMap:
                 show=(name == self.basemap), overlay=False, control=True,
             ).add_to(m)
         self._layer_control = folium.LayerControl(collapsed=True).add_to(m)
-        if self.located:
-            lats = [r.lat for r in self.located]
-            lons = [r.lon for r in self.located]
-            south, north, west, east = min(lats), max(lats), min(lons), max(lons)
-            # Pixels kept clear round the incidents: the panels sit in the map's corners.
-            m.fit_bounds([[south, west], [north, east]], padding=(60, 60), max_zoom=11)
-        else:
-            m.fit_bounds([[29.0, 35.5], [37.5, 48.7]])   # Syria and Iraq
         if self.self_contained:
             m.default_js, m.default_css = [], []
         else:
@@ -328,7 +320,7 @@ class IncidentMap:
                           if self.unmapped else "",
             "outlinesId": f"{self.prefix}-outlines" if bundle else None,
             "credits": CREDITS, "unclusterAt": UNCLUSTER_AT_ZOOM,
-            "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
+            "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM, "bounds": self._bounds(),
         }
         code = resources.files("mapper").joinpath("map.js").read_text(encoding="utf-8")
         css = resources.files("mapper").joinpath("map.css").read_text(encoding="utf-8")
@@ -350,6 +342,15 @@ class IncidentMap:
                 f"{script_json(cfg)});")
         return {"assets": head_assets, "header": header, "styles": styles, "body": body,
                 "data": data_tag + outlines, "script": script, "call": call}
+
+    def _bounds(self) -> list[list[float]]:
+        """[[south, west], [north, east]] of the incidents; Syria and Iraq when there are none.
+        The page fits it itself, unanimated, before it says it is ready."""
+        if not self.located:
+            return [[29.0, 35.5], [37.5, 48.7]]
+        lats = [r.lat for r in self.located]
+        lons = [r.lon for r in self.located]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
     def _page(self) -> list[str]:
         p = self._parts()

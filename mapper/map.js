@@ -158,6 +158,7 @@
           g.addLayer(mk);
         });
       });
+      root.setAttribute("data-zoom", String(z));  // the zoom drawn, once any animation is over
     }
     // --- popups and tooltips, built from the data on demand ---------------------------
     var popup = L.popup({maxWidth: 380, minWidth: 220, className: "im-popup-wrap", autoPanPadding: [20, 20]});
@@ -490,12 +491,18 @@
       layerControl.addOverlay(sites, esc(cfg.labels.sites));
       sites.addTo(map);
     }
+    // The first view, without animation: a zoom still animating swallows later view changes.
+    // Pixels are kept clear round the incidents, for the panels in the map's corners.
+    function fitAll() {
+      map.fitBounds(cfg.bounds, {padding: [60, 60], maxZoom: 11, animate: false});
+    }
+    fitAll();
     render();
     updateCounts(dmin, dmax);
 
     root.incidentMap = {
       map: map, groups: groups, visible: visible, circles: circles, sites: sites, render: render,
-      applyFilter: applyFilter, dayOf: dayOf,
+      applyFilter: applyFilter, dayOf: dayOf, fitAll: fitAll,
       // Bring incident i into view, then open its popup or tooltip (for tests and for links
       // into the map). `done` is called in every case.
       openPopup: function (i, done) {
