@@ -5,12 +5,12 @@
 'place:shaddadi'
 """
 
-from .errors import DataError, GazetteerError, ImportFailed
+from .errors import DataError, GazetteerError, HintError, ImportFailed
 from .fold import fold, normalize, skeleton
-from .index import MIN_SCORE, Gazetteer
+from .index import MIN_SCORE, WORKING_AREA, Gazetteer
 from .place import Match, Place, distance_km
 
 __all__ = [
-    "DataError", "Gazetteer", "GazetteerError", "ImportFailed", "MIN_SCORE", "Match", "Place",
-    "distance_km", "fold", "normalize", "skeleton",
+    "DataError", "Gazetteer", "GazetteerError", "HintError", "ImportFailed", "MIN_SCORE", "Match",
+    "Place", "WORKING_AREA", "distance_km", "fold", "normalize", "skeleton",
 ]

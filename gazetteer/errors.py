@@ -13,3 +13,7 @@ class DataError(GazetteerError, ValueError):
 
 class ImportFailed(GazetteerError, OSError):
     """A file given to `gazetteer import` or fetched by `gazetteer update` could not be read."""
+
+
+class HintError(GazetteerError, ValueError):
+    """A country or governorate hint that names no known place; the message lists the closest."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump whenever a change below alters any key: stored indexes are refolded when it differs.
-FOLD_VERSION = 5
+FOLD_VERSION = 6
 
 # --- normalize -------------------------------------------------------------------------------
 
@@ -29,11 +29,28 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 # Marks for ayn and hamza in Latin transliteration vanish rather than split words ("Ra's", "Sa‘ad").
 _APOSTROPHES = re.compile("['’‘ʿʾʻʼ`´ʹ]")
 _NON_WORD = re.compile(r"[^\w]+")
+# Characters that print as nothing: soft hyphen, zero-width (non-)joiners and spaces, bidi
+# marks, embeddings, overrides and isolates, the BOM, and control characters other than
+# whitespace. Copied text carries them ("Shad\u00addadi"); they vanish rather than split words.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f\x00-\x08\x0b\x0c"
+                        "\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the characters that print as nothing (see `_INVISIBLE`).
+
+    >>> strip_invisible("Shad\u00addadi\u200f")
+    'Shaddadi'
+    """
+    return _INVISIBLE.sub("", text)
 
 
 @lru_cache(maxsize=1 << 17)
 def normalize(text: str) -> str:
-    """Lower-case, strip diacritics and tatweel, map digits to ASCII, collapse punctuation to spaces."""
+    """Lower-case, strip diacritics, tatweel and invisible characters, map digits to ASCII,
+    collapse punctuation to spaces."""
+    text = _INVISIBLE.sub("", text)
     if text.isascii():
         return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).replace("_", " ").split())
     text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
@@ -238,7 +255,14 @@ GENERIC_WORDS: dict[str, Generic] = {
     **{w: Generic(features=frozenset({"border_crossing"})) for w in (
         "crossing", "border crossing", "معبر", "منفذ")},
     **{w: Generic(features=frozenset({"camp"})) for w in ("camp", "مخيم")},
-    **{w: Generic(features=frozenset({"refinery"})) for w in ("refinery", "مصفاه")},
+    **{w: Generic(features=frozenset({"refinery"})) for w in ("refinery", "مصفاه", "مصافي")},
+    **{w: Generic(features=frozenset({"plant", "gas_field", "refinery", "power_plant"})) for w in (
+        "plant", "معمل", "معامل")},
+    **{w: Generic(features=frozenset({"power_plant", "plant"})) for w in (
+        "power plant", "power station", "station", "محطه", "محطه كهربا", "محطه توليد")},
+    # "مطار الضمير العسكري": the adjective after the name says it is a military site.
+    **{w: Generic(features=frozenset({"airbase", "military_base", "military_site"})) for w in (
+        "عسكري", "العسكري", "عسكريه", "العسكريه", "military")},
     **{w: Generic(features=frozenset({"neighbourhood"})) for w in (
         "neighbourhood", "neighborhood", "quarter", "حي")},
 }

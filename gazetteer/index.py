@@ -1,25 +1,52 @@
 """The Gazetteer: every source merged into one index, and name resolution over it.
 
-Ranking, in order of weight:
+Resolution finds what a name may mean (evidence), ranks it, then decides whether the best
+place is an answer or only a candidate.
 
-1. match quality: exact (the normalized name, quality 1.0); variant (the folded name, 0.97;
-   the place's name without its generic words when the query has none, 0.9, so that "Albu
-   Kamal" is the town before the "Albu Kamal crossing"; a consonant skeleton across scripts,
-   0.88); then, only when none of these found anything, names written joined (0.97), a
-   three-consonant skeleton (0.75) and fuzzy matching (edit ratio >= 85 on folded names,
-   0.9 x ratio);
-2. hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
-   feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
-3. prominence: curated sites, admin areas and populous towns before hamlets (x0.85 .. x1.0).
+Evidence, from strong to weak, each level tried only when the stronger ones found nothing:
 
-score = quality x hints x prominence, in 0..1. What the numbers mean:
+- name evidence: the name as printed (exact, quality 1.0); a spelling variant (the folded
+  name, 0.97; the place's name without its generic words when the query has none, 0.9, so
+  that "Albu Kamal" is the town before the "Albu Kamal crossing"); a name written joined
+  ("Albukamal", 0.97); a name behind an attached Arabic clitic ("بالحسكة", 0.95);
+- consonant skeletons, which meet across scripts and vowel spellings (Kanaker, Kanakir,
+  كناكر): four or more consonants 0.88, three 0.75;
+- fuzzy matching: edit ratio >= 85 on folded names, 0.9 x ratio.
+
+score = quality x hints x prominence x area, in 0..1:
+- hints, as factors: a country that differs (x0.5), a governorate that differs (x0.7), a
+  feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
+- prominence: curated sites, admin areas and populous towns before hamlets (x0.85 .. x1.0);
+- area: at equal evidence, places of the working area (Syria and Iraq unless `countries`
+  says otherwise; a country hint joins it) rank before their namesakes abroad (x0.95).
+
+Acceptance. Weak evidence meets names by chance ("asdf" and Adıyaman, "Shad dadi" and Sde
+Dawid, "Shuhayl" and "Sahla", one of Zahlé's names), and more often the shorter the name and
+the farther from the working area the place lies. So every match has a reach, the distance
+outside the working area at which its evidence still counts (`_reach_km`):
+
+| evidence                                                      | reach        |
+| ------------------------------------------------------------- | ------------ |
+| name evidence, 4+ Latin or 3+ Arabic letters                  | anywhere     |
+| name evidence, shorter ("Van"; Arabic writes no short vowels) | inside       |
+| skeleton of 5+ consonants                                     | 25 km        |
+| skeleton of 4 consonants; of 3 across scripts (Latin, Arabic) | inside       |
+| skeleton of 3 consonants in the query's own script            | never        |
+| fuzzy, 8+ letters and ratio >= 90                             | 25 km        |
+| fuzzy, 6+ letters and ratio >= 90 (>= 85 from 8 letters on)   | inside       |
+| any other fuzzy match                                         | never        |
+
+A match beyond its reach is a candidate, never an answer: its score is multiplied by 0.5,
+which puts it under MIN_SCORE. What the numbers then mean:
 - >= 0.85: the name as printed, or a spelling variant, of a place that fits every hint;
 - 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
 - < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
 
-A match is `ambiguous` when a runner-up is a namesake (found by exact, variant or skeleton key,
-not by fuzzy matching), fits the hints just as well, and lies far away (beyond both radii plus
-10 km): only prominence, not evidence, picked the winner.
+A match is `ambiguous` when a runner-up that is also an answer is a namesake (found by exact,
+variant or skeleton key, not by fuzzy matching), fits the hints just as well, and lies far
+away (beyond both radii plus 10 km): only prominence, not evidence, picked the winner.
+
+Hints are checked: an unknown country or governorate raises `HintError` naming the closest.
 """
 
 from __future__ import annotations
@@ -29,16 +56,22 @@ import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .fold import Generic, fold, fold_words, normalize, readings, skeleton, split_generic
+from typing import NamedTuple
+
+from .errors import HintError
+from .fold import (
+    ARABIC_CLITICS, Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
+)
 from .place import Match, Place, distance_km
 from .sources import (
-    Keys, bundled_geonames, curated_keyed, imported_index_files, place_keys, read_index,
-    user_data_dir,
+    Keys, bundled_geonames, country_codes, curated_keyed, imported_index_files, place_keys,
+    read_index, user_data_dir,
 )
 
 MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
+QUALITY_CLITIC = 0.95
 QUALITY_CORE = 0.9
 QUALITY_SKELETON = 0.88
 QUALITY_WEAK_SKELETON = 0.75
@@ -46,9 +79,26 @@ STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
 SAME_PLACE_KM = 10.0
+# Acceptance (see the table above).
+WORKING_AREA = ("SY", "IQ")
+OUTSIDE_AREA = 0.95
+BEYOND_REACH = 0.5
+NEAR_AREA_KM = 25.0
+SHORT_NAME = 3          # letters of a Latin name; Arabic writes no short vowels: 2 there
+ANYWHERE = math.inf
+NEVER = -1.0
 _CACHE_SIZE = 1 << 16
 
 Near = tuple[float, float]
+
+
+class _Evidence(NamedTuple):
+    """How a place was found for a query: `quality` 0..1, `method` as the JSON contract names
+    it (exact, variant, fuzzy), and `reach_km`, how far outside the working area it counts."""
+
+    quality: float
+    method: str
+    reach_km: float
 
 
 class Gazetteer:
@@ -67,6 +117,7 @@ class Gazetteer:
         self._skel: dict[str, list[int]] = {}
         self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
         self._joined_keys: dict[str, list[int]] | None = None
+        self._admin1: list[Place] | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -122,6 +173,7 @@ class Gazetteer:
         if label and count:
             self.sources.append((label, count))
         self._fuzzy = self._joined_keys = None
+        self._admin1 = None
         self._cache.clear()
 
     # --- reading -----------------------------------------------------------------------------
@@ -144,52 +196,66 @@ class Gazetteer:
     # --- resolving ---------------------------------------------------------------------------
 
     def resolve(self, name: str, *, country: str | None = None, admin1: str | None = None,
-                near: Near | None = None) -> Match | None:
-        """The best place for a name as printed, or None when nothing scores MIN_SCORE.
+                near: Near | None = None, countries: Iterable[str] | None = None) -> Match | None:
+        """The best place for a name as printed, or None when no place is an answer.
 
-        `country` (ISO2 or name) and `admin1` (ISO 3166-2 code or governorate name) are hints,
-        not filters; `near` is a (lat, lon) the place is likely close to.
+        `country` (ISO2, ISO3, ISO numeric or name) and `admin1` (ISO 3166-2 code or
+        governorate name, Arabic or English) are hints, not filters; `near` is a (lat, lon) the
+        place is likely close to; `countries` (ISO2) is the working area, Syria and Iraq by
+        default. An unknown hint raises HintError.
         """
-        found = self.candidates(name, country=country, admin1=admin1, near=near)
+        found = self.candidates(name, country=country, admin1=admin1, near=near, countries=countries)
         return found[0] if found and found[0].score >= MIN_SCORE else None
 
     def candidates(self, name: str, *, country: str | None = None, admin1: str | None = None,
-                   near: Near | None = None, limit: int = 10) -> list[Match]:
+                   near: Near | None = None, countries: Iterable[str] | None = None,
+                   limit: int = 10) -> list[Match]:
         """Places the name may mean, best first; the first carries the runners-up and ambiguity."""
-        key = (name, country, admin1, near, limit)
+        area = tuple(sorted({self.country_code(c) for c in countries})) if countries else WORKING_AREA
+        key = (name, country, admin1, near, area, limit)
         cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
-            cached = self._cache[key] = tuple(self._rank(name, country, admin1, near, limit))
+            cached = self._cache[key] = tuple(self._rank(name, country, admin1, near, area, limit))
         return list(cached)
 
     def _rank(self, name: str, country: str | None, admin1: str | None, near: Near | None,
-              limit: int) -> list[Match]:
+              area: tuple[str, ...], limit: int) -> list[Match]:
+        country = self.country_code(country) if country else None
+        admin1 = self.admin1_code(admin1, country) if admin1 else None
         hits, generic, core = self._lookup(name)
         if not hits:
             return []
-        country = self._country_code(country)
-        admin1 = self._admin1_code(admin1, country)
+        area_set = {*area, country} if country else set(area)
         scored = []
-        said = fold(name).replace(" ", "")
-        for i, (quality, method) in hits.items():
+        joined = fold(name).replace(" ", "")
+        said = {joined, fold(joined)}
+        for i, evidence in hits.items():
             place = self._places[i]
+            quality = evidence.quality
             if quality == QUALITY_VARIANT and not generic and not any(
-                    fold(n).replace(" ", "") == said for n in place.names):
+                    fold(n).replace(" ", "") in said for n in place.names):
                 # Only the place's name without its generic word matched ("Albu Kamal" for
                 # "Albu Kamal border crossing"): the text did not say "crossing".
                 quality = QUALITY_CORE
             hint = self._hint_factor(place, country, admin1, generic, near)
-            scored.append((quality * hint * (0.85 + 0.15 * _prominence(place)), quality, hint, place, method))
+            inside = place.country in area_set or (
+                not place.country and self._km_outside(place, area_set) == 0)
+            reach = evidence.reach_km
+            answer = reach == ANYWHERE or (reach >= 0 and (inside or (
+                reach > 0 and self._km_outside(place, area_set) <= reach)))
+            score = (quality * hint * (0.85 + 0.15 * _prominence(place))
+                     * (1.0 if inside else OUTSIDE_AREA) * (1.0 if answer else BEYOND_REACH))
+            scored.append((score, quality, hint, place, evidence.method))
         scored.sort(key=lambda s: (-s[0], s[3].id))
-        _, best_quality, best_hint, best, _ = scored[0]
+        best_score, best_quality, best_hint, best, _ = scored[0]
         # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
-        ambiguous = any(
-            _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9
+        ambiguous = best_score >= MIN_SCORE and any(
+            score >= MIN_SCORE and _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9
             and (quality > QUALITY_SKELETON or p.country == best.country)
             and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
-            for _, quality, hint, p, _ in scored[1:]
+            for score, quality, hint, p, _ in scored[1:]
         )
         top = scored[:limit]
         matches = [Match(name, p, round(s, 4), method, self._matched_name(p, name, core))
@@ -198,41 +264,93 @@ class Gazetteer:
                            candidates=tuple(matches[1:]), ambiguous=ambiguous)
         return matches
 
-    def _lookup(self, name: str) -> tuple[dict[int, tuple[float, str]], Generic, str]:
-        """Place index -> (quality, method), from the strictest level that finds anything,
-        with the hints of the generic words the matching reading took off, and its core."""
-        hits: dict[int, tuple[float, str]] = {}
-        exact = normalize(name)
-        for i in self._fold.get(fold(name), ()):
-            if any(normalize(n) == exact for n in self._places[i].names):
-                hits[i] = (QUALITY_EXACT, "exact")
-        options = readings(name)
-        core_words, generic, _ = options[-1]
-        for reading in options:
-            found = self._fold.get(fold_words(list(reading[0])), ())
-            for i in found:
-                hits.setdefault(i, (QUALITY_VARIANT, "variant"))
-            if found:
-                core_words, generic, _ = reading
-                break
+    def _lookup(self, name: str) -> tuple[dict[int, _Evidence], Generic, str]:
+        """Place index -> evidence, from the strictest level that finds anything, with the
+        hints of the generic words the matching reading took off, and its core."""
+        hits, generic, core_words = self._name_hits(name)
         if not hits:
-            # "Albukamal", "Deirezzor": names written joined meet the names written apart.
-            for i in self._joined().get(fold(name).replace(" ", ""), ()):
-                hits[i] = (QUALITY_VARIANT, "variant")
+            # Text prints prepositions and conjunctions joined to the name: "بالحسكة", "وحقل العمر".
+            for rest in _without_clitic(name):
+                hits, generic, core_words = self._name_hits(rest)
+                if hits:
+                    hits = {i: e._replace(quality=min(e.quality, QUALITY_CLITIC)) for i, e in hits.items()}
+                    name = rest
+                    break
         core = " ".join(core_words)
         # Skeletons meet across scripts and vowel spellings (Kanaker, Kanakir, كناكر). Four
         # consonants rarely meet by chance, so such namesakes always join the candidates; a
         # three-consonant skeleton is only a fallback, and two meet far too many names.
         found_by_name = bool(hits)
+        arabic = _is_arabic(name)
+        weak: dict[int, _Evidence] = {}
         for key in {skeleton(name), skeleton(core)}:
             consonants = len(key.replace(" ", ""))
-            if consonants >= STRONG_SKELETON or (consonants >= 3 and not found_by_name):
-                quality = QUALITY_SKELETON if consonants >= STRONG_SKELETON else QUALITY_WEAK_SKELETON
+            if consonants >= STRONG_SKELETON:
+                evidence = _Evidence(QUALITY_SKELETON, "variant",
+                                     NEAR_AREA_KM if consonants > STRONG_SKELETON else 0.0)
                 for i in self._skel.get(key, ()):
-                    hits.setdefault(i, (quality, "variant"))
+                    hits.setdefault(i, evidence)
+            elif consonants >= 3 and not found_by_name:
+                for i in self._skel.get(key, ()):
+                    across = not any(_is_arabic(n) == arabic and key in (skeleton(n), skeleton(split_generic(n)[0]))
+                                     for n in self._places[i].names)
+                    weak.setdefault(i, _Evidence(QUALITY_WEAK_SKELETON, "variant", 0.0 if across else NEVER))
         if not hits:
-            hits = self._fuzzy_lookup(fold(core))
+            # A three-consonant skeleton meets many names: a close spelling may beat it.
+            key = fold(core)
+            letters = len(key.replace(" ", ""))
+            for i, (quality, method) in self._fuzzy_lookup(key).items():
+                ratio = 100 * quality / FUZZY_WEIGHT
+                reach = (NEAR_AREA_KM if letters >= 8 and ratio >= 90 else
+                         0.0 if letters >= 6 and ratio >= (85 if letters >= 8 else 90) else NEVER)
+                if quality > weak.get(i, _Evidence(0.0, "", NEVER)).quality:
+                    weak[i] = _Evidence(quality, method, reach)
+            hits = weak
         return hits, generic, core
+
+    def _name_hits(self, name: str) -> tuple[dict[int, _Evidence], Generic, tuple[str, ...]]:
+        """Name evidence only: exact, variant and joined keys."""
+        hits: dict[int, _Evidence] = {}
+        folded = fold(name)
+        reach = _name_reach(folded)
+        exact = normalize(name)
+        for i in self._fold.get(folded, ()):
+            if any(normalize(n) == exact for n in self._places[i].names):
+                hits[i] = _Evidence(QUALITY_EXACT, "exact", reach)
+        options = readings(name)
+        core_words, generic, _ = options[-1]
+        for reading in options:
+            key = fold_words(list(reading[0]))
+            found = self._fold.get(key, ())
+            for i in found:
+                hits.setdefault(i, _Evidence(QUALITY_VARIANT, "variant", _name_reach(key)))
+            if found:
+                core_words, generic, _ = reading
+                break
+        if not hits:
+            # "Albukamal", "Deirezzor": names written joined meet the names written apart,
+            # and "Shad dadi" (a name broken in two) meets "Shaddadi".
+            joined = folded.replace(" ", "")
+            for i in (*self._joined().get(joined, ()), *self._fold.get(fold(joined), ())):
+                hits.setdefault(i, _Evidence(QUALITY_VARIANT, "variant", reach))
+        return hits, generic, core_words
+
+    def _km_outside(self, place: Place, area: set[str]) -> float:
+        """How far outside the working area a place lies: 0 inside it; otherwise the distance
+        to the nearest governorate of the area, less that governorate's radius."""
+        if place.country in area:
+            return 0.0
+        # A governorate's radius covers it only roughly: this serves the 25 km reach of strong
+        # weak evidence, never the "inside" test of a place whose country is known.
+        seats = [p for p in self._admin1_places() if p.country in area]
+        if not seats:
+            return math.inf
+        return max(0.0, min(distance_km(p.lat, p.lon, place.lat, place.lon) - p.radius_km for p in seats))
+
+    def _admin1_places(self) -> list[Place]:
+        if self._admin1 is None:
+            self._admin1 = [p for p in self._places if p.kind == "admin1"]
+        return self._admin1
 
     def _joined(self) -> dict[str, list[int]]:
         """Folded keys with their spaces taken out, built on first use (a rare fallback)."""
@@ -295,24 +413,51 @@ class Gazetteer:
             factor *= 1.0 - 0.3 * min(1.0, km / 300)
         return factor
 
-    def _country_code(self, country: str | None) -> str | None:
-        if not country:
-            return None
-        if len(country) == 2 and country.isalpha():
-            return country.upper()
-        places = [self._places[i] for i in self._fold.get(fold(country), ())]
-        return next((p.country for p in places if p.kind == "country"), country)
+    def country_code(self, country: str) -> str:
+        """The ISO2 code of a country given as ISO2, ISO3, ISO numeric or name (any script).
 
-    def _admin1_code(self, admin1: str | None, country: str | None) -> str | None:
-        if not admin1:
-            return None
-        if self.get(f"adm1:{admin1.upper()}"):
-            return admin1.upper()
-        core = split_generic(admin1)[0]
-        areas = [self._places[i] for i in self._fold.get(fold(core), ())
-                 if self._places[i].kind == "admin1"]
-        areas.sort(key=lambda p: p.country != country)
-        return areas[0].admin1 if areas else admin1
+        >>> g = Gazetteer.bundled()
+        >>> g.country_code("760"), g.country_code("IRQ"), g.country_code("سوريا")
+        ('SY', 'IQ', 'SY')
+        """
+        codes = country_codes()
+        wanted = country.strip()
+        if wanted.upper() in codes:
+            return codes[wanted.upper()]
+        places = [self._places[i] for i in self._fold.get(fold(wanted), ())]
+        found = next((p.country for p in places if p.kind == "country"), None)
+        if found:
+            return found
+        names = {p.name: p.country for p in self._places if p.kind == "country"}
+        raise HintError(f"unknown country {country!r}; give an ISO code (SY, SYR, 760) or a name"
+                        + _closest(wanted, names))
+
+    def admin1_code(self, admin1: str, country: str | None = None) -> str:
+        """The ISO 3166-2 code of a governorate given as a code or a name, Arabic or English,
+        in the spellings ACLED and the press use ("Rural Damascus", "Idleb", "Al Hasakeh").
+
+        >>> Gazetteer.bundled().admin1_code("Rural Damascus")
+        'SY-RD'
+        """
+        wanted = admin1.strip()
+        if self.get(f"adm1:{wanted.upper()}"):
+            return wanted.upper()
+        areas = self._admin1_places()
+
+        def pick(found: list[Place]) -> str | None:
+            found.sort(key=lambda p: (country is not None and p.country != country, p.id))
+            return found[0].admin1 if found else None
+
+        # The whole name first: "Rural Damascus" is Rif Dimashq, only its core is Damascus.
+        for key in (fold(wanted), fold(split_generic(wanted)[0])):
+            code = pick([p for p in areas if key in self._keys[self._ids[p.id]].fold])
+            if code:
+                return code
+        code = pick([p for p in areas if skeleton(wanted) in self._keys[self._ids[p.id]].skel])
+        if code:
+            return code
+        raise HintError(f"unknown governorate {admin1!r}"
+                        + _closest(wanted, {p.name: p.admin1 for p in areas}))
 
     def _matched_name(self, place: Place, query: str, core: str) -> str:
         n, f, fc = normalize(query), fold(query), fold(core)
@@ -323,6 +468,41 @@ class Gazetteer:
             if fold(name) in (f, fc) or fold(split_generic(name)[0]) in (f, fc):
                 return name
         return place.name
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in text)
+
+
+def _name_reach(key: str) -> float:
+    """Name evidence counts anywhere, but a short name abroad is too easily met by chance."""
+    letters = len(key.replace(" ", ""))
+    return ANYWHERE if letters > (SHORT_NAME - 1 if _is_arabic(key) else SHORT_NAME) else 0.0
+
+
+def _without_clitic(name: str) -> list[str]:
+    """The name without a conjunction or preposition attached to its first word, longest
+    clitic first: "بالحسكة" -> "الحسكة", "وحقل العمر" -> "حقل العمر", "للشدادي" -> "الشدادي"."""
+    first, _, rest = name.strip().partition(" ")
+    if not _is_arabic(first[:1]):
+        return []
+    out = []
+    if first.startswith("لل") and len(first) > 4:  # ل + the article, whose alef is not written
+        out.append("ال" + first[2:])
+    for clitic in ARABIC_CLITICS:
+        if first.startswith(clitic) and len(first) - len(clitic) >= 3:
+            out.append(first[len(clitic):])
+    return [f"{word} {rest}".strip() for word in out]
+
+
+def _closest(wanted: str, names: dict[str, str]) -> str:
+    """"; closest: A (code), B (code)" from `names` (name -> code), or "" when none is near."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(fold(wanted), {n: fold(n) for n in names}, scorer=fuzz.WRatio, limit=3,
+                            score_cutoff=50)
+    shown = [f"{name} ({names[name]})" for _, _, name in found]
+    return f"; closest: {', '.join(shown)}" if shown else ""
 
 
 def _tier(quality: float) -> int:

@@ -50,8 +50,10 @@ def place_keys(place: Place) -> Keys:
         whole = normalize(name).translate(ARABIC_LETTERS).split()
         if not whole:
             continue
-        core = split_generic_words(whole)[0]
-        for variant in (whole, core) if core != whole else (whole,):
+        core, _, directed = split_generic_words(whole)
+        # A direction is part of a name ("North Rumaila", "جنوب المنطقة الوسطى"): what is left
+        # without it and the generic words ("الوسطى") names something else.
+        for variant in (whole, core) if core != whole and not directed else (whole,):
             f = fold_words(variant)
             if f:
                 folded[f] = None
@@ -87,6 +89,13 @@ def admin1_codes() -> dict[tuple[str, str], str]:
     """(country, GeoNames admin1 code) -> ISO 3166-2 code, for Syria and Iraq."""
     with data_file("admin1_codes.csv").open(encoding="utf-8") as fh:
         return {(r["country"], r["geonames_code"]): r["iso_code"] for r in csv.DictReader(fh)}
+
+
+def country_codes() -> dict[str, str]:
+    """ISO2, ISO3 and ISO numeric codes of the countries the data covers -> ISO2."""
+    with data_file("countries.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return {code: r["iso2"] for r in rows for code in (r["iso2"], r["iso3"], r["numeric"])}
 
 
 def read_places_csv(text: Iterable[str], origin: str) -> Iterator[Place]:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from gazetteer import Gazetteer
 
 from .errors import InputError
 from .incidents import read_table
-from .locate import describe
+from .locate import describe, resolve_row
 
 RESULT_COLUMNS = ("place_id", "place_name", "lat", "lon", "radius_km", "score", "method",
                   "ambiguous", "reason", "suggestions")
 
 
 def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, *,
-                  country: str | None = None, admin1: str | None = None) -> int:
+                  country: str | None = None, admin1: str | None = None,
+                  countries: Sequence[str] | None = None) -> int:
     """Append resolution columns to every row; returns how many rows stayed unresolved.
 
     Row-level `country` and `admin1` columns, when present, are used as hints.
@@ -40,17 +42,19 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
         name = row[col].strip()
         hint_country = (row[country_col].strip() if country_col is not None else "") or country
         hint_admin1 = (row[admin1_col].strip() if admin1_col is not None else "") or admin1
-        match = gaz.resolve(name, country=hint_country, admin1=hint_admin1) if name else None
+        found = resolve_row(gaz, name, country=hint_country, admin1=hint_admin1, countries=countries)
+        match = found.match
         if match:
             p = match.place
-            reason = "ambiguous" if match.ambiguous else ""
+            reason = "; ".join(found.doubts)
             others = match.candidates if match.ambiguous else ()
             extra = [p.id, p.name, f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.radius_km:g}",
                      f"{match.score:.3f}", match.method, str(match.ambiguous).lower(), reason]
         else:
             unresolved += 1
-            others = gaz.candidates(name, country=hint_country, admin1=hint_admin1)[:3] if name else []
-            extra = ["", "", "", "", "", "", "", "false", "empty name" if not name else "no match"]
+            others = found.candidates
+            reason = "; ".join(["empty name" if not name else "no match", *found.doubts])
+            extra = ["", "", "", "", "", "", "", "false", reason]
         extra.append("; ".join(describe(m) for m in others[:3]))
         out_rows.append(row + extra)
     _write_table(out_rows, output)

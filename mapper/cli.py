@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gazetteer import Gazetteer, GazetteerError, Match
+from gazetteer import MIN_SCORE, Gazetteer, GazetteerError, Match
 
 # Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input.
 EXIT_UNRESOLVED = 1
@@ -68,8 +68,11 @@ def _describe(match: Match) -> str:
 
 @main.command()
 @click.argument("names", nargs=-1)
-@click.option("--country", help="Country hint: ISO code or name (SY, Iraq).")
+@click.option("--country", help="Country hint: ISO code or name (SY, SYR, 760, Syria).")
 @click.option("--admin1", help="Governorate hint: ISO 3166-2 code or name (SY-HA, Hasakah).")
+@click.option("--countries", callback=lambda c, p, v: _countries(c, v),
+              help="Working area, comma-separated ISO codes (default SY,IQ): weak matches "
+                   "outside it are candidates, never answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array, an object per name.")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False),
               help="Resolve a column of a CSV or XLSX table instead of NAMES.")
@@ -78,8 +81,15 @@ def _describe(match: Match) -> str:
               help="With --input: write the table here (CSV or XLSX) instead of stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
 @click.pass_context
-def resolve(ctx, names, country, admin1, as_json, input_path, column, output, strict) -> None:
+def resolve(ctx, names, country, admin1, countries, as_json, input_path, column, output,
+            strict) -> None:
     """Resolve place names to places, with score, method and ambiguity."""
+    gaz = _gazetteer(ctx)
+    try:  # a hint given once for every name is checked once, before any work
+        country = gaz.country_code(country) if country else None
+        admin1 = gaz.admin1_code(admin1, country) if admin1 else None
+    except GazetteerError as exc:
+        raise UsageError(str(exc)) from exc
     if input_path:
         if names:
             raise UsageError("give NAMES or --input, not both")
@@ -89,18 +99,17 @@ def resolve(ctx, names, country, admin1, as_json, input_path, column, output, st
         from .errors import MapperError
 
         try:
-            unresolved = resolve_table(_gazetteer(ctx), Path(input_path), column, output and Path(output),
-                                       country=country, admin1=admin1)
+            unresolved = resolve_table(gaz, Path(input_path), column, output and Path(output),
+                                       country=country, admin1=admin1, countries=countries)
         except (GazetteerError, MapperError) as exc:
             raise UsageError(str(exc)) from exc
     else:
         if not names:
             raise UsageError("give one or more NAMES, or --input FILE --column COL")
-        gaz = _gazetteer(ctx)
         results = []
         for name in names:
-            found = gaz.candidates(name, country=country, admin1=admin1)
-            results.append((name, found, gaz.resolve(name, country=country, admin1=admin1)))
+            found = gaz.candidates(name, country=country, admin1=admin1, countries=countries)
+            results.append((name, found, found[0] if found and found[0].score >= MIN_SCORE else None))
         unresolved = sum(1 for _, _, m in results if m is None)
         if as_json:
             click.echo(json.dumps([resolution_json(q, f, m) for q, f, m in results], ensure_ascii=False,
@@ -216,6 +225,17 @@ def _extent(value: str):
         raise click.BadParameter(str(exc)) from None
 
 
+def _countries(ctx: click.Context, value: str | None) -> tuple[str, ...] | None:
+    """--countries as ISO2 codes, checked against the gazetteer's countries."""
+    if not value:
+        return None
+    gaz = _gazetteer(ctx)
+    try:
+        return tuple(gaz.country_code(c) for c in value.split(",") if c.strip())
+    except GazetteerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def map_options(func):
     """Options shared by `render` and `report`: how incidents are read, located and drawn."""
     options = [
@@ -232,7 +252,10 @@ def map_options(func):
                      help="Also write the mapped incidents (.geojson or .csv)."),
         click.option("--review", "review_path", type=click.Path(dir_okay=False),
                      help="Also write the rows to review (.csv): unresolved, ambiguous, low score."),
-        click.option("--strict", is_flag=True, help="Exit 1 when any row stays unresolved."),
+        click.option("--strict", is_flag=True,
+                     help="Exit 1 when any row is unresolved or mapped with doubt."),
+        click.option("--countries", callback=lambda c, p, v: _countries(c, v),
+                     help="Working area, comma-separated ISO codes (default SY,IQ)."),
         click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="ar",
                      show_default=True, help="PNG/SVG/PDF: site labels in Arabic, English or none."),
         click.option("--dpi", type=click.IntRange(50, 1200), default=200, show_default=True,
@@ -249,11 +272,12 @@ def map_options(func):
     return func
 
 
-def _located_result(ctx, incidents: str, located_path: str | None, review_path: str | None):
+def _located_result(ctx, incidents: str, located_path: str | None, review_path: str | None,
+                    countries: tuple[str, ...] | None):
     from .incidents import read_incidents
     from .locate import locate, write_located, write_review
 
-    result = locate(read_incidents(incidents), _gazetteer(ctx))
+    result = locate(read_incidents(incidents), _gazetteer(ctx), countries=countries)
     if located_path:
         write_located(result, located_path)
     if review_path:
@@ -263,7 +287,7 @@ def _located_result(ctx, incidents: str, located_path: str | None, review_path: 
 
 def _finish(ctx, result, strict: bool) -> None:
     click.echo(result.summary())
-    if strict and any(not item.mapped for item in result.review):
+    if strict and result.review:
         ctx.exit(EXIT_UNRESOLVED)
 
 
@@ -289,7 +313,7 @@ def _user_errors(output: str):
 @map_options
 @click.pass_context
 def render(ctx, incidents, output, fragment, self_contained, title, color_by, basemap,
-           located_path, review_path, strict, labels, dpi, size, extent, tiles) -> None:
+           located_path, review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
     """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
     out = Path(output)
     kind = out.suffix.lower()
@@ -298,7 +322,7 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
                          f"{out.suffix or '(no extension)'!r}")
     title = title or Path(incidents).stem
     with _user_errors(output):
-        result = _located_result(ctx, incidents, located_path, review_path)
+        result = _located_result(ctx, incidents, located_path, review_path, countries)
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
 
@@ -325,7 +349,7 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
 @map_options
 @click.pass_context
 def report(ctx, incidents, output, self_contained, title, color_by, basemap, located_path,
-           review_path, strict, labels, dpi, size, extent, tiles) -> None:
+           review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
     """A one-page brief: map, timeline, sortable table, totals, review list and sources."""
     from .report import write_report
 
@@ -333,7 +357,7 @@ def report(ctx, incidents, output, self_contained, title, color_by, basemap, loc
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{output}: write the brief as .html or .pdf")
     with _user_errors(output):
-        result = _located_result(ctx, incidents, located_path, review_path)
+        result = _located_result(ctx, incidents, located_path, review_path, countries)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
                      color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
                      **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}

@@ -18,12 +18,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gazetteer import Gazetteer, Match, Place, distance_km
+from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 
 from .errors import MapperError, OutputError
 from .model import Incident, Located, ReviewItem
 
-__all__ = ["LOW_SCORE", "LocateResult", "geo_precision", "locate", "write_located",
+__all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "resolve_row",
+           "write_located",
            "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
 
 LOW_SCORE = 0.75
@@ -37,6 +38,7 @@ REASON_UNRESOLVED = "unresolved"
 REASON_AMBIGUOUS = "ambiguous"
 REASON_LOW_SCORE = "low score"
 REASON_SWAPPED = "lat and lon may be swapped"
+REASON_HINT = "unknown hint"
 
 INCIDENT_COLUMNS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
                     "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
@@ -66,14 +68,14 @@ class LocateResult:
 
     def reasons(self) -> Counter[str]:
         """How many review items give each reason (an item may give several)."""
-        return Counter(r for item in self.review for r in item.reason.split("; "))
+        return Counter(r.split(" (")[0] for item in self.review for r in item.reason.split("; "))
 
     def summary(self) -> str:
         """One line: "12 rows read, 11 mapped, 2 sent to review (1 unresolved, 1 ambiguous)"."""
         line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
         reasons = self.reasons()
         if reasons:
-            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_SWAPPED]
+            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_HINT, REASON_SWAPPED]
             ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
             line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
         return line
@@ -92,9 +94,57 @@ def geo_precision(place: Place) -> int:
     return 1
 
 
-def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A name resolved with a row's hints: the match (None when no place is an answer), the
+    candidates, and the hints that named nothing and were left out."""
+
+    match: Match | None
+    candidates: tuple[Match, ...]
+    bad_hints: tuple[str, ...] = ()
+
+    @property
+    def doubts(self) -> list[str]:
+        """Why a mapped row needs a look: ambiguous, low score, an unknown hint."""
+        reasons = []
+        if self.match is not None and self.match.ambiguous:
+            reasons.append(REASON_AMBIGUOUS)
+        if self.match is not None and self.match.score < LOW_SCORE:
+            reasons.append(REASON_LOW_SCORE)
+        if self.bad_hints:
+            details = " / ".join(h.replace("; ", ", ") for h in self.bad_hints)
+            reasons.append(f"{REASON_HINT} ({details})")
+        return reasons
+
+
+def resolve_row(gazetteer: Gazetteer, name: str, *, country: str | None = None,
+                admin1: str | None = None, countries: Sequence[str] | None = None) -> Resolution:
+    """Resolve a row's place name with its hints. A hint that names no known country or
+    governorate is left out and reported, so that one odd cell never stops a table."""
+    bad = []
+    try:
+        country = gazetteer.country_code(country) if country else None
+    except HintError as exc:
+        bad.append(str(exc))
+        country = None
+    try:
+        admin1 = gazetteer.admin1_code(admin1, country) if admin1 else None
+    except HintError as exc:
+        bad.append(str(exc))
+        admin1 = None
+    if not name.strip():
+        return Resolution(None, (), tuple(bad))
+    found = gazetteer.candidates(name, country=country, admin1=admin1, countries=countries)
+    if found and found[0].score >= MIN_SCORE:
+        return Resolution(found[0], found[0].candidates, tuple(bad))
+    return Resolution(None, tuple(found), tuple(bad))
+
+
+def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
+           countries: Sequence[str] | None = None) -> LocateResult:
     """Put each incident on the map: given coordinates as they are, else its location resolved
-    with the row's own country and admin1 hints. Doubtful and unresolved rows go to review."""
+    with the row's own country and admin1 hints, in the working area `countries` (Syria and
+    Iraq by default). Doubtful and unresolved rows go to review."""
     located: list[Located] = []
     review: list[ReviewItem] = []
     read = 0
@@ -105,24 +155,20 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer) -> LocateResult:
             if _looks_swapped(incident.lat, incident.lon):
                 review.append(ReviewItem(incident, REASON_SWAPPED, True))
             continue
-        hints = {"country": incident.country or None, "admin1": incident.admin1 or None}
-        match = gazetteer.resolve(incident.location, **hints) if incident.location else None
+        found = resolve_row(gazetteer, incident.location, country=incident.country or None,
+                            admin1=incident.admin1 or None, countries=countries)
+        match = found.match
         if match is None:
-            found = gazetteer.candidates(incident.location, **hints) if incident.location else []
-            review.append(ReviewItem(incident, REASON_UNRESOLVED, False,
-                                     tuple(describe(m) for m in found[:SUGGESTIONS])))
+            reasons = [REASON_UNRESOLVED, *found.doubts]
+            review.append(ReviewItem(incident, "; ".join(reasons), False,
+                                     tuple(describe(m) for m in found.candidates[:SUGGESTIONS])))
             continue
         place = match.place
         located.append(Located(incident, place.lat, place.lon, place.id, place.name, match.method,
                                match.score, place.radius_km, geo_precision(place)))
-        reasons = []
-        if match.ambiguous:
-            reasons.append(REASON_AMBIGUOUS)
-        if match.score < LOW_SCORE:
-            reasons.append(REASON_LOW_SCORE)
-        if reasons:
+        if found.doubts:
             shown = (match, *match.candidates)[:SUGGESTIONS + 1]
-            review.append(ReviewItem(incident, "; ".join(reasons), True,
+            review.append(ReviewItem(incident, "; ".join(found.doubts), True,
                                      tuple(describe(m) for m in shown)))
     result = LocateResult(located, review, read)
     if read != len(located) + len(result.unmapped):

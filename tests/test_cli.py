@@ -137,3 +137,40 @@ def test_report_writes_a_brief_and_the_located_file(tmp_path):
 def test_render_rejects_bad_output_options_with_exit_2(tmp_path, args, message):
     result = run("render", str(SAMPLE), *args)
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("option,value,named", [
+    ("--country", "XX", "XX"), ("--admin1", "Nowhere", "Nowhere"), ("--countries", "SY,ZZ", "ZZ"),
+])
+def test_unknown_hint_is_a_usage_error_naming_it(option, value, named):
+    result = run("resolve", "Kanaker", option, value)
+    assert result.exit_code == 2 and named in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("country", ["SY", "SYR", "760", "Syria", "سوريا"])
+def test_country_hint_takes_iso2_iso3_numeric_and_names(country):
+    data = json.loads(run("resolve", "Malikiyah", "--country", country, "--json").output)
+    assert data[0]["match"]["country"] == "SY"
+
+
+def test_lookalike_abroad_is_unresolved_under_strict():
+    result = run("resolve", "Shuhayl", "asdf", "Shad\u00addadi", "--json", "--strict")
+    assert result.exit_code == 1
+    shuhayl, asdf, shaddadi = json.loads(result.output)
+    assert shuhayl["match"] is None and asdf["match"] is None
+    assert distance_km(36.0576, 40.7348, shaddadi["match"]["lat"], shaddadi["match"]["lon"]) < 5
+
+
+def test_render_sends_doubtful_rows_to_review_and_strict_counts_them(tmp_path):
+    table = tmp_path / "incidents.csv"
+    table.write_text("date,location,admin1\n2024-01-02,Kanaker,\n2024-01-02,Shuhayl,\n"
+                     "2024-01-03,Shaddadi,Nowhere\n", encoding="utf-8")
+    review = tmp_path / "review.csv"
+    result = run("render", str(table), "-o", str(tmp_path / "map.html"), "--basemap", "none",
+                 "--review", str(review), "--strict")
+    assert result.exit_code == 1, result.output
+    assert "3 rows read, 2 mapped, 2 sent to review" in result.output
+    rows = list(csv.DictReader(review.open(encoding="utf-8-sig")))
+    reasons = {r["location"]: r["reason"] for r in rows}
+    assert reasons["Shuhayl"] == "unresolved"
+    assert reasons["Shaddadi"].startswith("unknown hint") and "Nowhere" in reasons["Shaddadi"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gazetteer import distance_km
 from gazetteer.fold import FOLD_VERSION
@@ -176,3 +178,113 @@ def test_names_written_joined_or_with_a_qualifier_resolve(gazetteer):
 def test_a_bare_town_name_is_the_town_not_a_site_named_after_it(gazetteer):
     assert gazetteer.resolve("Albu Kamal").place.kind == "settlement"
     assert gazetteer.resolve("Albu Kamal crossing").place.feature == "border_crossing"
+
+
+# --- acceptance: weak evidence abroad is a candidate, never an answer ---------------------------
+
+@pytest.mark.parametrize("name", [
+    "Shuhayl", "الشحيل", "asdf", "Shad dadi", "qwerty", "Paris", "Nusaybn", "Sanliurfa",
+    "zzkrtq", "Londonn", "ميشيغان", "Xyzzyville", "Hajjar Mountains",
+])
+def test_weak_match_abroad_is_a_candidate_not_an_answer(gazetteer, name):
+    match = gazetteer.resolve(name)
+    assert match is None or match.place.country in ("SY", "IQ"), (
+        f"{name!r} -> {match.place.name} ({match.place.country}, {match.score})")
+    assert all(c.score < 0.5 for c in gazetteer.candidates(name) if c.place.country not in ("SY", "IQ"))
+
+
+@pytest.mark.parametrize("name,country", [
+    ("Beirut", "LB"), ("Kilis", "TR"), ("Nusaybin", "TR"), ("Amman", "JO"), ("Kermanshah", "IR"),
+    ("غزة", "PS"),
+])
+def test_a_name_printed_in_full_still_finds_its_place_abroad(gazetteer, name, country):
+    assert gazetteer.resolve(name).place.country == country
+
+
+def test_a_short_name_abroad_needs_the_working_area_widened(gazetteer):
+    assert gazetteer.resolve("Van") is None
+    assert gazetteer.candidates("Van")[0].place.country == "TR"
+    assert gazetteer.resolve("Van", countries=["SY", "IQ", "TR"]).place.country == "TR"
+    assert gazetteer.resolve("Nusaybn", countries=["SY", "IQ", "TR"]).place.name == "Nusaybin"
+    assert gazetteer.resolve("Nusaybn", country="TR").place.name == "Nusaybin"
+
+
+@pytest.mark.parametrize("name", [
+    "Shad\u00addadi", "Shad\u200bdadi", "Shad\x00dadi", "\u200fShaddadi\u200e", "\ufeffShaddadi",
+    "الشد\u200cادي", "الشدا\u00adدي", "Shaddadi\u202e", "\u2066الشدادي\u2069",
+])
+def test_invisible_characters_are_ignored(gazetteer, name):
+    match = gazetteer.resolve(name)
+    assert match is not None and distance_km(*SHADDADI, match.place.lat, match.place.lon) < 5
+
+
+def test_at_equal_evidence_the_working_area_ranks_first():
+    from gazetteer import Gazetteer, Place
+
+    gaz = Gazetteer([
+        Place("t:tr", "Karatepe", 37.0, 38.5, "settlement", country="TR", population=5000),
+        Place("t:sy", "Karatepe", 36.5, 40.0, "settlement", country="SY", population=5000),
+    ])
+    found = gaz.candidates("Karatepe")
+    assert [m.place.id for m in found] == ["t:sy", "t:tr"]
+    assert found[0].ambiguous  # evidence did not decide it: the namesake is reported
+
+
+@pytest.mark.parametrize("name,point", [
+    ("بالحسكة", HASAKAH), ("بمنبج", (36.5266, 37.9563)), ("وحقل العمر", OMAR_FIELD),
+    ("للشدادي", SHADDADI), ("والرقة", (35.9528, 39.0079)), ("بدير الزور", DEIR_EZ_ZOR),
+    ("فكناكر", KANAKER), ("وبالبوكمال", (34.4523, 40.9185)),
+])
+def test_arabic_clitic_prefix_resolves(gazetteer, name, point):
+    match = gazetteer.resolve(name)
+    assert match is not None and distance_km(*point, match.place.lat, match.place.lon) < 10
+
+
+@pytest.mark.parametrize("hint,code", [
+    ("SY-RD", "SY-RD"), ("Rural Damascus", "SY-RD"), ("Rif Dimashq", "SY-RD"), ("ريف دمشق", "SY-RD"),
+    ("Damascus", "SY-DI"), ("Deir ez Zor", "SY-DY"), ("Al Hasakeh", "SY-HA"), ("Idleb", "SY-ID"),
+    ("Ninewa", "IQ-NI"), ("Salah al-Din", "IQ-SD"), ("الحسكة", "SY-HA"), ("محافظة حلب", "SY-HL"),
+    ("Al Anbar", "IQ-AN"), ("sy-ha", "SY-HA"),
+])
+def test_governorate_hints_take_codes_and_every_spelling(gazetteer, hint, code):
+    assert gazetteer.admin1_code(hint) == code
+
+
+@pytest.mark.parametrize("hint,code", [
+    ("SY", "SY"), ("SYR", "SY"), ("760", "SY"), ("Syria", "SY"), ("سوريا", "SY"), ("iq", "IQ"),
+    ("IRQ", "IQ"), ("368", "IQ"), ("Iraq", "IQ"), ("العراق", "IQ"), ("Türkiye", "TR"),
+])
+def test_country_hints_take_iso_codes_and_names(gazetteer, hint, code):
+    assert gazetteer.country_code(hint) == code
+
+
+def test_unknown_hints_raise_and_name_the_closest(gazetteer):
+    from gazetteer import HintError
+
+    with pytest.raises(HintError, match="closest: Raqqa"):
+        gazetteer.admin1_code("Raqa province of nowhere")
+    with pytest.raises(HintError, match="XX"):
+        gazetteer.country_code("XX")
+    with pytest.raises(HintError):
+        gazetteer.resolve("Kanaker", admin1="Nowhere")
+
+
+def test_rural_damascus_hint_is_rif_dimashq_not_the_city(gazetteer):
+    match = gazetteer.resolve("Kanaker", admin1="Rural Damascus")
+    assert match.place.admin1 == "SY-RD" and distance_km(*KANAKER, match.place.lat, match.place.lon) < 5
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz" + "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" + "ةىءأإآ"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(LETTERS, min_size=1, max_size=10), min_size=1, max_size=3).map(" ".join))
+def test_random_letters_never_resolve_abroad_with_confidence(gazetteer, name):
+    from gazetteer import normalize
+
+    match = gazetteer.resolve(name)
+    if match is None or match.place.country in ("SY", "IQ", ""):
+        return
+    # A string that is, letter for letter, the name of a place abroad is not nonsense.
+    assert any(normalize(n) == normalize(name) for n in match.place.names), (
+        f"{name!r} -> {match.place.name} ({match.place.country}) {match.score} {match.method}")
