@@ -260,9 +260,10 @@ GENERIC_WORDS: dict[str, Generic] = {
         "plant", "معمل", "معامل")},
     **{w: Generic(features=frozenset({"power_plant", "plant"})) for w in (
         "power plant", "power station", "station", "محطه", "محطه كهربا", "محطه توليد")},
-    # "مطار الضمير العسكري": the adjective after the name says it is a military site.
+    # "مطار الضمير العسكري": the adjective after a name says it is a military site; without
+    # the article ("تعزيزات عسكرية", military reinforcements) it qualifies no name.
     **{w: Generic(features=frozenset({"airbase", "military_base", "military_site"})) for w in (
-        "عسكري", "العسكري", "عسكريه", "العسكريه", "military")},
+        "العسكري", "العسكريه")},
     **{w: Generic(features=frozenset({"neighbourhood"})) for w in (
         "neighbourhood", "neighborhood", "quarter", "حي")},
 }
