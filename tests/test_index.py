@@ -144,16 +144,16 @@ def test_bundled_geonames_keys_are_current():
             assert keys == place_keys(place), f"{place.id}: stale keys, run scripts/build_geonames.py"
 
 
-def test_curated_rows_have_sources_and_cover_326_sites():
+def test_curated_rows_have_sources_and_cover_325_sites():
     from gazetteer.sources import curated_places
 
     places = curated_places()
-    assert len({p.id for p in places}) >= 808
+    assert len({p.id for p in places}) >= 807
     assert all(p.source for p in places), [p.id for p in places if not p.source][:5]
     sites = {p.id for p in places if p.kind == "site"}
     regions = {p.id for p in places if p.kind == "region"}
-    assert len(sites) >= 326
-    assert len(sites | regions) >= 365
+    assert len(sites) >= 325
+    assert len(sites | regions) >= 364
 
 
 def test_gazetteer_import_stays_light():
