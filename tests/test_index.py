@@ -146,15 +146,16 @@ def test_bundled_geonames_keys_are_current():
             assert keys == place_keys(place), f"{place.id}: stale keys, run scripts/build_geonames.py"
 
 
-def test_curated_rows_have_sources_and_cover_250_sites_and_regions():
+def test_curated_rows_have_sources_and_cover_325_sites():
     from gazetteer.sources import curated_places
 
     places = curated_places()
-    assert len(places) >= 400
+    assert len({p.id for p in places}) >= 807
     assert all(p.source for p in places), [p.id for p in places if not p.source][:5]
-    sites = [p for p in places if p.kind == "site"]
-    regions = [p for p in places if p.kind == "region"]
-    assert len({p.id for p in sites + regions}) >= 250
+    sites = {p.id for p in places if p.kind == "site"}
+    regions = {p.id for p in places if p.kind == "region"}
+    assert len(sites) >= 325
+    assert len(sites | regions) >= 364
 
 
 def test_gazetteer_import_stays_light():
