@@ -10,7 +10,7 @@ Evidence, from strong to weak, each level tried only when the stronger ones foun
   that "Albu Kamal" is the town before the "Albu Kamal crossing"); a name written joined
   ("Albukamal", 0.97); a name behind an attached Arabic clitic ("بالحسكة", 0.95);
 - consonant skeletons, which meet across scripts and vowel spellings (Kanaker, Kanakir,
-  كناكر): four or more consonants 0.88, three 0.75;
+  كناكر): four or more consonants 0.84 (under any name evidence), three 0.75;
 - fuzzy matching: edit ratio >= 85 on folded names, 0.9 x ratio.
 
 score = quality x hints x prominence x area, in 0..1:
@@ -73,7 +73,7 @@ QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
 QUALITY_CLITIC = 0.95
 QUALITY_CORE = 0.9
-QUALITY_SKELETON = 0.88
+QUALITY_SKELETON = 0.84
 QUALITY_WEAK_SKELETON = 0.75
 STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
@@ -88,6 +88,7 @@ SHORT_NAME = 3          # letters of a Latin name; Arabic writes no short vowels
 ANYWHERE = math.inf
 NEVER = -1.0
 _CACHE_SIZE = 1 << 16
+_AREA = Generic(kinds=frozenset({"admin1", "admin2", "region", "country"}))
 
 Near = tuple[float, float]
 
@@ -239,6 +240,8 @@ class Gazetteer:
                 # Only the place's name without its generic word matched ("Albu Kamal" for
                 # "Albu Kamal border crossing"): the text did not say "crossing".
                 quality = QUALITY_CORE
+            elif evidence.method == "fuzzy" and not generic and all(split_generic(n)[1] for n in place.names):
+                quality *= QUALITY_CORE / QUALITY_VARIANT  # the same, for a misspelt bare name
             hint = self._hint_factor(place, country, admin1, generic, near)
             inside = place.country in area_set or (
                 not place.country and self._km_outside(place, area_set) == 0)
@@ -318,15 +321,17 @@ class Gazetteer:
             if any(normalize(n) == exact for n in self._places[i].names):
                 hits[i] = _Evidence(QUALITY_EXACT, "exact", reach)
         options = readings(name)
-        core_words, generic, _ = options[-1]
+        core_words, generic, directed = options[-1]
         for reading in options:
             key = fold_words(list(reading[0]))
             found = self._fold.get(key, ())
             for i in found:
                 hits.setdefault(i, _Evidence(QUALITY_VARIANT, "variant", _name_reach(key)))
             if found:
-                core_words, generic, _ = reading
+                core_words, generic, directed = reading
                 break
+        if directed and not generic:
+            generic = _AREA  # "western Anbar" is a part of the governorate, not a site there
         if not hits:
             # "Albukamal", "Deirezzor": names written joined meet the names written apart,
             # and "Shad dadi" (a name broken in two) meets "Shaddadi".
