@@ -8,7 +8,7 @@ Evidence, from strong to weak, each level tried only when the stronger ones foun
 - name evidence: the name as printed (exact, quality 1.0); a spelling variant (the folded
   name, 0.97; the place's name without its generic words when the query has none, 0.9, so
   that "Albu Kamal" is the town before the "Albu Kamal crossing"); a name written joined
-  ("Albukamal", 0.97); a name behind an attached Arabic clitic ("بالحسكة", 0.95);
+  ("Albukamal", 0.97); each x0.98 when read behind an attached Arabic clitic ("بالحسكة");
 - consonant skeletons, which meet across scripts and vowel spellings (Kanaker, Kanakir,
   كناكر): four or more consonants 0.84 (under any name evidence), three 0.75;
 - fuzzy matching: edit ratio >= 85 on folded names, 0.9 x ratio.
@@ -71,7 +71,7 @@ from .sources import (
 MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
-QUALITY_CLITIC = 0.95
+CLITIC = 0.98          # a name read behind an attached clitic
 QUALITY_CORE = 0.9
 QUALITY_SKELETON = 0.84
 QUALITY_WEAK_SKELETON = 0.75
@@ -225,12 +225,12 @@ class Gazetteer:
               area: tuple[str, ...], limit: int) -> list[Match]:
         country = self.country_code(country) if country else None
         admin1 = self.admin1_code(admin1, country) if admin1 else None
-        hits, generic, core = self._lookup(name)
+        hits, generic, core, read = self._lookup(name)
         if not hits:
             return []
         area_set = {*area, country} if country else set(area)
         scored = []
-        joined = fold(name).replace(" ", "")
+        joined = fold(read).replace(" ", "")
         said = {joined, fold(joined)}
         for i, evidence in hits.items():
             place = self._places[i]
@@ -242,6 +242,8 @@ class Gazetteer:
                 quality = QUALITY_CORE
             elif evidence.method == "fuzzy" and not generic and all(split_generic(n)[1] for n in place.names):
                 quality *= QUALITY_CORE / QUALITY_VARIANT  # the same, for a misspelt bare name
+            if read != name:
+                quality *= CLITIC
             hint = self._hint_factor(place, country, admin1, generic, near)
             inside = place.country in area_set or (
                 not place.country and self._km_outside(place, area_set) == 0)
@@ -267,16 +269,16 @@ class Gazetteer:
                            candidates=tuple(matches[1:]), ambiguous=ambiguous)
         return matches
 
-    def _lookup(self, name: str) -> tuple[dict[int, _Evidence], Generic, str]:
+    def _lookup(self, name: str) -> tuple[dict[int, _Evidence], Generic, str, str]:
         """Place index -> evidence, from the strictest level that finds anything, with the
-        hints of the generic words the matching reading took off, and its core."""
+        hints of the generic words the matching reading took off, its core, and the name as
+        read (without an attached clitic)."""
         hits, generic, core_words = self._name_hits(name)
         if not hits:
             # Text prints prepositions and conjunctions joined to the name: "بالحسكة", "وحقل العمر".
             for rest in _without_clitic(name):
                 hits, generic, core_words = self._name_hits(rest)
                 if hits:
-                    hits = {i: e._replace(quality=min(e.quality, QUALITY_CLITIC)) for i, e in hits.items()}
                     name = rest
                     break
         core = " ".join(core_words)
@@ -309,7 +311,7 @@ class Gazetteer:
                 if quality > weak.get(i, _Evidence(0.0, "", NEVER)).quality:
                     weak[i] = _Evidence(quality, method, reach)
             hits = weak
-        return hits, generic, core
+        return hits, generic, core, name
 
     def _name_hits(self, name: str) -> tuple[dict[int, _Evidence], Generic, tuple[str, ...]]:
         """Name evidence only: exact, variant and joined keys."""
