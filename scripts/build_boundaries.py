@@ -55,7 +55,7 @@ from shapely.ops import polylabel
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the gazetteer's own folding, from the checkout
 
-from gazetteer.fold import fold, skeleton  # noqa: E402
+from gazetteer.fold import fold, skeleton
 
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "boundaries"
 OUT = REPO / "data" / "boundaries.json"
@@ -141,7 +141,7 @@ DESERT_MIN_PIECE_KM2 = 500.0
 DESERT_MIN_KM2 = 2_000.0
 DESERT_MIN_SHARE = 0.3
 
-_GENERIC = re.compile(r"\b(markaz|district|qada|qadaa)\b|منطقة|قضاء|مركز", re.I)
+_GENERIC = re.compile(r"\b(markaz|district|qada|qadaa)\b|منطقة|قضاء|مركز", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,8 @@ def snap_to_grid(coverage: np.ndarray) -> np.ndarray:
             owner[f] = c
     for f in np.flatnonzero(owner < 0):
         near = tree.query(faces[f], predicate="intersects")
-        shared = [shapely.length(shapely.intersection(faces[f].boundary, coverage[c].boundary)) for c in near]
+        shared = [shapely.length(shapely.intersection(faces[f].boundary, coverage[c].boundary))
+                  for c in near]
         owner[f] = near[int(np.argmax(shared))] if len(near) else -1
     return np.array([shapely.coverage_union_all(faces[owner == k]) for k in range(len(coverage))])
 
@@ -312,7 +313,8 @@ def parent_of(district: Feature, governorates: list[Feature]) -> int:
     """The governorate holding most of the district (the source's parent is missing for two
     Quneitra districts; where both exist they agree)."""
     near = [i for i, g in enumerate(governorates) if shapely.intersects(district.geometry, g.geometry)]
-    shares = [shapely.area(shapely.intersection(district.geometry, governorates[i].geometry)) for i in near]
+    shares = [shapely.area(shapely.intersection(district.geometry, governorates[i].geometry))
+              for i in near]
     return near[int(np.argmax(shares))]
 
 
@@ -391,7 +393,8 @@ def desert_of(code: str, governorate, towns: list[tuple[float, float]]):
     gov = to_km(governorate, lat0, lon0)
     pts = to_km(shapely.points([(lon, lat) for lat, lon in towns]), lat0, lon0)
     near = pts[shapely.dwithin(pts, gov, DESERT_TOWN_BUFFER_KM)]
-    rest = shapely.difference(gov, shapely.union_all(shapely.buffer(near, DESERT_TOWN_BUFFER_KM, quad_segs=16)))
+    discs = shapely.buffer(near, DESERT_TOWN_BUFFER_KM, quad_segs=16)
+    rest = shapely.difference(gov, shapely.union_all(discs))
     pieces = [p for p in getattr(rest, "geoms", [rest]) if p.area >= DESERT_MIN_PIECE_KM2]
     kept = sum(p.area for p in pieces)
     if code not in DESERT_GOVERNORATES or kept < DESERT_MIN_KM2 or kept < DESERT_MIN_SHARE * gov.area:
@@ -407,7 +410,8 @@ def desert_of(code: str, governorate, towns: list[tuple[float, float]]):
 def shared_edge(a, b):
     """The boundary two adjacent shapes share, merged into as few lines as possible."""
     common = shapely.intersection(a.boundary, b.boundary)
-    lines = [g for g in getattr(common, "geoms", [common]) if g.geom_type in ("LineString", "MultiLineString")]
+    lines = [g for g in getattr(common, "geoms", [common])
+             if g.geom_type in ("LineString", "MultiLineString")]
     return shapely.line_merge(shapely.union_all(lines))
 
 
@@ -441,7 +445,8 @@ def build(source: Path) -> dict:
             s, name, name_ar = UNJOINED_NAMES[d.wof_id]
             code = f"adm2:{d.country}-{s}"
         else:
-            raise SystemExit(f"district {d.name} ({d.wof_id}) neither joined nor named in UNJOINED_NAMES")
+            raise SystemExit(f"district {d.name} ({d.wof_id}) is neither joined nor named in "
+                             "UNJOINED_NAMES")
         if d.wof_id in joined and row["admin1"] != admin1_code[parent]:
             print(f"  note: {code} is in {row['admin1']} in {ADMIN_CSV.name}, "
                   f"in {admin1_code[parent]} by the polygons")
@@ -460,7 +465,8 @@ def build(source: Path) -> dict:
 
     towns = read_towns(curated)
     moved = {PARENT_OVERRIDES[d.wof_id][0] for d in districts if d.wof_id in PARENT_OVERRIDES}
-    moved |= {admin1_code[parent_of(d, governorates)] for d in districts if d.wof_id in PARENT_OVERRIDES}
+    moved |= {admin1_code[parent_of(d, governorates)]
+              for d in districts if d.wof_id in PARENT_OVERRIDES}
     areas1, deserts, worst = [], [], {}
     for g, code in sorted(zip(governorates, admin1_code), key=lambda t: t[1]):
         row = curated[f"adm1:{code}"]
