@@ -54,15 +54,17 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import HintError
 from .fold import (
     ARABIC_CLITICS, Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
 )
 from .place import Match, Place, distance_km
+from .regions import COUNTRYSIDE, DESERT, RegionQuery, parse_border, parse_region
 from .sources import (
     Keys, bundled_geonames, country_codes, curated_keyed, imported_index_files, place_keys,
     read_index, user_data_dir,
@@ -88,7 +90,14 @@ SHORT_NAME = 3          # letters of a Latin name; Arabic writes no short vowels
 ANYWHERE = math.inf
 NEVER = -1.0
 _CACHE_SIZE = 1 << 16
+MIN_CITY_KM = 5.0       # the least disc taken out of a governorate for its city
+COUNTRYSIDE_KM = 15.0   # how far the countryside of a town reaches beyond it
+BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0,
+            "southwest": 225.0, "west": 270.0, "northwest": 315.0}
 _AREA = Generic(kinds=frozenset({"admin1", "admin2", "region", "country"}))
+
+if TYPE_CHECKING:
+    from .areas import Areas
 
 Near = tuple[float, float]
 
@@ -119,6 +128,7 @@ class Gazetteer:
         self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
         self._joined_keys: dict[str, list[int]] | None = None
         self._admin1: list[Place] | None = None
+        self._areas: Areas | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -225,6 +235,17 @@ class Gazetteer:
               area: tuple[str, ...], limit: int) -> list[Match]:
         country = self.country_code(country) if country else None
         admin1 = self.admin1_code(admin1, country) if admin1 else None
+        border = parse_border(name)
+        if border is not None:
+            return [self._border(name, border)]
+        query = parse_region(name)
+        # "ريف دمشق" and "Eastern Ghouta" are names of places; "ريف حلب الشمالي" is a part of one.
+        if query is not None and not self._fold.get(fold(name)):
+            region = self._region(name, query, country, admin1, near)
+            if region is not None:
+                others = [m for m in self._rank(query.name, country, admin1, near, area, limit)
+                          if m.place.id != region.place.id]
+                return [replace(region, candidates=tuple(others[:limit - 1])), *others[:limit - 1]]
         hits, generic, core, read = self._lookup(name)
         if not hits:
             return []
@@ -341,6 +362,95 @@ class Gazetteer:
             for i in (*self._joined().get(joined, ()), *self._fold.get(fold(joined), ())):
                 hits.setdefault(i, _Evidence(QUALITY_VARIANT, "variant", reach))
         return hits, generic, core_words
+
+    def areas(self) -> Areas:
+        """The bundled governorate and district polygons, loaded on first use."""
+        if self._areas is None:
+            from .areas import Areas
+
+            self._areas = Areas.bundled()
+        return self._areas
+
+    def _region(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
+                near: Near | None) -> Match | None:
+        """The part of an area a region expression asks for, as a place of kind "region".
+
+        The area is, in this order: the one the countryside word and the name together name
+        ("ريف دمشق ..." is Rif Dimashq); the governorate or district the name names, less the
+        city of that name for its countryside ("ريف حلب" is Aleppo governorate outside Aleppo);
+        else the countryside around a town ("ريف الشدادي"), a disc of COUNTRYSIDE_KM beyond the
+        town, moved that far in the direction asked for. A desert is the governorate's desert
+        by the rule of `gazetteer.areas` (the whole governorate when it has none).
+        """
+        from .areas import EmptyRegion, UnknownArea
+
+        forms = [f"ريف {query.name}", f"{query.name} countryside"] if query.part == COUNTRYSIDE else []
+        area_place = next(filter(None, (self._area_place(f, country) for f in forms)), None)
+        if area_place is None:
+            area_place = self._area_place(query.name, country)
+        # The countryside is reckoned from the city it is named after, which it leaves out;
+        # "ريف دمشق الغربي" is west of Damascus though Damascus is not in Rif Dimashq.
+        city = (self._seat(query.name, area_place)
+                if area_place is not None and query.part == COUNTRYSIDE else None)
+        areas = self.areas()
+        area = areas.area(area_place.id) if area_place is not None else None
+        if area is None:
+            return self._around_town(name, query, country, admin1, near)
+        try:
+            if query.part == DESERT:
+                region = areas.desert(area.code) or areas.part(area.code)
+            else:
+                region = areas.part(area.code, query.direction or None, exclude_city=city)
+        except (EmptyRegion, UnknownArea):
+            return None
+        place = Place(f"part:{area.code}:{query.part or 'area'}:{query.direction or 'all'}",
+                      region.name, region.lat, region.lon, "region", region.name_ar,
+                      country=area.country, admin1=area.admin1, radius_km=region.radius_km,
+                      source="boundaries: Who's On First / Mesoshapes (data/boundaries.json)")
+        score = QUALITY_VARIANT * self._hint_factor(place, country, admin1, Generic(), near)
+        return Match(name, place, round(score, 4), "variant", area_place.name)
+
+    def _border(self, name: str, code: str) -> Match:
+        line = self.areas().border(code)
+        place = Place(f"part:{code}:border", line.name, line.lat, line.lon, "region", line.name_ar,
+                      radius_km=line.radius_km,
+                      source="boundaries: Who's On First / Mesoshapes (data/boundaries.json)")
+        return Match(name, place, QUALITY_VARIANT, "variant", line.name)
+
+    def _area_place(self, words: str, country: str | None) -> Place | None:
+        """The governorate (else district) a name names, preferring the hinted country."""
+        found = [self._places[i] for i in self._fold.get(fold(words), ())
+                 if self._places[i].kind in ("admin1", "admin2")]
+        found.sort(key=lambda p: (p.kind != "admin1", country is not None and p.country != country, p.id))
+        return found[0] if found else None
+
+    def _seat(self, name: str, area: Place) -> tuple[float, float, float] | None:
+        """(lat, lon, radius_km) of the town an area is named after, if it lies in the area."""
+        towns = [self._places[i] for i in self._fold.get(fold(name), ())
+                 if self._places[i].kind == "settlement"
+                 and distance_km(area.lat, area.lon, self._places[i].lat, self._places[i].lon) <= area.radius_km]
+        if not towns:
+            return None
+        town = max(towns, key=lambda p: (p.population, p.curated, p.id))
+        return town.lat, town.lon, max(town.radius_km, MIN_CITY_KM)
+
+    def _around_town(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
+                     near: Near | None) -> Match | None:
+        if query.part != COUNTRYSIDE:
+            return None  # "northern Shaddadi" is no expression of a part; resolve it as written
+        town = self.resolve(query.name, country=country, admin1=admin1, near=near)
+        if town is None or town.place.kind != "settlement":
+            return None
+        lat, lon = town.place.lat, town.place.lon
+        if query.direction in BEARINGS:
+            lat, lon = _moved(lat, lon, BEARINGS[query.direction], COUNTRYSIDE_KM)
+        p = town.place
+        words = [w for w in (query.direction and f"{query.direction}ern", p.name, "countryside") if w]
+        place = Place(f"part:{p.id}:countryside:{query.direction or 'all'}", " ".join(words),
+                      round(lat, 5), round(lon, 5), "region", f"ريف {p.name_ar}" if p.name_ar else "",
+                      country=p.country, admin1=p.admin1, radius_km=p.radius_km + COUNTRYSIDE_KM,
+                      source=f"around {p.id} ({p.source})")
+        return Match(name, place, round(town.score * CLITIC, 4), town.method, town.matched_name)
 
     def _km_outside(self, place: Place, area: set[str]) -> float:
         """How far outside the working area a place lies: 0 inside it; otherwise the distance
@@ -510,6 +620,15 @@ def _closest(wanted: str, names: dict[str, str]) -> str:
                             score_cutoff=50)
     shown = [f"{name} ({names[name]})" for _, _, name in found]
     return f"; closest: {', '.join(shown)}" if shown else ""
+
+
+def _moved(lat: float, lon: float, bearing: float, km: float) -> tuple[float, float]:
+    """The point `km` away in the compass `bearing` (degrees), on a sphere."""
+    r = km / 6371.0088
+    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing)
+    p2 = math.asin(math.sin(p1) * math.cos(r) + math.cos(p1) * math.sin(r) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(r) * math.cos(p1), math.cos(r) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), math.degrees(l2)
 
 
 def _tier(quality: float) -> int:

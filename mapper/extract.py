@@ -772,8 +772,8 @@ def _most_specific(places: list[_Mention]) -> list[_Mention]:
     kept = []
     for m in places:
         rank = _SPECIFICITY[m.place.kind]
-        inside = any(_SPECIFICITY[o.place.kind] > rank and _contains(m.place, o.place)
-                     for o in places if o is not m)
+        inside = any((_SPECIFICITY[o.place.kind] > rank or o.place.radius_km < m.place.radius_km)
+                     and _contains(m.place, o.place) for o in places if o is not m)
         next_to_site = m.place.kind == "settlement" and any(
             o.place.kind == "site" and distance_km(o.place.lat, o.place.lon, m.place.lat, m.place.lon) <= 25
             for o in places)
@@ -789,8 +789,12 @@ def _contains(area: Place, place: Place) -> bool:
     """True when `place` lies in `area` (a governorate, district or region)."""
     if area.kind not in ("admin1", "admin2", "region"):
         return False
-    if area.kind == "admin1" and area.admin1:
-        return place.admin1 == area.admin1
+    if area.admin1 and place.admin1 and area.admin1 != place.admin1:
+        return False  # a part of a governorate holds no place of another one
+    if area.admin1 and (area.kind == "admin1" or area.id.startswith("part:")):
+        # The sector of "western Anbar" is a rule of thumb; the text that puts a base "in
+        # western Anbar" knows better.
+        return True
     return distance_km(area.lat, area.lon, place.lat, place.lon) <= max(area.radius_km, 1.0)
 
 

@@ -72,16 +72,76 @@ def test_seed_place_resolves_near_its_true_point(gazetteer, name, hints, point, 
     assert km <= allowed, f"{name} -> {match.place.id} is {km:.1f} km off (allowed {allowed})"
 
 
-@pytest.mark.parametrize("name,admin1", [
-    ("ريف دير الزور", "SY-DY"), ("Deir ez-Zor countryside", "SY-DY"), ("ريف دمشق", "SY-RD"),
-    ("Rif Dimashq", "SY-RD"), ("ريف دمشق الغربي", "SY-RD"), ("بريف محافظة الحسكة", "SY-HA"),
-    ("ريف محافظة الحسكة الجنوبي", "SY-HA"), ("Hasakah's southern countryside", "SY-HA"),
-    ("ريف درعا", "SY-DR"), ("eastern Deir ez-Zor countryside", "SY-DY"), ("محافظة الحسكة", "SY-HA"),
+ALEPPO = (36.2012, 37.1612)          # GeoNames 170063
+HOMS = (34.7268, 36.7234)            # GeoNames 169577
+HAMA = (35.1318, 36.7578)            # GeoNames 170017
+
+
+@pytest.mark.parametrize("name,admin1,city", [
+    ("ريف دير الزور", "SY-DY", DEIR_EZ_ZOR), ("Deir ez-Zor countryside", "SY-DY", DEIR_EZ_ZOR),
+    ("بريف محافظة الحسكة", "SY-HA", HASAKAH), ("ريف محافظة الحسكة الجنوبي", "SY-HA", HASAKAH),
+    ("Hasakah's southern countryside", "SY-HA", HASAKAH), ("ريف درعا", "SY-DR", DARAA),
+    ("eastern Deir ez-Zor countryside", "SY-DY", DEIR_EZ_ZOR), ("Rif Aleppo", "SY-HL", ALEPPO),
+    ("the countryside of Homs", "SY-HI", HOMS), ("ريف حماه", "SY-HM", HAMA),
 ])
-def test_countryside_means_the_governorate_not_the_city(gazetteer, name, admin1):
+def test_countryside_is_the_governorate_outside_its_city(gazetteer, name, admin1, city):
     match = gazetteer.resolve(name)
-    assert match is not None
-    assert (match.place.kind, match.place.admin1) == ("admin1", admin1)
+    place = match.place
+    assert place.kind == "region" and place.admin1 == admin1
+    assert gazetteer.areas().locate(place.lat, place.lon).admin1 == admin1
+    assert distance_km(*city, place.lat, place.lon) > 10, "the countryside is not the city"
+
+
+@pytest.mark.parametrize("name", ["ريف دمشق", "Rif Dimashq", "Rural Damascus", "Damascus countryside",
+                                  "محافظة ريف دمشق"])
+def test_rural_damascus_is_rif_dimashq_never_damascus(gazetteer, name):
+    assert gazetteer.resolve(name).place.id == "adm1:SY-RD"
+
+
+# (expression, governorate, the city it is reckoned from, the compass direction from it)
+DIRECTED = [
+    ("ريف حلب الشمالي", "SY-HL", ALEPPO, "north"), ("northern Aleppo countryside", "SY-HL", ALEPPO, "north"),
+    ("eastern Deir ez-Zor", "SY-DY", DEIR_EZ_ZOR, "east"), ("شرق دير الزور", "SY-DY", DEIR_EZ_ZOR, "east"),
+    ("الريف الغربي لحماة", "SY-HM", HAMA, "west"), ("ريف دمشق الغربي", "SY-RD", DAMASCUS, "west"),
+    ("ريف حماة الشمالي الغربي", "SY-HM", HAMA, "north"), ("southern Idlib countryside", "SY-ID", (35.9306, 36.6339), "south"),
+    ("ريف درعا الشرقي", "SY-DR", DARAA, "east"), ("western Anbar", "IQ-AN", (33.4206, 43.3078), "west"),
+]
+
+
+@pytest.mark.parametrize("name,admin1,city,direction", DIRECTED, ids=[d[0] for d in DIRECTED])
+def test_directional_region_is_that_part_of_the_governorate(gazetteer, name, admin1, city, direction):
+    place = gazetteer.resolve(name).place
+    assert place.kind == "region" and place.admin1 == admin1
+    assert gazetteer.areas().locate(place.lat, place.lon).admin1 == admin1
+    d_lat, d_lon = place.lat - city[0], place.lon - city[1]
+    assert {"north": d_lat > 0, "south": d_lat < 0, "east": d_lon > 0, "west": d_lon < 0}[direction]
+
+
+@pytest.mark.parametrize("name,admin1,town", [
+    ("بادية حمص", "SY-HI", HOMS), ("the Homs desert", "SY-HI", HOMS),
+    ("بادية دير الزور", "SY-DY", DEIR_EZ_ZOR), ("Anbar desert", "IQ-AN", (33.4206, 43.3078)),
+])
+def test_desert_is_the_steppe_of_the_governorate_far_from_its_towns(gazetteer, name, admin1, town):
+    place = gazetteer.resolve(name).place
+    assert place.kind == "region" and place.admin1 == admin1
+    assert gazetteer.areas().locate(place.lat, place.lon).admin1 == admin1
+    assert distance_km(*town, place.lat, place.lon) > 50
+
+
+def test_countryside_of_a_town_surrounds_it(gazetteer):
+    place = gazetteer.resolve("ريف الشدادي").place
+    assert place.kind == "region" and distance_km(*SHADDADI, place.lat, place.lon) < 1
+    assert place.radius_km >= 15
+    north = gazetteer.resolve("ريف الشدادي الشمالي").place
+    assert north.lat > SHADDADI[0] and distance_km(*SHADDADI, north.lat, north.lon) < 20
+
+
+@pytest.mark.parametrize("name", ["the Syrian-Iraqi border", "الحدود السورية العراقية",
+                                  "Iraq–Syria border", "the border between Syria and Iraq"])
+def test_syrian_iraqi_border_is_a_line_region(gazetteer, name):
+    place = gazetteer.resolve(name).place
+    assert place.id == "part:SY-IQ:border" and place.radius_km > 200
+    assert 40.5 < place.lon < 42.5  # on the border, between Rabia and al-Tanf
 
 
 def test_feature_word_picks_the_field_not_a_village(gazetteer):
