@@ -29,6 +29,7 @@ from pathlib import Path
 from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets
 
+from .errors import WriteError
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
 from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of  # noqa: F401
@@ -982,5 +983,10 @@ def drafts_csv(drafts: Iterable[Draft]) -> str:
 
 
 def write_drafts(drafts: Iterable[Draft], path: str | Path) -> None:
-    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read."""
-    Path(path).write_text(drafts_csv(drafts), encoding="utf-8")
+    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read;
+    raises WriteError naming the file when it cannot be written."""
+    text = drafts_csv(drafts)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
