@@ -189,27 +189,37 @@ OUTCOME_VOCABULARY: tuple[OutcomeWords, ...] = (
 )
 
 
+def _arabic_word(*patterns: str) -> str:
+    return f"{ARABIC_START}(?:{'|'.join(patterns)}){WORD_END}"
+
+
+def _english_word(*patterns: str) -> str:
+    return rf"\b(?:{'|'.join(patterns)})\b"
+
+
 def _word_patterns(arabic: tuple[str, ...], english: tuple[str, ...]) -> tuple[str, ...]:
-    return (tuple(f"{ARABIC_START}(?:{p}){WORD_END}" for p in arabic)
-            + tuple(rf"\b(?:{p})\b" for p in english))
+    return tuple(_arabic_word(p) for p in arabic) + tuple(_english_word(p) for p in english)
 
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
     """A row of EVENT_VOCABULARY compiled: a regex per word, so that overlapping words are all
-    found and the longest kept."""
+    found and the longest kept, and per script one regex of them all, to skip the row at
+    once where none of its words is."""
 
     event_type: str
     rank: int
     weapon: bool
-    words: tuple[re.Pattern[str], ...]
+    words: tuple[tuple[re.Pattern[str], tuple[re.Pattern[str], ...]], ...]   # (any, each)
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
 
 
 def _rule(rank: int, row: EventType) -> _Rule:
-    return _Rule(row.name, rank, row.weapon,
-                 tuple(compile_folded(p) for p in _word_patterns(row.arabic, row.english)),
+    words = tuple((compile_folded(word(*patterns)), tuple(compile_folded(word(p)) for p in patterns))
+                  for word, patterns in ((_arabic_word, row.arabic), (_english_word, row.english))
+                  if patterns)
+    return _Rule(row.name, rank, row.weapon, words,
                  compile_folded(*row.not_before) if row.not_before else None,
                  compile_folded(*row.not_after) if row.not_after else None)
 
@@ -246,7 +256,8 @@ def events_of(view: FoldedText) -> list[EventWord]:
     folded = view.folded
     found, blocked = [], []
     for rule in _RULES:
-        for pattern in rule.words:
+        patterns = [p for any_word, each in rule.words if any_word.search(folded) for p in each]
+        for pattern in patterns:
             for m in pattern.finditer(folded):
                 before = folded[max(0, m.start() - _BLOCKER_REACH):m.start()]
                 after = folded[m.end():m.end() + _BLOCKER_REACH]
