@@ -152,6 +152,8 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
 )
 
 EVENT_TYPES: tuple[str, ...] = tuple(e.name for e in EVENT_VOCABULARY) + (OTHER,)
+if len(set(EVENT_TYPES)) != len(EVENT_TYPES):
+    raise RuntimeError(f"mapper.vocabulary: an event type has two rows: {EVENT_TYPES}")
 
 
 @dataclass(frozen=True, slots=True)
