@@ -362,3 +362,103 @@ def generic_cores(words: list[str]) -> list[tuple[list[str], Generic, bool]]:
                              any(g is _DIRECTION for _, g in edges)))
     readings.sort(key=lambda r: -len(r[0]))  # stable: fewer leading words cut first
     return readings
+
+
+# --- folding with offsets --------------------------------------------------------------------
+
+from bisect import bisect_right  # noqa: E402  (here, not at the top: this section is self-contained)
+
+_QUANTIFIERS = frozenset("?*+{")
+
+
+@lru_cache(maxsize=1 << 12)
+def fold_char(char: str) -> str:
+    """One character as `fold_with_offsets` matches it: "" when it goes, else one or more.
+
+    The letter tables of `normalize` and `words` applied to a single character: compatibility
+    forms, digits, Arabic marks and tatweel, Latin diacritics, case, ARABIC_LETTERS; ayn and
+    hamza marks become "'" and invisible format characters (ZWNJ, RLM, BOM) go.
+    """
+    if unicodedata.category(char) == "Cf":
+        return ""
+    if _APOSTROPHES.fullmatch(char):
+        return "'"
+    out = []
+    for c in unicodedata.normalize("NFKC", char).translate(_DIGITS):
+        if _ARABIC_MARKS.fullmatch(c):
+            continue
+        bare = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+        out.append(unicodedata.normalize("NFC", bare.casefold()).translate(ARABIC_LETTERS))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedText:
+    """A text folded character by character, with the way back to the original offsets.
+
+    `folded[i]` comes from `text[origin[i]]`; `origin` has one entry more, len(text), so that
+    the end of a match at the end of the text maps back too. Unlike `fold`, spaces and
+    punctuation stay where they are: patterns match across them as they are written.
+    """
+
+    text: str
+    folded: str
+    origin: tuple[int, ...]
+
+    def to_text(self, i: int) -> int:
+        """The offset in the text of folded[i]."""
+        return self.origin[i]
+
+    def from_text(self, offset: int) -> int:
+        """The folded index of the first character at or after `offset` in the text."""
+        return bisect_right(self.origin, offset - 1, 0, len(self.origin) - 1)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The text span of the non-empty folded span start..end; it takes in the characters
+        that folded away right after it (a word's last harakat, its final hamza)."""
+        return self.origin[start], max(self.origin[end - 1] + 1, self.origin[end])
+
+
+def fold_with_offsets(text: str) -> FoldedText:
+    """The text as patterns match it: Arabic letter variants, marks, digits and case folded one
+    character at a time (see `fold_char`), with the offset in `text` of every folded character.
+
+    >>> view = fold_with_offsets("قصفت طائرةٌ مسيّرة Qaʿim")
+    >>> print(view.folded)
+    قصفت طايره مسيره qa'im
+    >>> start = view.folded.index("مسيره")
+    >>> view.span(start, start + len("مسيره"))
+    (12, 18)
+    """
+    if text.isascii():
+        return FoldedText(text, text.lower().replace("`", "'"), tuple(range(len(text) + 1)))
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = fold_char(char)
+        chars.append(folded)
+        origin.extend([i] * len(folded))
+    origin.append(len(text))
+    return FoldedText(text, "".join(chars), tuple(origin))
+
+
+def fold_pattern(pattern: str) -> str:
+    """A regular expression written with Arabic letters, folded so that it matches the
+    `folded` text of `fold_with_offsets` ("طائرة" matches as "طايره").
+
+    ASCII is left as written (patterns are lower case, and "\\S" must stay "\\S"). Raises
+    ValueError when a character that folds away (a mark, a hamza) carries a quantifier.
+
+    >>> fold_pattern(r"طائر(?:ة|ات)\\s+مسيّرة")
+    'طاير(?:ه|ات)\\\\s+مسيره'
+    """
+    out = []
+    for i, char in enumerate(pattern):
+        if char.isascii():
+            out.append(char)
+            continue
+        folded = fold_char(char)
+        if not folded and pattern[i + 1:i + 2] in _QUANTIFIERS:
+            raise ValueError(f"{pattern!r}: {char!r} at {i} folds away but carries a quantifier")
+        out.append(folded)
+    return "".join(out)

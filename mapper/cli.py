@@ -2,26 +2,84 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
-from contextlib import contextmanager
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
 
 from gazetteer import MIN_SCORE, Gazetteer, GazetteerError, Match
 
-# Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input.
+from .errors import InputError, MapperError, WriteError
+
+# Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input,
+# 70 an internal error (EX_SOFTWARE of sysexits.h: a bug, shown with its traceback).
 EXIT_UNRESOLVED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+# The errors that are the user's to fix: the packages' own, raised on purpose.
+USER_ERRORS = (GazetteerError, MapperError)
 
 
 class UsageError(click.ClickException):
     """A user mistake: one clear line on stderr, exit code 2, no traceback."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:
         click.echo(f"incident-map: {self.format_message()}", err=True)
+
+
+@contextmanager
+def _exit_codes() -> Iterator[None]:
+    """The one place where exceptions become exit codes (see USER_ERRORS and EXIT_*)."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.Abort, click.exceptions.NoArgsIsHelpError, UsageError):
+        raise
+    except click.ClickException as exc:   # click's usage errors: one line, not the usage text
+        raise UsageError(exc.format_message()) from exc
+    except USER_ERRORS as exc:
+        raise UsageError(str(exc)) from exc
+    except Exception as exc:
+        if isinstance(exc, EOFError) or isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            raise   # click's own handling: end of input aborts, a closed pipe ends quietly
+        traceback.print_exc()
+        click.echo(f"incident-map: internal error ({type(exc).__name__}); this is a bug, please "
+                   "report it with the traceback above", err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL) from exc
+
+
+class _Cli(click.Group):
+    """The `incident-map` group; parsing and every command run inside `_exit_codes`."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        with _exit_codes():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context):
+        with _exit_codes():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _writing(path: str | Path) -> Iterator[None]:
+    """An OSError about the file the user named becomes a WriteError naming it; an OSError
+    about anything else is not the user's to fix and stays a bug."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, USER_ERRORS) or exc.errno in (None, errno.EPIPE):
+            raise
+        if exc.filename is not None and os.path.normpath(exc.filename) != os.path.normpath(path):
+            raise
+        raise WriteError(path, exc) from exc
 
 
 def _gazetteer(ctx: click.Context) -> Gazetteer:
@@ -29,14 +87,11 @@ def _gazetteer(ctx: click.Context) -> Gazetteer:
     root = ctx.find_root()
     if "gazetteer" not in root.meta:
         data_dir = root.params.get("data_dir")
-        try:
-            root.meta["gazetteer"] = Gazetteer.default(Path(data_dir) if data_dir else None)
-        except GazetteerError as exc:
-            raise UsageError(str(exc)) from exc
+        root.meta["gazetteer"] = Gazetteer.default(Path(data_dir) if data_dir else None)
     return root.meta["gazetteer"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False), envvar="INCIDENT_MAPPER_DATA",
               help="Folder of imported places (default: the user data folder).")
 @click.version_option(package_name="incident-mapper")
@@ -85,24 +140,19 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
             strict) -> None:
     """Resolve place names to places, with score, method and ambiguity."""
     gaz = _gazetteer(ctx)
-    try:  # a hint given once for every name is checked once, before any work
-        country = gaz.country_code(country) if country else None
-        admin1 = gaz.admin1_code(admin1, country) if admin1 else None
-    except GazetteerError as exc:
-        raise UsageError(str(exc)) from exc
+    # A hint given once for every name is checked once, before any work.
+    country = gaz.country_code(country) if country else None
+    admin1 = gaz.admin1_code(admin1, country) if admin1 else None
     if input_path:
         if names:
             raise UsageError("give NAMES or --input, not both")
         if not column:
             raise UsageError("--input needs --column (the column of place names)")
         from .batch import resolve_table
-        from .errors import MapperError
 
-        try:
+        with _writing(output) if output else nullcontext():
             unresolved = resolve_table(gaz, Path(input_path), column, output and Path(output),
                                        country=country, admin1=admin1, countries=countries)
-        except (GazetteerError, MapperError) as exc:
-            raise UsageError(str(exc)) from exc
     else:
         if not names:
             raise UsageError("give one or more NAMES, or --input FILE --column COL")
@@ -131,10 +181,13 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
 # --- geoparse --------------------------------------------------------------------------------
 
 def _read_text(path: str) -> str:
+    """The text of a file the user named; raises InputError naming it when it cannot be read."""
     try:
         return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        raise InputError(path, f"cannot read as UTF-8 text: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"cannot read as UTF-8 text: {exc}") from exc
 
 
 @main.command()
@@ -155,7 +208,8 @@ def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
     if html_out:
         from .geoparse_html import write_geoparse_html
 
-        write_geoparse_html(text, mentions, Path(html_out), title=Path(textfile).name)
+        with _writing(html_out):
+            write_geoparse_html(text, mentions, Path(html_out), title=Path(textfile).name)
     if as_json:
         click.echo(json.dumps([m.as_dict() for m in mentions], ensure_ascii=False, indent=2))
         return
@@ -194,10 +248,7 @@ def extract(ctx, textfile, published, source_url, output, country) -> None:
     drafts = extract_drafts(text, day, gazetteer=_gazetteer(ctx), source_url=source_url,
                             country=country.upper() if country else None)
     if output:
-        try:
-            write_drafts(drafts, output)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+        write_drafts(drafts, output)
     else:
         click.echo(drafts_csv(drafts), nl=False)
     click.echo(f"{len(drafts)} draft incidents from {textfile}" + (f" written to {output}" if output else ""),
@@ -211,8 +262,8 @@ def _size(value: str) -> tuple[float, float]:
         width, height = (float(v) for v in value.lower().replace("x", ",").split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r}: give WIDTH,HEIGHT in inches, e.g. 10,8") from None
-    if not (0 < width <= 100 and 0 < height <= 100):
-        raise click.BadParameter(f"{value!r}: width and height must be between 0 and 100 inches")
+    if not (1 <= width <= 60 and 1 <= height <= 60):   # what static.map_figure draws
+        raise click.BadParameter(f"{value!r}: width and height must be between 1 and 60 inches")
     return width, height
 
 
@@ -279,9 +330,11 @@ def _located_result(ctx, incidents: str, located_path: str | None, review_path: 
 
     result = locate(read_incidents(incidents), _gazetteer(ctx), countries=countries)
     if located_path:
-        write_located(result, located_path)
+        with _writing(located_path):
+            write_located(result, located_path)
     if review_path:
-        write_review(result, review_path)
+        with _writing(review_path):
+            write_review(result, review_path)
     return result
 
 
@@ -289,20 +342,6 @@ def _finish(ctx, result, strict: bool) -> None:
     click.echo(result.summary())
     if strict and result.review:
         ctx.exit(EXIT_UNRESOLVED)
-
-
-@contextmanager
-def _user_errors(output: str):
-    """Bad input, unreachable assets or an unwritable output: one line and exit 2."""
-    from .assets import AssetError
-    from .errors import MapperError
-
-    try:
-        yield
-    except (MapperError, AssetError, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or output}: {exc.strerror or exc}") from exc
 
 
 @main.command()
@@ -321,7 +360,7 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
         raise UsageError(f"{output}: write the map as .html, .png, .svg or .pdf, not "
                          f"{out.suffix or '(no extension)'!r}")
     title = title or Path(incidents).stem
-    with _user_errors(output):
+    with _writing(output):
         result = _located_result(ctx, incidents, located_path, review_path, countries)
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
@@ -356,7 +395,7 @@ def report(ctx, incidents, output, self_contained, title, color_by, basemap, loc
     out = Path(output)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{output}: write the brief as .html or .pdf")
-    with _user_errors(output):
+    with _writing(output):
         result = _located_result(ctx, incidents, located_path, review_path, countries)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
                      color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
@@ -395,10 +434,7 @@ def import_(ctx, paths) -> None:
 
     data_dir = Path(ctx.find_root().params.get("data_dir") or user_data_dir())
     for path in paths:
-        try:
-            stored, count = import_file(Path(path), data_dir)
-        except GazetteerError as exc:
-            raise UsageError(str(exc)) from exc
+        stored, count = import_file(Path(path), data_dir)
         click.echo(f"imported {count} places from {path} into {stored}")
 
 
@@ -415,11 +451,8 @@ def update(ctx, countries, base_url) -> None:
 
     data_dir = Path(ctx.find_root().params.get("data_dir") or user_data_dir())
     for code in (c.strip().upper() for c in countries.split(",") if c.strip()):
-        try:
-            path = download_dump(base_url, code, data_dir / "downloads")
-            stored, count = import_file(path, data_dir)
-        except GazetteerError as exc:
-            raise UsageError(str(exc)) from exc
+        path = download_dump(base_url, code, data_dir / "downloads")
+        stored, count = import_file(path, data_dir)
         click.echo(f"{code}: {count} places into {stored}")
 
 

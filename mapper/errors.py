@@ -60,3 +60,13 @@ class InputError(MapperError, ValueError):
 
 class OutputError(MapperError, ValueError):
     """An output file was asked for in a format the mapper does not write."""
+
+
+class WriteError(OutputError, OSError):
+    """A file the user named could not be written (no such folder, no permission, a full disk);
+    the message names the file. Also an OSError, as the failure it wraps."""
+
+    def __init__(self, path: object, reason: OSError | str) -> None:
+        self.path = str(path)
+        why = reason if isinstance(reason, str) else (reason.strerror or str(reason))
+        super().__init__(f"{self.path}: cannot write: {why}")

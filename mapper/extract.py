@@ -21,13 +21,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from gazetteer import Gazetteer, Place, distance_km
+from gazetteer.fold import FoldedText, fold_with_offsets
+
+from .errors import WriteError
+from .vocabulary import ARABIC_START as _AR
+from .vocabulary import WORD_END as _END
+from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of  # noqa: F401
+from .vocabulary import compile_folded as _compile
 
 __all__ = ["COLUMNS", "Draft", "TimeRef", "drafts_csv", "extract", "find_actor", "find_count",
            "find_events", "find_fatalities", "find_outcome", "find_target", "find_times", "write_drafts"]
@@ -106,150 +112,12 @@ class TimeRef:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class EventWord:
-    """An attack word of the text ("صواريخ", "drone") and the event type it signals."""
-
-    start: int
-    end: int
-    text: str
-    event_type: str
-
-
-# --- folding: a view of the text for matching, with offsets back to the original -------------
-
-_DROP = frozenset(chr(c) for c in (*range(0x064B, 0x0660), 0x0670, 0x0640))
-_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و",
-                      "ئ": "ي", "ک": "ك", "ی": "ي", "ـ": "",
-                      **{chr(0x0660 + i): str(i) for i in range(10)},
-                      **{chr(0x06F0 + i): str(i) for i in range(10)},
-                      "’": "'", "‘": "'", "ʿ": "'", "ʾ": "'"})
-
-
-def _fold_char(c: str) -> str:
-    c = c.translate(_MAP)
-    low = c.lower()
-    return low if len(low) == 1 else c
-
+# --- folding: attack words and outcomes live in mapper.vocabulary ------------------------------
 
 def _fold(s: str) -> str:
-    """The matching form of a pattern or phrase: no harakat, one alef, ta marbuta as ha, lower case."""
-    return "".join(_fold_char(c) for c in s if c not in _DROP)
-
-
-@dataclass(frozen=True, slots=True)
-class _View:
-    """`folded` is the text as matched; `origin[i]` the offset in the text of folded[i]."""
-
-    folded: str
-    origin: tuple[int, ...]
-
-    @classmethod
-    def of(cls, text: str) -> _View:
-        chars, origin = [], []
-        for i, c in enumerate(text):
-            if c in _DROP:
-                continue
-            f = _fold_char(c)
-            if f:
-                chars.append(f)
-                origin.append(i)
-        origin.append(len(text))
-        return cls("".join(chars), tuple(origin))
-
-    def to_text(self, i: int) -> int:
-        return self.origin[i]
-
-    def from_text(self, offset: int) -> int:
-        """The folded index of the first character at or after `offset` in the text."""
-        return bisect_right(self.origin, offset - 1)
-
-
-def _compile(*patterns: str, flags: int = 0) -> re.Pattern[str]:
-    """A regex over folded text; Arabic letters of the patterns are folded, Latin left as
-    written (patterns are lower case already, and "\\S" must stay "\\S")."""
-    folded = ("".join(c.translate(_MAP) for c in p if c not in _DROP) for p in patterns)
-    return re.compile("|".join(f"(?:{p})" for p in folded), flags)
-
-
-# An Arabic word may carry و ف ب ل ك and the article: "والصواريخ", "بطائرة", "للتحالف".
-_AR = r"(?<!\w)[وفبلك]{0,2}(?:ال|ل)?"
-_END = r"(?!\w)"
-
-
-# --- attack words ------------------------------------------------------------------------------
-
-_EVENT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("drone", _AR + r"طائر(?:ة|ات|تين|تان) (?:مسير(?:ة|ات)|بدون طيار|من دون طيار|انتحارية)" + _END),
-    ("drone", _AR + r"طيران المسير" + _END),
-    ("drone", _AR + r"مسير(?:ة|ات|تين|تان)" + _END),
-    ("drone", _AR + r"درون(?:ز)?" + _END),
-    ("drone", r"\b(?:kamikaze |suicide |one-way attack |armed )?(?:drones?|uavs?|unmanned aerial vehicles?)\b"),
-    ("missile", _AR + r"(?:صاروخ|صاروخين|صواريخ) (?:باليستي|بالستي|كروز|موجه)(?:ة)?" + _END),
-    ("missile", r"\b(?:ballistic |cruise |guided |anti-tank )?missiles?\b"),
-    ("rocket", _AR + r"رشق(?:ة|ات) صاروخية" + _END),
-    ("rocket", _AR + r"(?:صواريخ|صاروخ|صاروخا|صاروخين|صاروخية|كاتيوشا)" + _END),
-    ("rocket", r"\b(?:rocket salvos?|rockets?|katyushas?)\b"),
-    ("airstrike", _AR + r"غار(?:ة|ات|تين|تان)(?: جوية)?" + _END),
-    ("airstrike", _AR + r"ضرب(?:ة|ات|تين|تان) جوي(?:ة)?" + _END),
-    ("airstrike", _AR + r"قصف جوي" + _END),
-    ("airstrike", _AR + r"طائرات حربية" + _END),
-    ("airstrike", _AR + r"طيران(?: الحربي)?" + _END),
-    ("airstrike", r"\b(?:air ?strikes?|air ?raids?|warplanes?|fighter jets?|jets|bombing raids?)\b"),
-    ("airstrike", r"\b(?:israeli|u\.?s\.?|american|turkish|russian|coalition) (?:air )?strikes?\b"),
-    ("artillery", _AR + r"قصف مدفعي" + _END),
-    ("artillery", _AR + r"مدفعي(?:ة)?" + _END),
-    ("artillery", _AR + r"(?:قذائف|قذيفة|قذيفتين|هاون)" + _END),
-    ("artillery", r"\b(?:shelling|shelled|artillery|mortars?|mortar rounds|shells)\b"),
-    ("ied", _AR + r"(?:عبو(?:ة|ات) ناسف(?:ة)?|لغم|ألغام|سيارة مفخخة|مفخخة)" + _END),
-    ("ied", r"\b(?:ieds?|roadside bombs?|car bombs?|improvised explosive devices?|explosive devices?|landmines?)\b"),
-    ("clash", _AR + r"اشتباك(?:ات)?" + _END),
-    ("clash", r"\b(?:clash(?:es|ed)?|firefights?|gunfights?)\b"),
-)
-_EVENTS = tuple((t, _compile(p)) for t, p in _EVENT_PATTERNS)
-# Words that make an attack word something else: an artillery *unit*, a drone *flying over*,
-# a protest *march* (مسيرة), the airline business.
-_NOT_BEFORE = {
-    "artillery": _compile(r"(?:سري|كتيب|فوج|لواء|سلاح)\S*\s+$"),
-    "drone": _compile(r"تحليق\s+$", r"(?:flying|flew|hovering|seen|spotted)\s+$"),
-    "airstrike": _compile(r"(?:حركه|شركات?|خطوط)\s+$"),
-}
-_NOT_AFTER = {
-    "artillery": _compile(r"^\s+(?:battalion|company|regiment|unit|brigade|school|base)"),
-    "drone": _compile(r"^\s+(?:احتجاجي|شعبي|سلمي|حاشد)", r"^\s+(?:over|above|overhead|flying|flew|hovering)\b"),
-    "airstrike": _compile(r"^\s+(?:المروحي|المدني)"),
-}
-
-
-def find_events(text: str) -> list[EventWord]:
-    """The attack words of a text, longest first where they overlap.
-
-    >>> [e.event_type for e in find_events("سقوط أربعة صواريخ وتحليق طائرات مسيّرة")]
-    ['rocket']
-    """
-    return _events(_View.of(text), text)
-
-
-def _events(view: _View, text: str) -> list[EventWord]:
-    found, blocked = [], []
-    for event_type, pattern in _EVENTS:
-        for m in pattern.finditer(view.folded):
-            before = view.folded[max(0, m.start() - 30):m.start()]
-            after = view.folded[m.end():m.end() + 30]
-            if (event_type in _NOT_BEFORE and _NOT_BEFORE[event_type].search(before)
-                    or event_type in _NOT_AFTER and _NOT_AFTER[event_type].search(after)):
-                blocked.append((m.start(), m.end()))   # and the shorter words inside it
-                continue
-            found.append((m.start(), -(m.end() - m.start()), event_type, m.end()))
-    found = sorted(f for f in found if not any(a <= f[0] and f[3] <= b for a, b in blocked))
-    words, taken = [], -1
-    for start, _, event_type, end in found:
-        if start < taken:
-            continue
-        a, b = view.to_text(start), view.to_text(end - 1) + 1
-        words.append(EventWord(a, b, text[a:b], event_type))
-        taken = end
-    return words
+    """The matching form of a phrase or text (`fold_with_offsets`): no harakat, one alef, ta
+    marbuta as ha, lower case."""
+    return fold_with_offsets(s).folded
 
 
 # --- numbers, outcome, actor, target, casualties ------------------------------------------------
@@ -294,26 +162,13 @@ def find_count(text: str) -> int | None:
     return 2 if _DUALS.search(folded) else None
 
 
-_INTERCEPTED = _compile(
-    _AR + r"(?:اعترض|أسقط|تصد[تى]|تصدي|إسقاط|اعتراض)\w*",
-    r"\b(?:intercept\w*|shot down|downed|shooting down|repelled|foiled|thwarted)\b")
-_HIT = _compile(
-    _AR + r"أصاب(?:ت)?(?!\w)", r"إصابة مباشرة", r"إصابات مباشرة", r"أصابت أهدافها",
-    r"\b(?:hit|hits|struck|slammed into|landed inside|damaged|destroyed)\b")
-
-
 def find_outcome(text: str) -> str:
     """intercepted, hit or unknown, from the wording; an interception outweighs a hit.
 
     >>> find_outcome("طائرة مسيّرة اعترضتها المضادات"), find_outcome("rockets hit the base")
     ('intercepted', 'hit')
     """
-    folded = _fold(text)
-    if _INTERCEPTED.search(folded):
-        return "intercepted"
-    if _HIT.search(folded):
-        return "hit"
-    return "unknown"
+    return outcome_of(text)
 
 
 # Who struck: named agents, and nationalities only where they qualify the weapon or the
@@ -441,8 +296,9 @@ def find_target(text: str, place: Place | None = None) -> str:
 
 
 def _slice_folded(text: str, start: int, end: int) -> str:
-    view = _View.of(text)
-    return text[view.to_text(start):view.to_text(end - 1) + 1]
+    view = fold_with_offsets(text)
+    a, b = view.span(start, end)
+    return text[a:b]
 
 
 def _as_written(s: str) -> str:
@@ -501,9 +357,9 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ar_date", re.compile(_P + rf"(?:في\s+)?(\d{{1,2}}|{_alternation(_ORDINALS)})\s+(?:من\s+)?(?:شهر\s+)?"
                            rf"({_alternation(_MONTHS)})(?:\s*/\s*(?:{_alternation(_MONTHS)}))?"
                            r"(?:\s+(?:من\s+)?(?:عام\s+)?(\d{4}))?(?!\w)")),
-    ("ar_month", re.compile(_P + rf"(?:في|خلال|مطلع|منتصف|أواخر|اواخر|اوايل|أوائل)\s+(?:شهر\s+)?"
-                            rf"({_alternation(_MONTHS)})(?:\s*/\s*(?:{_alternation(_MONTHS)}))?"
-                            r"(?:\s+(?:من\s+)?(?:عام\s+)?(\d{4}))?(?!\w)".replace("أ", "ا"))),
+    ("ar_month", _compile(_P + rf"(?:في|خلال|مطلع|منتصف|أواخر|أوائل)\s+(?:شهر\s+)?"
+                          rf"({_alternation(_MONTHS)})(?:\s*/\s*(?:{_alternation(_MONTHS)}))?"
+                          r"(?:\s+(?:من\s+)?(?:عام\s+)?(\d{4}))?(?!\w)")),
     ("en_day_before", re.compile(r"\bthe day before yesterday\b")),
     ("en_last_night", re.compile(r"\b(?:last night|overnight)\b")),
     ("en_yesterday", re.compile(r"\b(?:(?:at\s+)?(dawn|morning|afternoon|evening)\s+)?yesterday"
@@ -546,11 +402,11 @@ def find_times(text: str, published: date) -> list[TimeRef]:
     >>> [(t.date, t.time) for t in find_times("مساء أمس وأول أمس", date(2024, 1, 3))]
     [('2024-01-02', 'evening'), ('2024-01-01', '')]
     """
-    view = _View.of(text)
+    view = fold_with_offsets(text)
     return _times(view, text, published)
 
 
-def _times(view: _View, text: str, published: date) -> list[TimeRef]:
+def _times(view: FoldedText, text: str, published: date) -> list[TimeRef]:
     s = view.folded
     found: list[tuple[int, int, str, str, str]] = []
     for kind, pattern in _TIME_PATTERNS:
@@ -567,7 +423,7 @@ def _times(view: _View, text: str, published: date) -> list[TimeRef]:
     for start, end, day, precision, part in found:
         if start < taken:
             continue
-        a, b = view.to_text(start), view.to_text(end - 1) + 1
+        a, b = view.span(start, end)
         refs.append(TimeRef(a, b, text[a:b].strip(), day, precision, part))
         taken = end
     return refs
@@ -689,7 +545,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _clause_spans(text: str, view: _View, start: int, end: int) -> list[tuple[int, int]]:
+def _clause_spans(text: str, view: FoldedText, start: int, end: int) -> list[tuple[int, int]]:
     cuts = {start, end}
     for m in _CLAUSE_BREAK.finditer(text, start, end):
         cuts.add(m.end())
@@ -715,7 +571,7 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
     hints = {"country": country} if country else None
     mentions = geoparse(text, hints=hints, gazetteer=gazetteer)   # None: the default, loaded once
     allowed = CORE_COUNTRIES | ({country.upper()} if country else set())
-    view = _View.of(text)
+    view = fold_with_offsets(text)
     clauses = _clauses(text, view, published, mentions, allowed)
     drafts = _Drafter(text, published, source_url).run(clauses)
     return [replace(d, id=f"draft-{i:03d}", description=_describe(d)) for i, d in enumerate(drafts, 1)]
@@ -727,8 +583,8 @@ def _eligible(place: Place, allowed: frozenset[str] | set[str]) -> bool:
     return place.country in allowed or (place.kind == "site" and place.curated)
 
 
-def _clauses(text: str, view: _View, published: date, mentions: Sequence, allowed) -> list[_Clause]:
-    events = _events(view, text)
+def _clauses(text: str, view: FoldedText, published: date, mentions: Sequence, allowed) -> list[_Clause]:
+    events = events_of(view)
     times = _times(view, text, published)
     clauses: list[_Clause] = []
     sentence = 0
@@ -741,7 +597,7 @@ def _clauses(text: str, view: _View, published: date, mentions: Sequence, allowe
     return clauses
 
 
-def _clause(text: str, view: _View, start: int, end: int, sentence: int, paragraph: int,
+def _clause(text: str, view: FoldedText, start: int, end: int, sentence: int, paragraph: int,
             events: Sequence[EventWord], times: Sequence[TimeRef], mentions: Sequence,
             allowed) -> _Clause:
     folded = view.folded[view.from_text(start):view.from_text(end)]
@@ -1098,14 +954,11 @@ def _drop_note(notes: str, prefix: str) -> str:
 
 
 _AREA_WORDS = {"admin1": "governorate", "admin2": "district", "region": "region"}
-_EVENT_PHRASES = {"airstrike": "Air strike", "drone": "Drone attack", "rocket": "Rocket attack",
-                  "missile": "Missile strike", "artillery": "Shelling", "ied": "IED blast",
-                  "clash": "Clashes", "other": "Attack"}
 
 
 def _describe(d: Draft) -> str:
     """One English line for popups and tables: what, where, how many, by whom, with what result."""
-    parts = [f"{_EVENT_PHRASES.get(d.event_type, 'Attack')} at {d.place_name}"]
+    parts = [f"{event_phrase(d.event_type)} at {d.place_name}"]
     if d.count:
         parts[0] += f" ({d.count})"
     if d.actor:
@@ -1134,5 +987,10 @@ def drafts_csv(drafts: Iterable[Draft]) -> str:
 
 
 def write_drafts(drafts: Iterable[Draft], path: str | Path) -> None:
-    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read."""
-    Path(path).write_text(drafts_csv(drafts), encoding="utf-8")
+    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read;
+    raises WriteError naming the file when it cannot be written."""
+    text = drafts_csv(drafts)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(path, exc) from exc

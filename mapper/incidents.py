@@ -25,7 +25,8 @@ from typing import Any
 from gazetteer import normalize
 
 from .errors import InputError, Problem
-from .model import EVENT_TYPES, OUTCOMES, Incident
+from .model import Incident
+from .vocabulary import event_type_of, outcome_of
 
 __all__ = ["FIELDS", "HEADER_ALIASES", "REGION", "InputError", "normalize_event_type",
            "normalize_outcome", "parse_date", "read_incidents"]
@@ -63,62 +64,6 @@ _EXTENSIONS = {".csv": "table", ".tsv": "table", ".tab": "table", ".txt": "table
                ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson", ".json": "json",
                ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EMPTY_NUMBERS = {"", "-", "n/a", "na", "none", "null", "unknown", "?", "غير معروف"}
-
-# Synonyms, compared after `normalize` (lower case, no diacritics, punctuation as spaces).
-_EVENT_EXACT = {
-    "air strike": "airstrike", "airstrike": "airstrike", "air raid": "airstrike",
-    "airstrikes": "airstrike", "air strikes": "airstrike", "air drone strike": "airstrike",
-    "bombing": "airstrike", "aerial bombardment": "airstrike", "warplane": "airstrike",
-    "uav": "drone", "drone": "drone", "drones": "drone", "drone strike": "drone",
-    "rocket": "rocket", "rockets": "rocket", "katyusha": "rocket", "grad": "rocket",
-    "missile": "missile", "missiles": "missile", "ballistic missile": "missile",
-    "cruise missile": "missile",
-    "artillery": "artillery", "shelling": "artillery", "mortar": "artillery",
-    "mortars": "artillery", "shell": "artillery",
-    "ied": "ied", "vbied": "ied", "car bomb": "ied", "landmine": "ied", "mine": "ied",
-    "roadside bomb": "ied", "explosive device": "ied",
-    "clash": "clash", "clashes": "clash", "armed clash": "clash", "firefight": "clash",
-    "battle": "clash", "ground attack": "clash",
-    "other": "other",
-}
-# Keywords tried in this order when no exact synonym fits: the weapon before the verb, so that
-# "drone strike" is a drone and "missile strike" a missile, not an air strike.
-_EVENT_WORDS: tuple[tuple[str, str], ...] = (
-    ("uav", "drone"), ("drone", "drone"), ("مسير", "drone"), ("درون", "drone"),
-    ("ballistic", "missile"), ("cruise", "missile"), ("missile", "missile"),
-    ("باليستي", "missile"), ("rocket", "rocket"), ("katyusha", "rocket"), ("صاروخ", "rocket"),
-    ("صواريخ", "rocket"), ("air strike", "airstrike"), ("airstrike", "airstrike"),
-    ("air raid", "airstrike"), ("aerial", "airstrike"), ("warplane", "airstrike"),
-    ("غاره", "airstrike"), ("غارة", "airstrike"), ("غارات", "airstrike"), ("جوي", "airstrike"),
-    ("طيران", "airstrike"), ("artillery", "artillery"), ("shelling", "artillery"),
-    ("mortar", "artillery"), ("howitzer", "artillery"), ("مدفع", "artillery"),
-    ("هاون", "artillery"), ("قذائف", "artillery"), ("ied", "ied"), ("explosive", "ied"),
-    ("landmine", "ied"), ("car bomb", "ied"), ("عبوه", "ied"), ("عبوة", "ied"), ("لغم", "ied"),
-    ("مفخخ", "ied"), ("clash", "clash"), ("firefight", "clash"), ("gunfire", "clash"),
-    ("اشتباك", "clash"),
-)
-_OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
-    ("intercept", "intercepted"), ("shot down", "intercepted"), ("downed", "intercepted"),
-    ("repelled", "intercepted"), ("thwarted", "intercepted"), ("اعترض", "intercepted"),
-    ("اعتراض", "intercepted"), ("تصدت", "intercepted"), ("اسقط", "intercepted"),
-    ("أسقط", "intercepted"),
-    ("unknown", "unknown"), ("unclear", "unknown"), ("unconfirmed", "unknown"),
-    ("غير معروف", "unknown"),
-    ("hit", "hit"), ("struck", "hit"), ("impact", "hit"), ("damage", "hit"),
-    ("destroyed", "hit"), ("success", "hit"), ("اصاب", "hit"), ("أصاب", "hit"),
-    ("اصابه", "hit"), ("إصابة", "hit"),
-)
-
-
-def _keyword(word: str) -> re.Pattern[str]:
-    # Latin keywords match at the start of a word ("rocket" in "rockets", not "ied" in
-    # "claimed"); Arabic ones anywhere, since Arabic glues prefixes on ("بطائرة", "والصواريخ").
-    key = re.escape(normalize(word))
-    return re.compile(key if re.search("[\u0600-\u06ff]", word) else rf"\b{key}")
-
-
-_EVENT_KEYS = tuple((_keyword(w), t) for w, t in _EVENT_WORDS)
-_OUTCOME_KEYS = tuple((_keyword(w), o) for w, o in _OUTCOME_WORDS)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::\d{2})?)\S*)?)?)?$")
 
@@ -352,34 +297,19 @@ def _parse_date_text(text: str) -> tuple[str, str, str]:
 
 @lru_cache(maxsize=4096)
 def normalize_event_type(value: str) -> str:
-    """One of model.EVENT_TYPES for a type as written ("Air strike", "UAV", "غارة جوية", ...).
+    """One of model.EVENT_TYPES for a type as written ("Air strike", "UAV", "غارة جوية", ...),
+    read with the words of mapper.vocabulary, as the text extractor reads them.
 
     >>> normalize_event_type("Drone strike"), normalize_event_type("قصف مدفعي")
     ('drone', 'artillery')
     """
-    key = normalize(value)
-    if not key:
-        return "other"
-    if key in EVENT_TYPES:
-        return key
-    if key in _EVENT_EXACT:
-        return _EVENT_EXACT[key]
-    for pattern, event_type in _EVENT_KEYS:
-        if pattern.search(key):
-            return event_type
-    return "other"
+    return event_type_of(value)
 
 
 @lru_cache(maxsize=4096)
 def normalize_outcome(value: str) -> str:
     """One of model.OUTCOMES for an outcome as written ("Intercepted", "shot down", "claimed hit")."""
-    key = normalize(value)
-    if key in OUTCOMES:
-        return key
-    for pattern, outcome in _OUTCOME_KEYS:
-        if pattern.search(key):
-            return outcome
-    return "unknown"
+    return outcome_of(value, cell=True)
 
 
 def _text(value: Any) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 
-from .errors import MapperError, OutputError
+from .errors import OutputError
 from .model import Incident, Located, ReviewItem
 
 __all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "resolve_row",
@@ -172,8 +172,8 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
                                      tuple(describe(m) for m in shown)))
     result = LocateResult(located, review, read)
     if read != len(located) + len(result.unmapped):
-        raise MapperError(f"internal error: {read} rows in, {len(located)} mapped and "
-                          f"{len(result.unmapped)} only in review")
+        raise RuntimeError(f"{read} rows in, {len(located)} mapped and "
+                           f"{len(result.unmapped)} only in review")  # a bug, not the user's
     return result
 
 

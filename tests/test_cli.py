@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from gazetteer import distance_km
+from gazetteer import Gazetteer, distance_km
 from mapper.cli import main
 
 MATCH_KEYS = {"id", "name", "name_ar", "kind", "feature", "country", "admin1", "lat", "lon",
@@ -47,12 +48,73 @@ def test_unknown_name_exits_0_and_1_under_strict():
     assert run("resolve", "Kanaker", "--strict").exit_code == 0
 
 
-def test_bad_usage_exits_2_with_one_line():
-    result = run("resolve")
-    assert result.exit_code == 2
-    result = run("resolve", "--input", "missing.csv", "--column", "place")
-    assert result.exit_code == 2 and "missing.csv" in result.output
-    assert "Traceback" not in result.output
+def one_line_error(result) -> str:
+    """The message of a user error: exit 2, one line on stderr, nothing on stdout."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("incident-map: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["resolve"], "give one or more NAMES"),
+    (["resolve", "--input", "missing.csv", "--column", "place"], "missing.csv"),
+    (["--no-such-option", "resolve", "x"], "No such option '--no-such-option'"),
+    (["no-such-command"], "No such command 'no-such-command'"),
+    (["render"], "Missing argument 'INCIDENTS'"),
+    (["extract", "article.txt"], "Missing option '--date'"),
+])
+def test_bad_usage_exits_2_with_one_line(args, words):
+    assert words in one_line_error(run(*args))
+
+
+def test_unwritable_outputs_exit_2_naming_the_file(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("سقطت أربعة صواريخ على قاعدة الشدادي مساء أمس.", encoding="utf-8")
+    missing = tmp_path / "no-such-folder"
+    for args, name in [
+        (["render", str(SAMPLE), "-o", str(missing / "map.html")], "map.html"),
+        (["render", str(SAMPLE), "-o", str(missing / "map.png"), "--dpi", "60"], "map.png"),
+        (["render", str(SAMPLE), "-o", str(tmp_path / "map.html"), "--located",
+          str(missing / "located.geojson")], "located.geojson"),
+        (["report", str(SAMPLE), "-o", str(missing / "brief.html")], "brief.html"),
+        (["extract", str(article), "--date", "2024-01-03", "-o", str(missing / "drafts.csv")], "drafts.csv"),
+        (["geoparse", str(article), "--html", str(missing / "g.html")], "g.html"),
+        (["resolve", "--input", str(SAMPLE), "--column", "location", "--output",
+          str(missing / "out.csv")], "out.csv"),
+    ]:
+        message = one_line_error(run(*args))
+        assert str(missing / name) in message and "cannot write" in message, message
+
+
+def test_a_bug_shows_its_traceback_and_exits_70(monkeypatch):
+    def broken(self, name, **hints):
+        raise ValueError("an internal check failed")
+
+    monkeypatch.setattr(Gazetteer, "candidates", broken)
+    result = run("resolve", "Kanaker")
+    assert result.exit_code == 70
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ValueError: an internal check failed" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("incident-map: internal error (ValueError)")
+
+
+def test_an_os_error_about_another_file_is_a_bug_not_the_users(monkeypatch, tmp_path):
+    from mapper.html import IncidentMap
+
+    out = tmp_path / "map.html"
+
+    def fails_on(filename):
+        def save(self, path):
+            raise PermissionError(errno.EACCES, "Permission denied", filename)
+        return save
+
+    monkeypatch.setattr(IncidentMap, "save", fails_on(str(out)))
+    assert str(out) in one_line_error(run("render", str(SAMPLE), "-o", str(out)))
+    monkeypatch.setattr(IncidentMap, "save", fails_on("/usr/share/somewhere/else.css"))
+    result = run("render", str(SAMPLE), "-o", str(out))
+    assert result.exit_code == 70 and "PermissionError" in result.stderr
 
 
 def test_batch_resolve_keeps_every_row(tmp_path):
@@ -85,7 +147,7 @@ def test_batch_with_unknown_column_names_the_columns(tmp_path):
     table = tmp_path / "t.csv"
     table.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run("resolve", "--input", str(table), "--column", "place")
-    assert result.exit_code == 2 and "columns are: a, b" in result.output
+    assert "columns are: a, b" in one_line_error(result)
 
 
 def test_gazetteer_import_then_info_and_resolve(tmp_path):
@@ -103,7 +165,7 @@ def test_gazetteer_import_of_a_bad_file_exits_2(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("name,lat,lon\nX,200,1\n", encoding="utf-8")
     result = run("--data-dir", str(tmp_path / "d"), "gazetteer", "import", str(bad))
-    assert result.exit_code == 2 and "row 2, column lat" in result.output
+    assert "row 2, column lat" in one_line_error(result)
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
@@ -133,10 +195,10 @@ def test_report_writes_a_brief_and_the_located_file(tmp_path):
     (["-o", "map.gif"], "map.gif"),
     (["-o", "map.png", "--size", "abc"], "--size"),
     (["-o", "map.png", "--extent", "1,2"], "--extent"),
+    (["-o", "map.png", "--size", "80,80"], "between 1 and 60 inches"),
 ])
 def test_render_rejects_bad_output_options_with_exit_2(tmp_path, args, message):
-    result = run("render", str(SAMPLE), *args)
-    assert result.exit_code == 2 and message in result.output
+    assert message in one_line_error(run("render", str(SAMPLE), *args))
 
 
 @pytest.mark.parametrize("option,value,named", [

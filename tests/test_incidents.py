@@ -213,6 +213,9 @@ def test_non_iso_dates_are_rejected(text):
     ("shelling", "artillery"), ("قصف مدفعي", "artillery"), ("mortars", "artillery"),
     ("VBIED", "ied"), ("عبوة ناسفة", "ied"), ("Armed clash", "clash"), ("", "other"),
     ("claimed attack", "other"), ("بطائرات مسيرة", "drone"), ("Rockets/Mortars", "rocket"),
+    ("air_strike", "airstrike"), ("Air/drone strike", "airstrike"), ("عبوات ناسفة", "ied"),
+    ("طائرة بدون طيار", "drone"), ("كاتيوشا", "rocket"), ("shelled", "artillery"),
+    ("غارة بطائرة مسيرة", "drone"), ("الدفاعات الجوية", "other"), ("مدفع رشاش", "other"),
 ])
 def test_event_type_synonyms(text, expected):
     assert normalize_event_type(text) == expected
@@ -221,7 +224,8 @@ def test_event_type_synonyms(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("Intercepted", "intercepted"), ("shot down", "intercepted"), ("تم اعتراضها", "intercepted"),
     ("claimed hit", "hit"), ("HIT", "hit"), ("", "unknown"), ("not known", "unknown"),
-    ("white flag", "unknown"),
+    ("white flag", "unknown"), ("unconfirmed hit", "unknown"), ("إصابة", "hit"),
+    ("أسقطتها الدفاعات", "intercepted"),
 ])
 def test_outcome_synonyms(text, expected):
     assert normalize_outcome(text) == expected
