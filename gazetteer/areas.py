@@ -9,8 +9,8 @@
 
 The polygons are `data/boundaries.json`, built by `scripts/build_boundaries.py` from Who's On
 First / Mesoshapes (geometry CC0; names and codes CC-BY, credit "Who's On First"), simplified
-with the topology kept: boundaries lie within about half a kilometre of the source (the file
-records the worst case). Governorates are stored as the union of their districts, so the two
+with the topology kept: boundaries lie a median 0.1-0.2 km and at most 0.9 km from the source
+(one district keeps 2.5 km, a sliver metres wide in the source; `Areas.hausdorff_km`). Governorates are stored as the union of their districts, so the two
 levels always agree. Codes: a governorate is its ISO 3166-2 code (`SY-HL`; Halabja, which has
 none, `IQ-HALABJA`); a district is its gazetteer id (`adm2:SY-al-mayadin`), the curated row's
 where one matched, else a slug of Who's On First's name.
@@ -194,7 +194,8 @@ class Areas:
     """The bundled boundaries: point lookup, area records, and regions cut from the polygons.
 
     Builds its geometry lazily and keeps it (each instance its own): the first `locate` decodes
-    the polygons and builds its lookup grid (a few tenths of a second), later calls reuse them."""
+    the polygons and indexes them (tens of milliseconds); the first `locate_many` of 20,000
+    points or more also classifies a lookup grid (under a second). Later calls reuse them."""
 
     def __init__(self, data: dict[str, Any], origin: str = BOUNDARIES_FILE) -> None:
         if data.get("format") != FORMAT:
@@ -346,7 +347,7 @@ class Areas:
     def locate_many(self, lats: Sequence[float] | numpy.ndarray,
                     lons: Sequence[float] | numpy.ndarray) -> list[AreaHit | None]:
         """`locate` for many points at once (arrays or sequences of equal length), vectorised:
-        one to a few seconds per million points. Non-finite coordinates give None."""
+        about a million points a second once warm. Non-finite coordinates give None."""
         hits = self._hit_table()
         return [hits[i] for i in self._district_index(lats, lons).tolist()]
 
@@ -421,7 +422,7 @@ class Areas:
         for row in self._lines.values():
             a, b = row["countries"]
             keys = {normalize(row["code"]), normalize(f"{b}-{a}"), normalize(row["name"]),
-                    normalize(row["name_ar"]), normalize(row["name"].replace("–", "-"))}
+                    normalize(row["name_ar"])}
             if key in keys:
                 return Region(row["code"], "border", row["name"], row["name_ar"], row["lat"],
                               row["lon"], row["radius_km"], "", "", self._decode_lines(row["paths"]))
@@ -444,82 +445,114 @@ class Areas:
 class _Lookup:
     """Point-in-district for many points at once.
 
-    A grid of GRID_DEG squares over the districts is classified once: squares lying strictly
-    inside one district answer at once, squares farther than SNAP_KM from every district answer
-    None, and only points in the remaining squares (on a boundary) are tested against the
-    districts that square touches, with prepared polygons and no Point objects."""
+    Few points go straight to the spatial index. For many, a grid of GRID_DEG squares over the
+    districts is classified once: a square lying strictly inside one district answers at once,
+    one farther than SNAP_KM from every district answers None, and only points in the remaining
+    squares (on a boundary) are tested against the districts their square touches (prepared
+    polygons, no Point objects)."""
 
     GRID_DEG = 0.05
+    GRID_MIN_POINTS = 20_000  # below this, building the grid costs more than it saves
 
     def __init__(self, cells: numpy.ndarray, tree: shapely.STRtree) -> None:
-        np, shapely = _libs()
         self.cells, self.tree = cells, tree
-        xmin, ymin, xmax, ymax = shapely.total_bounds(cells)
+        self._grid: tuple[Any, Any, Any] | None = None
+        self._segments: tuple[Any, Any] | None = None
+
+    def index(self, lat: numpy.ndarray, lon: numpy.ndarray) -> numpy.ndarray:
+        """Per point: the district index, n + index when snapped, -1 for none."""
+        np, _ = _libs()
+        result = np.full(lat.size, -1, dtype=np.int64)
+        ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+        if ok.size < self.GRID_MIN_POINTS:
+            result[ok] = self._direct(lat[ok], lon[ok])
+        else:
+            result[ok] = self._gridded(lat[ok], lon[ok])
+        return result
+
+    # --- the grid ----------------------------------------------------------------------------
+
+    def _build_grid(self) -> tuple[Any, Any, Any]:
+        np, shapely = _libs()
+        xmin, ymin, xmax, ymax = shapely.total_bounds(self.cells)
         step = self.GRID_DEG
-        self.x0, self.y0 = math.floor(xmin / step) * step - step, math.floor(ymin / step) * step - step
+        self.x0 = math.floor(xmin / step) * step - step
+        self.y0 = math.floor(ymin / step) * step - step
         self.nx = math.ceil((xmax - self.x0) / step) + 2
         self.ny = math.ceil((ymax - self.y0) / step) + 2
         ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
-        ix, iy = ix.ravel(), iy.ravel()
+        return self._classify(ix.ravel(), iy.ravel(), step)
+
+    def _classify(self, ix, iy, step: float):
+        """Codes of the squares (column ix, row iy) of side `step`: >= 0 the one district that
+        holds the square strictly inside, -2 nothing within SNAP_KM, -1 a boundary; and the
+        (square, district) pairs of the boundary squares, sorted."""
+        np, shapely = _libs()
         boxes = shapely.box(self.x0 + ix * step, self.y0 + iy * step,
                             self.x0 + (ix + 1) * step, self.y0 + (iy + 1) * step)
-        # -1: test the points; -2: nothing within SNAP_KM; >= 0: the one district.
-        self.grid = np.full(boxes.size, -1, dtype=np.int64)
-        near = shapely.buffer(shapely.coverage_union_all(cells), _snap_deg(), quad_segs=4)
+        codes = np.full(boxes.size, -1, dtype=np.int64)
+        near = shapely.buffer(shapely.coverage_union_all(self.cells), _snap_deg(), quad_segs=4)
         shapely.prepare(near)
-        self.grid[~shapely.intersects(near, boxes)] = -2
-        square, cell = tree.query(boxes, predicate="intersects")
-        for k in range(cells.size):  # prepared polygon first: the fast direction
-            mine = square[cell == k]
-            self.grid[mine[shapely.contains_properly(cells[k], boxes[mine])]] = k
-        # The districts each boundary square touches, as CSR arrays ordered by square, district.
-        open_ = self.grid[square] == -1
-        square, cell = square[open_], cell[open_]
-        order = np.lexsort((cell, square))
-        self.cand_square, self.cand_cell = square[order], cell[order]
+        codes[~shapely.intersects(near, boxes)] = -2
+        box, cell = self.tree.query(boxes)  # envelopes only: the predicates follow, prepared
+        touches = np.zeros(box.size, dtype=bool)
+        for k in np.unique(cell):  # the prepared polygon first: the fast direction
+            mine = np.flatnonzero(cell == k)
+            touches[mine] = shapely.intersects(self.cells[k], boxes[box[mine]])
+            inner = mine[shapely.contains_properly(self.cells[k], boxes[box[mine]])]
+            codes[box[inner]] = k
+        keep = touches & (codes[box] == -1)
+        box, cell = box[keep], cell[keep]
+        order = np.lexsort((cell, box))
+        return codes, box[order], cell[order]
 
-    def index(self, lat: numpy.ndarray, lon: numpy.ndarray) -> numpy.ndarray:
+    def _gridded(self, lat: numpy.ndarray, lon: numpy.ndarray) -> numpy.ndarray:
         np, shapely = _libs()
-        n = self.cells.size
+        if self._grid is None:
+            self._grid = self._build_grid()
+        codes, cand_box, cand_cell = self._grid
         result = np.full(lat.size, -1, dtype=np.int64)
-        with np.errstate(invalid="ignore"):
-            ix = np.floor((lon - self.x0) / self.GRID_DEG)
-            iy = np.floor((lat - self.y0) / self.GRID_DEG)
-        on_grid = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)  # False for NaN
-        at = np.flatnonzero(on_grid)
-        squares = (iy[at] * self.nx + ix[at]).astype(np.int64)
-        code = self.grid[squares]
+        ix = np.floor((lon - self.x0) / self.GRID_DEG).astype(np.int64)
+        iy = np.floor((lat - self.y0) / self.GRID_DEG).astype(np.int64)
+        at = np.flatnonzero((ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny))
+        square = iy[at] * self.nx + ix[at]
+        code = codes[square]
         result[at] = np.where(code >= 0, code, -1)
-        todo, squares = at[code == -1], squares[code == -1]
+        todo, square = at[code == -1], square[code == -1]
         if not todo.size:
             return result
         # Every (point, candidate district) pair of the boundary squares.
-        lo = np.searchsorted(self.cand_square, squares, side="left")
-        hi = np.searchsorted(self.cand_square, squares, side="right")
+        lo = np.searchsorted(cand_box, square, side="left")
+        hi = np.searchsorted(cand_box, square, side="right")
         counts = hi - lo
         point = np.repeat(np.arange(todo.size), counts)
         pair = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        cell = self.cand_cell[pair]
+        cell = cand_cell[pair]
         inside = np.zeros(point.size, dtype=bool)
         for k in np.unique(cell):
             mine = np.flatnonzero(cell == k)
-            inside[mine] = shapely.contains_xy(self.cells[k], lon[todo[point[mine]]],
-                                               lat[todo[point[mine]]])
+            where = todo[point[mine]]
+            inside[mine] = shapely.contains_xy(self.cells[k], lon[where], lat[where])
         # Pairs are ordered by district within a point: the first hit is the lowest district.
         hit_point, first = np.unique(point[inside], return_index=True)
         result[todo[hit_point]] = cell[inside][first]
-        # contains_xy leaves points on an edge out: they, and points just outside, snap.
+        # contains_xy leaves points on an edge out: they, and points just outside, go direct.
         miss = todo[result[todo] < 0]
         if miss.size:
-            result[miss] = self._snap(lat[miss], lon[miss], n)
+            result[miss] = self._direct(lat[miss], lon[miss])
         return result
 
-    def _snap(self, lat, lon, n: int):
-        """n + the nearest district within SNAP_KM (a point on an edge is at 0 km), else -1."""
+    # --- the spatial index -------------------------------------------------------------------
+
+    def _direct(self, lat: numpy.ndarray, lon: numpy.ndarray) -> numpy.ndarray:
+        """The district holding each point (the lowest one for a point on an edge), else n + the
+        nearest district within SNAP_KM, else -1."""
         np, shapely = _libs()
         out = np.full(lat.size, -1, dtype=np.int64)
+        if not lat.size:
+            return out
         points = shapely.points(lon, lat)
-        p, c = self.tree.query(points, predicate="intersects")  # edges: the lowest district
+        p, c = self.tree.query(points, predicate="intersects")
         if p.size:
             order = np.lexsort((c, p))
             p, c = p[order], c[order]
@@ -528,12 +561,36 @@ class _Lookup:
             out[p[first]] = c[first]
         rest = np.flatnonzero(out < 0)
         if rest.size:
-            q, c = self.tree.query_nearest(points[rest], max_distance=_snap_deg(), all_matches=False)
-            if q.size:
-                xy = shapely.get_coordinates(shapely.shortest_line(points[rest][q], self.cells[c]))
-                km = _haversine_km(xy[0::2, 1], xy[0::2, 0], xy[1::2, 1], xy[1::2, 0])
-                close = km <= SNAP_KM
-                out[rest[q[close]]] = n + c[close]
+            out[rest] = self._snap(points[rest])
+        return out
+
+    def _snap(self, points: numpy.ndarray) -> numpy.ndarray:
+        """n + the district whose boundary is nearest, when within SNAP_KM; else -1. Searched
+        among boundary segments: a distance to a whole polygon costs a scan of its vertices."""
+        np, shapely = _libs()
+        if self._segments is None:
+            lines, owner = [], []
+            for k, cell in enumerate(self.cells):
+                for ring in shapely.get_rings(shapely.get_parts(cell)):
+                    xy = shapely.get_coordinates(ring)
+                    lines.append(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
+                    owner.append(np.full(len(xy) - 1, k))
+            self._segments = (shapely.STRtree(np.concatenate(lines)), np.concatenate(owner))
+        tree, owner = self._segments
+        out = np.full(points.size, -1, dtype=np.int64)
+        q, s = tree.query_nearest(points, max_distance=_snap_deg(), all_matches=True)
+        if not q.size:
+            return out
+        cell = owner[s]
+        order = np.lexsort((cell, q))  # equally near districts: the lowest
+        q, s, cell = q[order], s[order], cell[order]
+        first = np.ones(q.size, dtype=bool)
+        first[1:] = q[1:] != q[:-1]
+        q, s, cell = q[first], s[first], cell[first]
+        xy = shapely.get_coordinates(shapely.shortest_line(points[q], tree.geometries[s]))
+        km = _haversine_km(xy[0::2, 1], xy[0::2, 0], xy[1::2, 1], xy[1::2, 0])
+        close = km <= SNAP_KM
+        out[q[close]] = self.cells.size + cell[close]
         return out
 
 

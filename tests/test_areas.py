@@ -116,6 +116,18 @@ def test_points_just_outside_snap_to_the_nearest_area_within_2_km(areas):
     assert areas.locate(48.0, 20.0) is None  # far away
 
 
+def test_bulk_lookup_grid_agrees_with_the_spatial_index(areas):
+    rng = np.random.default_rng(8)
+    lat, lon = rng.uniform(29, 37.5, 60_000), rng.uniform(35.5, 48.7, 60_000)
+    xy = shapely.get_coordinates(areas.geometry("SY-DY"))[:500]  # vertices: on edges
+    lat, lon = np.r_[lat, xy[:, 1]], np.r_[lon, xy[:, 0]]
+    bulk = areas.locate_many(lat, lon)  # one call: the grid
+    by_chunks = [h for i in range(0, lat.size, 5_000)  # small calls: the index alone
+                 for h in areas.locate_many(lat[i:i + 5_000], lon[i:i + 5_000])]
+    assert bulk == by_chunks
+    assert sum(h is not None and not h.inside for h in bulk) > 100  # some snapped, too
+
+
 def test_locate_many_matches_locate_and_skips_bad_coordinates(areas):
     lats = [36.05, float("nan"), 35.05, 91.0]
     lons = [40.73, 40.0, 40.55, 40.0]
