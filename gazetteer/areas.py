@@ -279,6 +279,13 @@ class Areas:
                 self._geometry[area.code] = shapely.coverage_union_all(cells[mine])
         return self._geometry[area.code]
 
+    def distance_km(self, code: str, lat: float, lon: float) -> float:
+        """How far a point lies outside an area, in km (0 inside it)."""
+        _, shapely = _libs()
+        frame = _Frame(lat, lon)
+        point = frame.to_km(shapely.Point(lon, lat))
+        return float(shapely.distance(frame.to_km(self.geometry(code)), point))
+
     def feature_collection(self, level: str) -> dict[str, Any]:
         """Every area of a level as a GeoJSON FeatureCollection (for choropleths): properties
         code, name, name_ar, admin1, country."""

@@ -371,6 +371,18 @@ class Gazetteer:
             self._areas = Areas.bundled()
         return self._areas
 
+    def admin2_of(self, place: Place) -> str:
+        """The district a place lies in (its own name for a district), from the bundled
+        boundaries; empty for a governorate, a region or a place outside them."""
+        if place.kind in ("admin1", "region", "country"):
+            return ""
+        areas = self.areas()
+        own = areas.area(place.id) if place.kind == "admin2" else None
+        if own is not None:
+            return own.name
+        hit = areas.locate(place.lat, place.lon)
+        return hit.admin2_name if hit else ""
+
     def _region(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
                 near: Near | None) -> Match | None:
         """The part of an area a region expression asks for, as a place of kind "region".

@@ -23,7 +23,7 @@ from gazetteer import Gazetteer
 
 from .errors import InputError, OutputError, Problem
 from .incidents import read_incidents
-from .locate import INCIDENT_COLUMNS, LOCATED_COLUMNS, LocateResult, locate
+from .locate import LocateResult, locate, located_records
 from .model import Incident
 
 __all__ = ["brief", "incidents_from", "locate_table", "render", "result_from"]
@@ -107,33 +107,17 @@ def result_from(table: Any, gazetteer: Gazetteer | None = None) -> LocateResult:
 
 
 def locate_table(table: Any, gazetteer: Gazetteer | None = None) -> Any:
-    """The located incidents as a GeoDataFrame (EPSG:4326, point geometry): every incident
-    field, place_id, place_name, method, score, radius_km, precision, then the extra columns.
-    Rows that could not be placed are not in it: see `result_from(table).review`."""
+    """The located incidents as a GeoDataFrame (EPSG:4326, point geometry), with the columns of
+    `mapper.locate.located_records`: every incident field, where and how each was placed (with
+    its governorate and district), then the extra columns. Rows that could not be placed are
+    not in it: see `result_from(table).review`."""
     import geopandas as gpd
     from shapely.geometry import Point
 
     result = result_from(table, gazetteer)
-    columns = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
-    records = []
-    extra_names: dict[str, None] = {}
-    for r in result.located:
-        for name, _ in r.incident.extra:
-            extra_names.setdefault(name, None)
-    for r in result.located:
-        record: dict[str, Any] = {c: getattr(r.incident, c) for c in INCIDENT_COLUMNS}
-        record.update(lat=r.lat, lon=r.lon, place_id=r.place_id, place_name=r.place_name,
-                      method=r.method, score=r.score, radius_km=r.radius_km,
-                      precision=r.precision)
-        extra = dict(reversed(r.incident.extra))
-        for name in extra_names:
-            key = name if name not in record else f"extra.{name}"
-            record[key] = extra.get(name, "")
-        records.append(record)
-    frame = gpd.GeoDataFrame(
-        records, columns=columns + [n if n not in columns else f"extra.{n}" for n in extra_names],
-        geometry=[Point(r.lon, r.lat) for r in result.located], crs="EPSG:4326")
-    return frame
+    columns, records = located_records(result)
+    return gpd.GeoDataFrame(records, columns=columns,
+                            geometry=[Point(r.lon, r.lat) for r in result.located], crs="EPSG:4326")
 
 
 def render(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,

@@ -101,16 +101,16 @@ def main(data_dir: str | None) -> None:
 
 # --- resolve ---------------------------------------------------------------------------------
 
-def match_json(match: Match) -> dict:
-    """The `match` object of the JSON contract (DESIGN.md)."""
-    return match.as_dict()
+def match_json(match: Match, gazetteer: Gazetteer) -> dict:
+    """The `match` object of the JSON contract (DESIGN.md), with the place's district."""
+    return {**match.as_dict(), "admin2": gazetteer.admin2_of(match.place)}
 
 
-def resolution_json(query: str, found: list[Match], match: Match | None) -> dict:
+def resolution_json(query: str, found: list[Match], match: Match | None, gazetteer: Gazetteer) -> dict:
     """One element of `resolve --json`: the query, the match or null, and the candidates."""
     others = list(match.candidates) if match else found
-    return {"query": query, "match": match_json(match) if match else None,
-            "candidates": [match_json(m) for m in others]}
+    return {"query": query, "match": match_json(match, gazetteer) if match else None,
+            "candidates": [match_json(m, gazetteer) for m in others]}
 
 
 def _describe(match: Match) -> str:
@@ -162,7 +162,7 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
             results.append((name, found, found[0] if found and found[0].score >= MIN_SCORE else None))
         unresolved = sum(1 for _, _, m in results if m is None)
         if as_json:
-            click.echo(json.dumps([resolution_json(q, f, m) for q, f, m in results], ensure_ascii=False,
+            click.echo(json.dumps([resolution_json(q, f, m, gaz) for q, f, m in results], ensure_ascii=False,
                                   indent=2))
         else:
             for query, found, match in results:

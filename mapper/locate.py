@@ -15,7 +15,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
@@ -23,8 +23,8 @@ from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 from .errors import OutputError
 from .model import Incident, Located, ReviewItem
 
-__all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "resolve_row",
-           "write_located",
+__all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "located_records",
+           "resolve_row", "write_located",
            "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
 
 LOW_SCORE = 0.75
@@ -39,12 +39,16 @@ REASON_AMBIGUOUS = "ambiguous"
 REASON_LOW_SCORE = "low score"
 REASON_SWAPPED = "lat and lon may be swapped"
 REASON_HINT = "unknown hint"
+REASON_ADMIN1 = "admin1 disagrees"
 
-INCIDENT_COLUMNS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
-                    "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
-                    "description", "source", "source_url", "notes")
+INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
+                   "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
+                   "description", "source", "source_url", "notes")
+# The input's own admin columns are kept beside the ones found from the point.
+GIVEN = {"admin1": "admin1_given", "admin2": "admin2_given"}
+INCIDENT_COLUMNS = tuple(GIVEN.get(f, f) for f in INCIDENT_FIELDS)
 LOCATED_COLUMNS = ("lat", "lon", "place_id", "place_name", "method", "score", "radius_km",
-                   "precision")
+                   "precision", "admin1", "admin1_name", "admin2_name")
 REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id", "place_name",
                   "lat", "lon")
 
@@ -75,7 +79,8 @@ class LocateResult:
         line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
         reasons = self.reasons()
         if reasons:
-            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_HINT, REASON_SWAPPED]
+            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_HINT,
+                     REASON_ADMIN1, REASON_SWAPPED]
             ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
             line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
         return line
@@ -170,11 +175,59 @@ def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
             shown = (match, *match.candidates)[:SUGGESTIONS + 1]
             review.append(ReviewItem(incident, "; ".join(found.doubts), True,
                                      tuple(describe(m) for m in shown)))
+    located, disagree = _in_areas(located, gazetteer)
+    for incident, reason in disagree:
+        review = _with_reason(review, incident, reason)
     result = LocateResult(located, review, read)
     if read != len(located) + len(result.unmapped):
         raise RuntimeError(f"{read} rows in, {len(located)} mapped and "
                            f"{len(result.unmapped)} only in review")  # a bug, not the user's
     return result
+
+
+def _in_areas(located: list[Located], gazetteer: Gazetteer
+              ) -> tuple[list[Located], list[tuple[Incident, str]]]:
+    """The governorate and district of every point, from the bundled boundaries, and the rows
+    whose own admin1 names another governorate than the point lies in, beyond its radius."""
+    if not located:
+        return located, []
+    areas = gazetteer.areas()
+    hits = areas.locate_many([r.lat for r in located], [r.lon for r in located])
+    out, disagree = [], []
+    for r, hit in zip(located, hits):
+        place = gazetteer.get(r.place_id) if r.place_id else None
+        admin1 = hit.admin1 if hit else (place.admin1 if place else "")
+        area1 = areas.area(admin1) if admin1 else None
+        district = ""
+        if place is not None and place.kind == "admin2" and areas.area(place.id):
+            district = areas.area(place.id).name  # its seat may lie just outside its polygon
+        elif hit is not None and r.precision < 3:
+            district = hit.admin2_name
+        out.append(replace(r, admin1=admin1, admin1_name=area1.name if area1 else "",
+                           admin2_name=district))
+        given = _admin1_given(gazetteer, r.incident.admin1)
+        if given and admin1 and given != admin1 and areas.area(given) \
+                and areas.distance_km(given, r.lat, r.lon) > r.radius_km:
+            disagree.append((r.incident, f"{REASON_ADMIN1} (given {r.incident.admin1}, "
+                                         f"the point lies in {admin1})"))
+    return out, disagree
+
+
+def _admin1_given(gazetteer: Gazetteer, admin1: str) -> str:
+    try:
+        return gazetteer.admin1_code(admin1) if admin1 else ""
+    except HintError:
+        return ""  # already reported as an unknown hint
+
+
+def _with_reason(review: list[ReviewItem], incident: Incident, reason: str) -> list[ReviewItem]:
+    """`review` with one more reason for a mapped incident (joined to its item, if it has one)."""
+    for k, item in enumerate(review):
+        if item.incident is incident:
+            review[k] = replace(item, reason=f"{item.reason}; {reason}")
+            return review
+    review.append(ReviewItem(incident, reason, True))
+    return review
 
 
 def _given(incident: Incident, gazetteer: Gazetteer) -> Located:
@@ -202,36 +255,41 @@ def describe(match: Match) -> str:
 
 # --- files -------------------------------------------------------------------------------------
 
-def write_located(result: LocateResult, path: str | Path) -> None:
-    """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv).
-
-    Each row or feature carries every incident field, the extra columns under their own
-    headers, and place_id, place_name, method, score, radius_km and precision. CSV is written
-    with a BOM so that spreadsheet programs read the Arabic right.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
+def located_records(result: LocateResult) -> tuple[list[str], list[dict[str, object]]]:
+    """The located incidents as records: every incident field (the input's admin1 as
+    admin1_given), where and how each was placed, and the extra columns under their own
+    names (prefixed `extra.` where one would clash); with the column order."""
     extra = _extra_columns(item.incident for item in result.located)
     columns = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
     renamed = {key: _free_key(key, columns) for key in extra}
-    rows = [_located_row(item) for item in result.located]
+    records = []
+    for item in result.located:
+        record = _located_row(item)
+        values = dict(reversed(item.incident.extra))   # the first of two same-named columns wins
+        record.update((renamed[key], values.get(key, "")) for key in extra)
+        records.append(record)
+    return [*columns, *renamed.values()], records
+
+
+def write_located(result: LocateResult, path: str | Path) -> None:
+    """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv), with the
+    columns of `located_records`. CSV is written with a BOM so that spreadsheet programs read
+    the Arabic right."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    columns, records = located_records(result)
     if suffix in (".geojson", ".json"):
         features = []
-        for item, row in zip(result.located, rows):
-            del row["lat"], row["lon"]
-            for key, value in item.incident.extra:
-                row.setdefault(renamed[key], value)
-            features.append({"type": "Feature",
-                              "geometry": {"type": "Point", "coordinates": [item.lon, item.lat]},
-                              "properties": row})
+        for record in records:
+            lat, lon = record.pop("lat"), record.pop("lon")
+            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                             "properties": record})
         # One feature a line: readable in a diff, and json's fast (non-indenting) encoder.
         lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
         path.write_text('{"type": "FeatureCollection", "features": [\n' + lines + "\n]}\n",
                         encoding="utf-8")
     elif suffix in (".csv", ".tsv"):
-        _write_csv(path, [*columns, *renamed.values()],
-                   [[*(row[c] for c in columns), *_extra_cells(item.incident, extra)]
-                    for item, row in zip(result.located, rows)],
+        _write_csv(path, columns, [[r[c] for c in columns] for r in records],
                    "\t" if suffix == ".tsv" else ",")
     else:
         raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
@@ -263,14 +321,16 @@ def write_review(result: LocateResult, path: str | Path) -> None:
 
 
 def _incident_row(incident: Incident) -> dict[str, object]:
-    return {c: ("" if getattr(incident, c) is None else getattr(incident, c)) for c in INCIDENT_COLUMNS}
+    return {GIVEN.get(f, f): ("" if getattr(incident, f) is None else getattr(incident, f))
+            for f in INCIDENT_FIELDS}
 
 
 def _located_row(item: Located) -> dict[str, object]:
     return {**_incident_row(item.incident), "lat": round(item.lat, 6), "lon": round(item.lon, 6),
             "place_id": item.place_id, "place_name": item.place_name, "method": item.method,
             "score": round(item.score, 3), "radius_km": item.radius_km,
-            "precision": item.precision}
+            "precision": item.precision, "admin1": item.admin1, "admin1_name": item.admin1_name,
+            "admin2_name": item.admin2_name}
 
 
 def _extra_columns(incidents: Iterable[Incident]) -> list[str]:
@@ -289,6 +349,7 @@ def _extra_cells(incident: Incident, columns: Sequence[str]) -> list[str]:
 
 def _free_key(key: str, taken: Sequence[str]) -> str:
     """An extra column's name, prefixed when it would clash with a standard one."""
+    key = GIVEN.get(key.lower(), key)
     return f"extra.{key}" if key in taken else key
 
 

@@ -53,6 +53,9 @@ class Located:
     score: float = 1.0
     radius_km: float = 0.0
     precision: int = 1
+    admin1: str = ""               # ISO 3166-2 code of the governorate the point lies in
+    admin1_name: str = ""
+    admin2_name: str = ""          # the district; empty for a point standing for a wider area
 
 
 @dataclass(frozen=True, slots=True)

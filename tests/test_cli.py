@@ -15,7 +15,7 @@ from gazetteer import Gazetteer, distance_km
 from mapper.cli import main
 
 MATCH_KEYS = {"id", "name", "name_ar", "kind", "feature", "country", "admin1", "lat", "lon",
-              "radius_km", "score", "method", "ambiguous"}
+              "radius_km", "score", "method", "ambiguous", "admin2"}
 
 
 def run(*args):

@@ -130,17 +130,23 @@ def test_messy_table_every_row_mapped_or_reviewed_with_reason(tmp_path, gazettee
     assert review[5].reason == "unresolved" and not review[5].mapped
     assert review[6].reason.startswith("ambiguous") and review[6].mapped
     assert len(review[6].candidates) >= 2 and "(gn:" in review[6].candidates[0]
-    assert review[7].reason == "low score" and review[7].mapped
+    assert review[7].reason == "low score; admin1 disagrees (given SY-DI, the point lies in SY-RD)"
+    assert review[7].mapped
     assert review[7].candidates[0].startswith("Kanaker (place:kanaker, 0.")
     assert review[9].reason == "lat and lon may be swapped" and review[9].mapped
     assert result.summary() == ("8 rows read, 7 mapped, 4 sent to review "
-                                "(1 unresolved, 1 ambiguous, 1 low score, 1 lat and lon may be swapped)")
+                                "(1 unresolved, 1 ambiguous, 1 low score, 1 admin1 disagrees, "
+                                "1 lat and lon may be swapped)")
 
     located = {item.incident.row: item for item in result.located}
     assert located[2].method == "given" and (located[2].lat, located[2].lon) == (35.15, 40.57)
     assert located[3].place_id == located[4].place_id == "site:shaddadi-base"
     assert located[8].place_id == "place:kanaker"
     assert located[3].incident.extra == (("Reporter", "local"), ("Confidence", "low"))
+    # Governorate and district come from the point, through the bundled boundaries.
+    assert (located[2].admin1, located[2].admin1_name) == ("SY-DY", "Deir ez-Zor")
+    assert located[3].admin1 == "SY-HA" and located[3].admin2_name
+    assert located[8].admin1 == "SY-RD" and located[8].admin2_name == "Qatana District"
 
 
 def test_located_geojson_carries_every_field_and_extra_columns(tmp_path, gazetteer):
@@ -186,7 +192,8 @@ def test_review_csv_lists_reason_candidates_and_fields(tmp_path, gazetteer):
                                                    "place_id", "place_name"]
     assert (rows["5"]["location"], rows["5"]["reason"], rows["5"]["mapped"]) == (
         "Qwertzuiopville", "unresolved", "no")
-    assert (rows["7"]["reason"], rows["7"]["mapped"], rows["7"]["place_id"]) == ("low score", "yes", "place:kanaker")
+    assert (rows["7"]["reason"].split(";")[0], rows["7"]["mapped"], rows["7"]["place_id"]) == (
+        "low score", "yes", "place:kanaker")
     assert rows["6"]["candidates"].count(";") >= 1
     assert (rows["9"]["lat"], rows["9"]["lon"], rows["5"]["lat"]) == ("40.7", "36.3", "")
     assert (rows["5"]["id"], rows["5"]["date"], rows["5"]["event_type"], rows["5"]["Reporter"]) == (
