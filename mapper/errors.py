@@ -60,3 +60,7 @@ class InputError(MapperError, ValueError):
 
 class OutputError(MapperError, ValueError):
     """An output file was asked for in a format the mapper does not write."""
+
+
+class AssetError(MapperError, OSError):
+    """A pinned front-end package (mapper.assets) could not be had or is not what was pinned."""

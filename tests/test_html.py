@@ -237,6 +237,16 @@ def test_empty_cache_and_no_registry_is_a_named_error(tmp_path):
         assets.load_bundle(tmp_path / "empty", registry="http://127.0.0.1:9")
 
 
+def test_asset_errors_are_mapper_errors_and_still_os_errors(tmp_path):
+    from mapper.errors import MapperError
+
+    with pytest.raises(MapperError) as caught:
+        assets.region_outlines(tmp_path / "empty", registry="http://127.0.0.1:9")
+    assert isinstance(caught.value, assets.AssetsUnavailable)
+    assert isinstance(caught.value, OSError) and isinstance(caught.value, ConnectionError)
+    assert "world-atlas 2.0.2" in str(caught.value)
+
+
 def test_a_tampered_tarball_is_refused(tmp_path, cached_assets):
     pin = assets.PINNED["leaflet"]
     bad = tmp_path / "assets" / pin.filename
