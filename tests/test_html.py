@@ -45,7 +45,7 @@ def data_of(page: str) -> dict:
 
 
 def config_of(page: str) -> dict:
-    match = re.search(r"\}\)\(map_im[0-9a-f]+, layer_control_[0-9a-f]+, (\{.*?\})\);\n", page,
+    match = re.search(r"\}\)\(map_[0-9a-f]+, layer_control_[0-9a-f]+, (\{.*?\})\);\n", page,
                       re.S)
     assert match, "no call of the map script"
     return json.loads(match.group(1))
