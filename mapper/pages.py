@@ -40,6 +40,7 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["script_json"] = lambda value: Markup(script_json(value))
+    env.filters["fixed"] = lambda value, digits=1: f"{value:.{digits}f}"   # SVG coordinates
     return env
 
 
