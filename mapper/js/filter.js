@@ -3,8 +3,8 @@
 
 // An incident is kept when its span of days (a day, a month or a year) meets [from, to].
 function applyFilter(im, from, to) {
-  var started = performance.now(), D = im.D, visible = im.visible;
-  for (var i = 0; i < im.n; i++) {
+  var started = performance.now(), D = im.D, visible = im.visible, n = im.n;
+  for (var i = 0; i < n; i++) {
     visible[i] = (from === null || D.d1[i] >= from) && (to === null || D.d0[i] <= to) ? 1 : 0;
   }
   im.popup.close();
@@ -31,10 +31,10 @@ function resetDates(im) {
 
 // The legend's counts and the subtitle (range, shown / all) for the incidents on show.
 function updateCounts(im, from, to) {
-  var D = im.D, tc = new Array(im.types.length).fill(0), cc = new Array(im.colors.length).fill(0);
-  var shown = 0;
-  for (var i = 0; i < im.n; i++) {
-    if (!im.visible[i]) continue;
+  var D = im.D, visible = im.visible, n = im.n, shown = 0;
+  var tc = new Array(im.types.length).fill(0), cc = new Array(im.colors.length).fill(0);
+  for (var i = 0; i < n; i++) {
+    if (!visible[i]) continue;
     shown++;
     tc[D.t[i]]++;
     cc[D.c[i]]++;
@@ -42,6 +42,6 @@ function updateCounts(im, from, to) {
   im.counts.types.forEach(function (node, t) { node.textContent = String(tc[t]); });
   im.counts.colors.forEach(function (node, c) { node.textContent = String(cc[c]); });
   var range = from === null ? "" : isoOf(from) + " \u2013 " + isoOf(to) + " \u00b7 ";
-  im.subtitle.textContent = range + shown + " / " + im.n + " " + im.cfg.labels.incidents + im.cfg.reviewNote;
+  im.subtitle.textContent = range + shown + " / " + n + " " + im.cfg.labels.incidents + im.cfg.reviewNote;
   im.root.setAttribute("data-shown", String(shown));
 }

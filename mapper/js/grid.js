@@ -34,7 +34,7 @@ function gridCells(im, z, cell) {
   var scale = Math.pow(2, z), b = im.map.getPixelBounds(), pad = CELL * 2;
   var x0 = b.min.x - pad, x1 = b.max.x + pad, y0 = b.min.y - pad, y1 = b.max.y + pad;
   var cells = im.types.map(function () { return new Map(); });
-  for (var i = 0; i < im.n; i++) {
+  for (var i = 0, n = im.n; i < n; i++) {
     if (!visible[i] || !typeOn[D.t[i]]) continue;
     var x = px[i] * scale, y = py[i] * scale;
     if (x < x0 || x > x1 || y < y0 || y > y1) continue;

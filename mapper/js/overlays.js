@@ -10,10 +10,10 @@ function circleLayer(im) {
 }
 
 function drawCircles(im) {
-  var D = im.D, layer = im.circles, renderer = im.circleRenderer, seen = {};
+  var D = im.D, visible = im.visible, layer = im.circles, renderer = im.circleRenderer, seen = {};
   layer.clearLayers();
-  for (var i = 0; i < im.n; i++) {
-    if (!im.visible[i] || D.p[i] < 2 || D.r[i] <= 0) continue;
+  for (var i = 0, n = im.n; i < n; i++) {
+    if (!visible[i] || D.p[i] < 2 || D.r[i] <= 0) continue;
     var key = D.lat[i] + "," + D.lon[i] + "," + D.r[i];
     if (seen[key]) continue;
     seen[key] = 1;
@@ -34,9 +34,9 @@ function sitesLayer(im) {
 
 // place id -> {i: an incident there, n: incidents on show}
 function siteCounts(im) {
-  var byPlace = new Map();
-  for (var i = 0; i < im.n; i++) {
-    var id = im.visible[i] ? field(im.D, "place_id", i) : "";
+  var byPlace = new Map(), D = im.D, visible = im.visible;
+  for (var i = 0, n = im.n; i < n; i++) {
+    var id = visible[i] ? field(D, "place_id", i) : "";
     if (!id) continue;
     var s = byPlace.get(id);
     if (s) s.n++;
