@@ -101,31 +101,40 @@ def _number(value: float | None) -> str:
     return str(round(value, 2)) if isinstance(value, float) else str(value)
 
 
-def _incident(name: str) -> Callable[[Located], str]:
-    return attrgetter(f"incident.{name}")
+Column = Callable[[Sequence[Located], Sequence[Incident]], list[str]]
 
 
-# The text columns, in the order the map's popup reads them.
-TEXT_FIELDS: tuple[tuple[str, Callable[[Located], str]], ...] = (
-    ("date", _incident("date")),
-    ("time", _incident("time")),
-    ("id", _incident("id")),
-    ("location", _incident("location")),
-    ("place_name", attrgetter("place_name")),
-    ("place_id", attrgetter("place_id")),
-    ("method", attrgetter("method")),
-    ("score", lambda r: f"{r.score:.2f}" if r.method != "given" else ""),
-    ("actor", _incident("actor")),
-    ("target", _incident("target")),
-    ("outcome", _incident("outcome")),
-    ("fatalities", lambda r: _number(r.incident.fatalities)),
-    ("injuries", lambda r: _number(r.incident.injuries)),
-    ("country", _incident("country")),
-    ("admin1", _incident("admin1")),
-    ("description", _incident("description")),
-    ("source", _incident("source")),
-    ("source_url", _incident("source_url")),
-    ("notes", _incident("notes")),
+def _of_incident(name: str) -> Column:
+    get = attrgetter(name)
+    return lambda rows, incidents: list(map(get, incidents))
+
+
+def _of_location(name: str) -> Column:
+    get = attrgetter(name)
+    return lambda rows, incidents: list(map(get, rows))
+
+
+# The text columns, in the order the map's popup reads them: name -> (rows, incidents) -> column.
+TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
+    ("date", _of_incident("date")),
+    ("time", _of_incident("time")),
+    ("id", _of_incident("id")),
+    ("location", _of_incident("location")),
+    ("place_name", _of_location("place_name")),
+    ("place_id", _of_location("place_id")),
+    ("method", _of_location("method")),
+    ("score", lambda rows, _: [f"{r.score:.2f}" if r.method != "given" else "" for r in rows]),
+    ("actor", _of_incident("actor")),
+    ("target", _of_incident("target")),
+    ("outcome", _of_incident("outcome")),
+    ("fatalities", lambda _, incidents: [_number(i.fatalities) for i in incidents]),
+    ("injuries", lambda _, incidents: [_number(i.injuries) for i in incidents]),
+    ("country", _of_incident("country")),
+    ("admin1", _of_incident("admin1")),
+    ("description", _of_incident("description")),
+    ("source", _of_incident("source")),
+    ("source_url", _of_incident("source_url")),
+    ("notes", _of_incident("notes")),
 )
 
 
@@ -212,8 +221,8 @@ def _pieces(rows: Sequence[Located], index: _Index) -> Iterator[str]:
     yield ',"r":' + _dumps([round(r.radius_km * 10) for r in rows])
     yield ',"row":' + _dumps([i.row for i in incidents])
     sep = '"f":{'
-    for name, get in TEXT_FIELDS:
-        yield f',{sep}"{name}":' + column(list(map(get, rows)))
+    for name, read in TEXT_FIELDS:
+        yield f',{sep}"{name}":' + column(read(rows, incidents))
         sep = ""
     yield "}"
     yield ',"x":['
