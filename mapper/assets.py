@@ -26,6 +26,12 @@ from pathlib import Path
 
 from gazetteer.sources import user_cache_dir
 
+from .errors import AssetError
+
+__all__ = ["PINNED", "REGION_COUNTRIES", "REGISTRY", "AssetChecksumError", "AssetError",
+           "AssetsUnavailable", "Bundle", "Pinned", "assets_dir", "fetch", "fetch_all",
+           "load_bundle", "read_members", "region_outlines", "sha256", "topojson_features"]
+
 REGISTRY = "https://registry.npmjs.org"
 FETCH_TIMEOUT_S = 30
 
@@ -75,10 +81,6 @@ REGION_COUNTRIES = {
 }
 
 
-class AssetError(OSError):
-    """Root of the asset errors: a pinned package could not be had or is not what was pinned."""
-
-
 class AssetsUnavailable(AssetError, ConnectionError):
     """The cache lacks a pinned package and the npm registry could not be reached."""
 
@@ -92,7 +94,8 @@ def assets_dir(cache_dir: Path | None = None) -> Path:
     return (cache_dir if cache_dir is not None else user_cache_dir()) / "assets"
 
 
-def _sha256(data: bytes) -> str:
+def sha256(data: bytes) -> str:
+    """The hex sha256 of `data`, as pinned in PINNED."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -115,7 +118,7 @@ def fetch(pin: Pinned, cache_dir: Path | None = None, registry: str = REGISTRY) 
             f"({path.parent}) and could not be downloaded from {url}: {exc}. Connect once to "
             f"fetch it, or set INCIDENT_MAPPER_CACHE to a folder that holds {pin.filename}."
         ) from exc
-    digest = _sha256(data)
+    digest = sha256(data)
     if digest != pin.sha256:
         raise AssetChecksumError(
             f"{url} has sha256 {digest}, but {pin.package} {pin.version} is pinned to "
@@ -133,11 +136,17 @@ def fetch_all(cache_dir: Path | None = None, registry: str = REGISTRY) -> list[P
     return [fetch(pin, cache_dir, registry) for pin in PINNED.values()]
 
 
-def _members(pin: Pinned, cache_dir: Path | None, registry: str, names: tuple[str, ...]
-             ) -> dict[str, bytes]:
+def read_members(pin: Pinned, names: tuple[str, ...], cache_dir: Path | None = None,
+                 registry: str = REGISTRY) -> dict[str, bytes]:
+    """The files `names` (paths under the tarball's `package/`) of the verified tarball of `pin`,
+    fetched into the cache first when needed.
+
+    Raises AssetsUnavailable when it cannot be fetched, AssetChecksumError when the cached
+    tarball is not the one pinned, AssetError when a file is not in it.
+    """
     path = fetch(pin, cache_dir, registry)
     data = path.read_bytes()
-    digest = _sha256(data)
+    digest = sha256(data)
     if digest != pin.sha256:
         raise AssetChecksumError(
             f"{path} has sha256 {digest}, but {pin.package} {pin.version} is pinned to "
@@ -173,10 +182,9 @@ def load_bundle(cache_dir: Path | None = None, registry: str = REGISTRY) -> Bund
 
 @functools.lru_cache(maxsize=4)
 def _load_bundle(cache_dir: Path, registry: str) -> Bundle:
-    leaflet = _members(PINNED["leaflet"], cache_dir, registry, (
+    leaflet = read_members(PINNED["leaflet"], (
         "dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png",
-        "dist/images/layers-2x.png"))
-    atlas = _members(PINNED["world-atlas"], cache_dir, registry, ("countries-50m.json",))
+        "dist/images/layers-2x.png"), cache_dir, registry)
     css = leaflet["dist/leaflet.css"].decode()
     # The layer control's icon is the only image the map uses: inline it as a data URI.
     for image in ("layers-2x.png", "layers.png"):
@@ -186,9 +194,19 @@ def _load_bundle(cache_dir: Path, registry: str) -> Bundle:
     return Bundle(
         leaflet_js=leaflet["dist/leaflet.js"].decode(),
         leaflet_css=css,
-        outlines=topojson_features(json.loads(atlas["countries-50m.json"]), "countries",
-                                   set(REGION_COUNTRIES)),
+        outlines=region_outlines(cache_dir, registry),
     )
+
+
+def region_outlines(cache_dir: Path | None = None, registry: str = REGISTRY) -> dict:
+    """Natural Earth country outlines (1:50m) of REGION_COUNTRIES as a GeoJSON
+    FeatureCollection: the outline basemap of self-contained HTML maps and of static maps.
+
+    Raises AssetError (AssetsUnavailable, AssetChecksumError) as `read_members` does.
+    """
+    atlas = read_members(PINNED["world-atlas"], ("countries-50m.json",), cache_dir, registry)
+    return topojson_features(json.loads(atlas["countries-50m.json"]), "countries",
+                             set(REGION_COUNTRIES))
 
 
 def topojson_features(topology: dict, obj: str, ids: set[str], digits: int = 3) -> dict:

@@ -70,3 +70,7 @@ class WriteError(OutputError, OSError):
         self.path = str(path)
         why = reason if isinstance(reason, str) else (reason.strerror or str(reason))
         super().__init__(f"{self.path}: cannot write: {why}")
+
+
+class AssetError(MapperError, OSError):
+    """A pinned front-end package (mapper.assets) could not be had or is not what was pinned."""

@@ -1,29 +1,33 @@
-"""A page to check a geoparse at a glance: the text with its mentions marked, beside a map."""
+"""A page to check a geoparse at a glance: the text with its mentions marked, beside a map.
+
+The page is the template mapper/templates/geoparse.html, autoescaped: the text and every
+note reach it as text, never as markup.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from gazetteer.geoparse import Mention
 
+from . import pages
 from .assets import AssetError
 from .html import IncidentMap
 from .locate import geo_precision
 from .model import Incident, Located
 
-_STYLE = """
-body { margin: 0; font: 15px/1.6 system-ui, sans-serif; display: flex; height: 100vh; }
-.im-text { flex: 1 1 50%; overflow: auto; padding: 1em 1.5em; }
-.im-side { flex: 1 1 50%; }
-mark { border-radius: 3px; padding: 0 2px; }
-mark.resolved { background: #ffe08a; }
-mark.ambiguous { background: #ffb38a; }
-mark.unresolved { background: #ddd; }
-p { margin: 0 0 0.8em; unicode-bidi: plaintext; }
-"""
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A run of the text: plain (`css` empty) or a mention, marked as resolved, ambiguous or
+    unresolved, with what it resolved to as its `note` (the mark's title)."""
+
+    text: str
+    css: str = ""
+    note: str = ""
 
 
 def _located(mentions: Sequence[Mention]) -> list[Located]:
@@ -40,25 +44,35 @@ def _located(mentions: Sequence[Mention]) -> list[Located]:
     return rows
 
 
-def _marked_text(text: str, mentions: Sequence[Mention]) -> str:
-    out, last = [], 0
+def _mark(m: Mention) -> _Piece:
+    if m.match is None:
+        return _Piece(m.text, "unresolved", "not resolved")
+    p = m.match.place
+    note = (f"{p.name} ({p.id}) {p.lat:.4f}, {p.lon:.4f} ±{p.radius_km:g} km, "
+            f"score {m.match.score:.2f} {m.match.method}"
+            + (", ambiguous" if m.match.ambiguous else ""))
+    return _Piece(m.text, "ambiguous" if m.match.ambiguous else "resolved", note)
+
+
+def _paragraphs(text: str, mentions: Sequence[Mention]) -> list[list[_Piece]]:
+    """The text's lines that hold more than white space, each as plain runs and marks
+    (a mention overlapping an earlier one is left unmarked)."""
+    paragraphs: list[list[_Piece]] = [[]]
+    last = 0
+
+    def plain(run: str) -> None:
+        first, *rest = run.split("\n")
+        paragraphs[-1].append(_Piece(first))
+        paragraphs.extend([_Piece(line)] for line in rest)
+
     for m in sorted(mentions, key=lambda m: m.start):
         if m.start < last:
             continue
-        out.append(html.escape(text[last:m.start]))
-        if m.match is None:
-            css, note = "unresolved", "not resolved"
-        else:
-            p = m.match.place
-            css = "ambiguous" if m.match.ambiguous else "resolved"
-            note = (f"{p.name} ({p.id}) {p.lat:.4f}, {p.lon:.4f} ±{p.radius_km:g} km, "
-                    f"score {m.match.score:.2f} {m.match.method}"
-                    + (", ambiguous" if m.match.ambiguous else ""))
-        out.append(f'<mark class="{css}" title="{html.escape(note)}">{html.escape(m.text)}</mark>')
+        plain(text[last:m.start])
+        paragraphs[-1].append(_mark(m))
         last = m.end
-    out.append(html.escape(text[last:]))
-    paragraphs = "".join(out).split("\n")
-    return "\n".join(f'<p dir="auto">{p}</p>' for p in paragraphs if p.strip())
+    plain(text[last:])
+    return [p for p in paragraphs if "".join(piece.text for piece in p).strip()]
 
 
 def write_geoparse_html(text: str, mentions: Sequence[Mention], path: Path, *, title: str) -> Path:
@@ -70,9 +84,7 @@ def write_geoparse_html(text: str, mentions: Sequence[Mention], path: Path, *, t
     except AssetError:  # no cached assets and no registry: a map that loads them when online
         fragment = IncidentMap(located, title=f"Places in {title}", color_by="event_type",
                                height="100vh").to_fragment()
-    page = (f"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}: places</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-            f'<div class="im-text">{_marked_text(text, mentions)}</div>\n'
-            f'<div class="im-side">{fragment}</div>\n</body>\n</html>\n')
+    page = pages.render("geoparse.html", title=title, paragraphs=_paragraphs(text, mentions),
+                        fragment=fragment)
     path.write_text(page, encoding="utf-8")
     return path

@@ -1,11 +1,10 @@
-"""The interactive HTML map: a folium shell and the incidents as one compact data block.
+"""The interactive HTML map: a folium shell, the incidents as one data block, and our script.
 
-folium makes the map itself (tile layers with their attribution, layer control, view fitted to
-the data). The incidents do not become folium Markers, which cost ~1.5 ms each to write and
-far more to show: they go in as one JSON block of columns, strings stored once in a table,
-and `map.js` (ours) makes the markers, clusters, popups, legend and date filter in the browser.
-Large blocks are deflated and base64-encoded (the browser inflates them with
-DecompressionStream), so 100k incidents with long descriptions stay far under 20 MB.
+folium makes the map itself (tile layers with their attribution, layer control), through its
+public API only. The incidents do not become folium Markers, which cost ~1.5 ms each to write
+and far more to show: they go in as one compact data block (mapper/encode.py), and the map
+script (mapper/js, ours) makes the markers, clusters, popups, legend and date filter in the
+browser. Pages and fragments come from the templates in mapper/templates (mapper/pages.py).
 
 Every text from the data reaches the page as JSON with `<`, `>` and `&` escaped, and from
 there only through textContent: hostile text is shown, never run.
@@ -16,26 +15,23 @@ there only through textContent: hostile text is shown, never run.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import html
-import json
-import re
 import secrets
-import zlib
-from collections.abc import Iterator, Sequence
-from importlib import resources
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import xyzservices.providers as xyz
+from branca.element import Figure
 
-from . import assets
+from . import assets, pages
+from .encode import DataBlock, date_span, encode, script_json
 from .model import Located
-from .style import (
-    COLOR_BY, EVENT_STYLES, OTHER_ACTORS, SHAPE_PATHS, color_key, color_label, color_table,
-)
+from .style import COLOR_BY, SHAPE_PATHS
+
+__all__ = ["BASEMAPS", "IncidentMap", "Shell", "date_span", "folium_shell", "render_map",
+           "script_json"]
 
 BASEMAPS = ("light", "street", "satellite", "none")
 _TILES = {   # basemap name -> (xyzservices provider, label in the layer control)
@@ -63,47 +59,11 @@ LABELS = {
     "sites": "Struck sites", "incidents_here": "incidents here",
     "outlines": "Country outlines",
 }
-COMPRESS_ABOVE_ROWS = 1000       # incidents past which the data block is deflated
-COMPRESS_LEVEL = 1               # zlib level: 1 is ~5x faster than 6 and ~20% larger here
 MIN_ZOOM = 4                     # the whole region; clustering below this would be wasted
 MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)
-UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see map.js)
+UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see js/grid.js)
 CIRCLES_ON_UP_TO = 2000          # uncertainty circles start shown when there are this few
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element: no `<`, `>` or `&` can close or open a tag.
-
-    >>> script_json({"a": "</script><b>"})
-    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
-    """
-    return _escape_script(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _escape_script(text: str) -> str:
-    # Inside JSON `<`, `>` and `&` occur only in strings, where \uXXXX means the same.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def date_span(date: str) -> tuple[int, int]:
-    """The first and last day (days since 1970-01-01) of an ISO date of day, month or year."""
-    parts = [int(p) for p in date.split("-")] if date else []
-    if len(parts) == 3:
-        day = dt.date(*parts).toordinal() - _EPOCH
-        return day, day
-    if len(parts) == 2:
-        first = dt.date(parts[0], parts[1], 1)
-        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return first.toordinal() - _EPOCH, following.toordinal() - _EPOCH - 1
-    if len(parts) == 1:
-        return (dt.date(parts[0], 1, 1).toordinal() - _EPOCH,
-                dt.date(parts[0], 12, 31).toordinal() - _EPOCH)
-    raise ValueError(f"not an ISO date: {date!r}")
+REGION_BOUNDS = [[29.0, 35.5], [37.5, 48.7]]   # Syria and Iraq: the view of an empty map
 
 
 def _tile_url(provider: Any) -> str:
@@ -115,10 +75,52 @@ def _tile_url(provider: Any) -> str:
     return url
 
 
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return str(round(value, 2)) if isinstance(value, float) else str(value)
+@dataclass(frozen=True, slots=True)
+class Shell:
+    """What folium makes of the map: its element, its script, and the names that script
+    gives the map and the layer control (for our script to be called with)."""
+
+    html: str
+    script: str
+    map_name: str
+    control_name: str
+
+
+def folium_shell(basemap: str) -> Shell:
+    """The folium map: the three tile layers (`basemap` shown, or none), a scale and a
+    collapsed layer control. Its header (folium's scripts and page styles) is not used:
+    the page templates load Leaflet themselves and style the map under its root."""
+    m = folium.Map(location=[34.5, 40.5], zoom_start=6, tiles=None, control_scale=True,
+                   prefer_canvas=False)
+    for name, (provider, label) in _TILES.items():
+        folium.TileLayer(
+            tiles=_tile_url(provider), attr=provider["html_attribution"], name=label,
+            max_zoom=provider.get("max_zoom", 19),
+            subdomains=provider.get("subdomains", "abc"),
+            show=(name == basemap), overlay=False, control=True,
+        ).add_to(m)
+    control = folium.LayerControl(collapsed=True).add_to(m)
+    m.render()
+    figure = cast(Figure, m.get_root())   # a folium Map is always made inside a Figure
+    return Shell(figure.html.render().strip(), figure.script.render().strip(), m.get_name(),
+                 control.get_name())
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Everything the map templates (mapper/templates/map*.html) are filled in from."""
+
+    prefix: str
+    title: str
+    height: str
+    shell: Shell
+    data: DataBlock
+    bundle: assets.Bundle | None
+    cdn_css: tuple[str, ...]
+    cdn_js: tuple[str, ...]
+    css: str
+    script: str
+    config: dict[str, Any]
 
 
 class IncidentMap:
@@ -128,6 +130,7 @@ class IncidentMap:
     not mapped) or a sequence of Located. `color_by` is one of actor, outcome, event_type;
     `basemap` one of light, street, satellite, none. A `self_contained` map inlines every
     script and style (see mapper.assets) and draws country outlines under the tiles.
+    `compress`: deflate the data block (default: past encode.COMPRESS_ABOVE_ROWS incidents).
 
     >>> IncidentMap([], title="Nothing yet").to_html().startswith("<!DOCTYPE html>")
     True
@@ -153,261 +156,66 @@ class IncidentMap:
         self.compress = compress
         self.prefix = "im" + secrets.token_hex(6)
 
-    # --- the data block ----------------------------------------------------------------
-
-    def _legend(self) -> dict[str, Any]:
-        """What the data block is written from: the incidents' type and colour indices, the
-        legend's rows and the date range (first and last day)."""
-        incidents = [r.incident for r in self.located]
-        type_keys = [i.event_type if i.event_type in EVENT_STYLES else "other" for i in incidents]
-        present = set(type_keys)
-        types = [t for t in EVENT_STYLES if t in present]
-        type_index = {t: k for k, t in enumerate(types)}
-        keys = [color_key(self.color_by, i.actor, i.outcome, t)
-                for i, t in zip(incidents, type_keys)]
-        table = color_table(self.color_by, keys)
-        color_index = {k: n for n, k in enumerate(table)}
-        other = color_index.get(OTHER_ACTORS, 0)   # keys past the palette (actors only)
-        spans: dict[str, tuple[int, int]] = {}
-        for i in incidents:
-            if i.date not in spans:
-                spans[i.date] = date_span(i.date)
-        return {
-            "incidents": incidents,
-            "t": [type_index[t] for t in type_keys],
-            "c": [color_index.get(k, other) for k in keys],
-            "d0": [spans[i.date][0] for i in incidents],
-            "d1": [spans[i.date][1] for i in incidents],
-            "types": [{"key": t, "label": EVENT_STYLES[t].label, "shape": EVENT_STYLES[t].shape,
-                       "color": EVENT_STYLES[t].color} for t in types],
-            "colors": [{"key": k, "label": color_label(self.color_by, k), "color": c}
-                       for k, c in table.items()],
-            "first": min((a for a, _ in spans.values()), default=None),
-            "last": max((b for _, b in spans.values()), default=None),
-        }
-
-    def _data_pieces(self, legend: dict[str, Any]) -> Iterator[str]:
-        """The data block's JSON, a column at a time, so that no copy of it all is ever held.
-
-        Columns: lat and lon (x 1e5), d0 and d1 (first and last day), t (type index),
-        c (colour index), p (precision), r (radius x 10 km), row; f: a column per text field,
-        each null when empty throughout, else either indices into the string table S (for
-        fields whose values repeat) or the strings themselves (for mostly unique ones);
-        x: [name, column] for the extra columns.
-        """
-        rows = self.located
-        incidents = legend["incidents"]
-        dumps = _dumps
-        strings: dict[str, int] = {"": 0}
-
-        def column(values: list[str]) -> str:
-            if not any(values):
-                return "null"
-            sample = values[:500]
-            if len(set(sample)) > 0.7 * len(sample):   # mostly unique: a table would not pay
-                return dumps(values)
-            return dumps([strings.setdefault(v, len(strings)) for v in values])
-
-        yield f'{{"n":{len(rows)}'
-        yield ',"lat":' + dumps([round(r.lat * 1e5) for r in rows])
-        yield ',"lon":' + dumps([round(r.lon * 1e5) for r in rows])
-        for name in ("d0", "d1", "t", "c"):
-            yield f',"{name}":' + dumps(legend[name])
-        yield ',"p":' + dumps([r.precision for r in rows])
-        yield ',"r":' + dumps([round(r.radius_km * 10) for r in rows])
-        yield ',"row":' + dumps([i.row for i in incidents])
-        fields = {
-            "date": lambda: [i.date for i in incidents],
-            "time": lambda: [i.time for i in incidents],
-            "id": lambda: [i.id for i in incidents],
-            "location": lambda: [i.location for i in incidents],
-            "place_name": lambda: [r.place_name for r in rows],
-            "place_id": lambda: [r.place_id for r in rows],
-            "method": lambda: [r.method for r in rows],
-            "score": lambda: [f"{r.score:.2f}" if r.method != "given" else "" for r in rows],
-            "actor": lambda: [i.actor for i in incidents],
-            "target": lambda: [i.target for i in incidents],
-            "outcome": lambda: [i.outcome for i in incidents],
-            "fatalities": lambda: [_number(i.fatalities) for i in incidents],
-            "injuries": lambda: [_number(i.injuries) for i in incidents],
-            "country": lambda: [i.country for i in incidents],
-            "admin1": lambda: [i.admin1 for i in incidents],
-            "description": lambda: [i.description for i in incidents],
-            "source": lambda: [i.source for i in incidents],
-            "source_url": lambda: [i.source_url for i in incidents],
-            "notes": lambda: [i.notes for i in incidents],
-        }
-        sep = '"f":{'
-        for name, values in fields.items():
-            yield f',{sep}"{name}":' + column(values())
-            sep = ""
-        yield "}"
-        # Extra columns, in the order they first appear; a row may lack some.
-        extra: dict[str, list[str]] = {}
-        for k, i in enumerate(incidents):
-            for name, value in i.extra:
-                col = extra.get(name)
-                if col is None:
-                    col = extra[name] = [""] * len(incidents)
-                col[k] = value
-        yield ',"x":['
-        for k, (name, values) in enumerate(extra.items()):
-            yield ("," if k else "") + f"[{dumps(name)}," + column(values) + "]"
-        del extra
-        yield '],"S":['
-        table = list(strings)
-        step = 20_000
-        for k in range(0, len(table), step):
-            yield ("," if k else "") + dumps(table[k:k + step])[1:-1]
-        yield "]}"
-
-    def _data_block(self, legend: dict[str, Any]) -> tuple[str, bool]:
-        """The data block's text and whether it is deflated (base64 text holds no markup)."""
-        compress = (self.compress if self.compress is not None
-                    else len(self.located) > COMPRESS_ABOVE_ROWS)
-        if not compress:
-            return _escape_script("".join(self._data_pieces(legend))), False
-        deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
-        out = [deflate.compress(piece.encode()) for piece in self._data_pieces(legend)]
-        out.append(deflate.flush())
-        return base64.b64encode(b"".join(out)).decode("ascii"), True
-
-    # --- the page ----------------------------------------------------------------------
-
-    def _folium_map(self) -> folium.Map:
-        m = folium.Map(location=[34.5, 40.5], zoom_start=6, tiles=None, control_scale=True,
-                       prefer_canvas=False)
-        m._name = "map"
-        m._id = self.prefix
-        for name, (provider, label) in _TILES.items():
-            folium.TileLayer(
-                tiles=_tile_url(provider), attr=provider["html_attribution"], name=label,
-                max_zoom=provider.get("max_zoom", 19),
-                subdomains=provider.get("subdomains", "abc"),
-                show=(name == self.basemap), overlay=False, control=True,
-            ).add_to(m)
-        self._layer_control = folium.LayerControl(collapsed=True).add_to(m)
-        if self.self_contained:
-            m.default_js, m.default_css = [], []
-        else:
-            m.default_js, m.default_css = list(assets.CDN_JS), list(assets.CDN_CSS)
-        return m
-
-    def _parts(self) -> dict[str, str]:
-        """The pieces every output is assembled from."""
-        bundle = None
-        if self.self_contained or self.basemap == "none":
-            bundle = assets.load_bundle(self.cache_dir)
-        m = self._folium_map()
-        m.render()
-        figure = m.get_root()
-        header = figure.header.render()
-        body = figure.html.render()
-        script = figure.script.render()
-        legend = self._legend()
-        block, compressed = self._data_block(legend)
-        types, colors = legend["types"], legend["colors"]
-        first, last = legend["first"], legend["last"]
-        del legend
-        cfg = {
-            "prefix": self.prefix, "compressed": compressed, "types": types, "colors": colors,
-            "colorBy": self.color_by, "shapes": SHAPE_PATHS, "labels": LABELS,
-            "precisions": {str(k): v for k, v in PRECISIONS.items()},
-            "title": self.title, "dateMin": first, "dateMax": last,
-            "circlesOn": len({(r.lat, r.lon, r.radius_km) for r in self.located
-                              if r.precision >= 2}) <= CIRCLES_ON_UP_TO,
-            "reviewNote": f" \u00b7 {self.unmapped} not mapped (see the review file)"
-                          if self.unmapped else "",
-            "outlinesId": f"{self.prefix}-outlines" if bundle else None,
-            "credits": CREDITS, "unclusterAt": UNCLUSTER_AT_ZOOM,
-            "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM, "bounds": self._bounds(),
-        }
-        code = resources.files("mapper").joinpath("map.js").read_text(encoding="utf-8")
-        css = resources.files("mapper").joinpath("map.css").read_text(encoding="utf-8")
-        scope = f"#{self.prefix}-root"
-        styles = f"<style>{css.replace('.im-root', scope)}</style>"
-        if bundle:
-            head_assets = (
-                f"<style>{bundle.leaflet_css}</style>\n"
-                f"<script>{bundle.leaflet_js}</script>\n"
-            )
-            outlines = (f'<script type="application/json" id="{self.prefix}-outlines">'
-                        f"{script_json(bundle.outlines)}</script>")
-        else:
-            head_assets = ""
-            outlines = ""
-        kind = "application/octet-stream" if compressed else "application/json"
-        data_tag = f'<script type="{kind}" id="{self.prefix}-data">{block}</script>'
-        call = (f"{code.strip()}({m.get_name()}, {self._layer_control.get_name()}, "
-                f"{script_json(cfg)});")
-        return {"assets": head_assets, "header": header, "styles": styles, "body": body,
-                "data": data_tag + outlines, "script": script, "call": call}
-
     def _bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]] of the incidents; Syria and Iraq when there are none.
         The page fits it itself, unanimated, before it says it is ready."""
         if not self.located:
-            return [[29.0, 35.5], [37.5, 48.7]]
+            return REGION_BOUNDS
         lats = [r.lat for r in self.located]
         lons = [r.lon for r in self.located]
         return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
-    def _page(self) -> list[str]:
-        p = self._parts()
-        title = html.escape(self.title)
-        return [
-            "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title}</title>\n{p['assets']}{p['header']}\n{p['styles']}\n"
-            f"<style>html, body {{ height: 100%; margin: 0; }} #{self.prefix}-root "
-            "{ height: 100%; }</style>\n</head>\n<body>\n"
-            f'<div id="{self.prefix}-root" class="im-root">{p["body"]}</div>\n',
-            p["data"],
-            f"\n<script>\n{p['script']}\n{p['call']}\n</script>\n</body>\n</html>\n",
-        ]
+    def _config(self, data: DataBlock, outlines: bool) -> dict[str, Any]:
+        """What the map script is called with (besides the map and its layer control)."""
+        imprecise = {(r.lat, r.lon, r.radius_km) for r in self.located if r.precision >= 2}
+        return {
+            "prefix": self.prefix, "compressed": data.compressed, "types": data.types,
+            "colors": data.colors, "colorBy": self.color_by, "shapes": SHAPE_PATHS,
+            "labels": LABELS, "precisions": {str(k): v for k, v in PRECISIONS.items()},
+            "title": self.title, "dateMin": data.first_day, "dateMax": data.last_day,
+            "circlesOn": len(imprecise) <= CIRCLES_ON_UP_TO,
+            "reviewNote": f" \u00b7 {self.unmapped} not mapped (see the review file)"
+                          if self.unmapped else "",
+            "outlinesId": f"{self.prefix}-outlines" if outlines else None,
+            "credits": CREDITS, "unclusterAt": UNCLUSTER_AT_ZOOM,
+            "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM, "bounds": self._bounds(),
+        }
+
+    def _page(self) -> _Page:
+        bundle = None
+        if self.self_contained or self.basemap == "none":
+            bundle = assets.load_bundle(self.cache_dir)
+        data = encode(self.located, self.color_by, self.compress)
+        return _Page(
+            prefix=self.prefix, title=self.title, height=self.height,
+            shell=folium_shell(self.basemap), data=data, bundle=bundle,
+            cdn_css=tuple(url for _, url in assets.CDN_CSS),
+            cdn_js=tuple(url for _, url in assets.CDN_JS),
+            css=pages.map_css().replace(".im-root", f"#{self.prefix}-root"),
+            script=pages.map_script(), config=self._config(data, bundle is not None),
+        )
 
     def to_html(self) -> str:
         """The map as a complete HTML document."""
-        return "".join(self._page())
+        return pages.render("map.html", m=self._page())
 
     def to_fragment(self) -> str:
         """The map as a piece of HTML for an existing page: no html, head or body elements,
         styles scoped to this map's id, and ids unique to this map."""
-        p = self._parts()
-        header = _drop_page_rules(p["header"])
-        return (
-            f'<div id="{self.prefix}-root" class="im-root" style="height: '
-            f'{html.escape(self.height)}">\n{p["assets"]}{header}\n{p["styles"]}\n{p["body"]}\n'
-            f"{p['data']}\n<script>\n(function () {{\n{p['script']}\n{p['call']}\n}})();\n"
-            "</script>\n</div>\n"
-        )
+        return pages.render("map_fragment.html", m=self._page())
 
     def save(self, path: str | Path) -> Path:
         """Write the map as an HTML document (UTF-8) and return the path."""
         path = Path(path)
         with path.open("w", encoding="utf-8") as out:
-            out.writelines(self._page())
+            out.writelines(pages.generate("map.html", m=self._page()))
         return path
 
     def _repr_html_(self) -> str:
         """For Jupyter: the page in an iframe (srcdoc), so its scripts cannot touch the notebook."""
-        doc = html.escape(self.to_html(), quote=True)
-        return (f'<iframe srcdoc="{doc}" style="width: 100%; height: {html.escape(self.height)}; '
-                'border: none" sandbox="allow-scripts allow-popups '
-                'allow-popups-to-escape-sandbox" loading="lazy"></iframe>')
-
-
-def _drop_page_rules(header: str) -> str:
-    """folium's header styles the whole page (html, body, #map) and sets a viewport: a
-    fragment must not, so those elements are left out."""
-    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
-    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
-    header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
-    return re.sub(r"<meta http-equiv=\"content-type\".*?/>", "", header, flags=re.S)
+        return pages.render("notebook.html", page=self.to_html(), height=self.height)
 
 
 def render_map(located: Any, path: str | Path, **options: Any) -> Path:
     """Write the map of `located` to `path`; options as for IncidentMap."""
     return IncidentMap(located, **options).save(path)
-
-
-__all__ = ["BASEMAPS", "IncidentMap", "date_span", "render_map", "script_json"]

@@ -1,10 +1,11 @@
 """The one-page brief: map, timeline, table, totals, review list and sources in one HTML file.
 
-Everything from the data is escaped (`html.escape`) before it reaches the page, and links are
-made only for http and https addresses; the only scripts are the map's own (mapper/html.py)
-and a few lines that sort the table. The timeline is an SVG drawn here, so the page needs no
-charting library. A print style sheet lays it out for a browser's print-to-PDF; `brief.pdf`
-is drawn without a browser instead, through the static map (mapper/static.py).
+The page is the template mapper/templates/brief.html, autoescaped: everything from the data
+is escaped where it lands, and links are made only for http and https addresses; the only
+scripts are the map's own (mapper/html.py) and a few lines that sort the table. The timeline
+is an SVG drawn here (templates/timeline.html), so the page needs no charting library. A
+print style sheet lays it out for a browser's print-to-PDF; `brief.pdf` is drawn without a
+browser instead, through the static map (mapper/static.py).
 
 >>> write_report(result, "brief.html", title="Strikes, January 2024")   # doctest: +SKIP
 """
@@ -12,101 +13,26 @@ is drawn without a browser instead, through the static map (mapper/static.py).
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from gazetteer import Gazetteer
 
+from . import pages
 from .errors import OutputError
 from .model import Located, ReviewItem
 from .static import date_range_text, write_pdf_brief
 from .style import EVENT_STYLES, OUTCOME_LABELS, event_style
 
-__all__ = ["write_report", "report_html"]
+__all__ = ["report_html", "write_report"]
 
 FORMATS = (".html", ".htm", ".pdf")
 CREDITS = ("Places: GeoNames (CC-BY 4.0), OurAirports and the incident-mapper curated tables; "
            "outlines: Natural Earth.")
-
-_SORT_JS = """
-(function () {
-  var table = document.getElementById("incidents");
-  if (!table) { return; }
-  var body = table.tBodies[0];
-  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
-    var button = th.querySelector("button");
-    if (!button) { return; }
-    button.addEventListener("click", function () {
-      var up = th.getAttribute("aria-sort") !== "ascending";
-      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
-        other.removeAttribute("aria-sort");
-      });
-      th.setAttribute("aria-sort", up ? "ascending" : "descending");
-      var numeric = th.getAttribute("data-type") === "number";
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
-        var c;
-        if (numeric) {
-          x = x === "" ? -Infinity : Number(x); y = y === "" ? -Infinity : Number(y);
-          c = x < y ? -1 : x > y ? 1 : 0;
-        } else {
-          c = x.localeCompare(y);
-        }
-        return up ? c : -c;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    });
-  });
-})();
-"""
-
-_CSS = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic",
-       sans-serif; color: #222; margin: 0 auto; max-width: 1200px; padding: 16px 24px; }
-h1 { font-size: 22px; margin: 0 0 2px; }
-h2 { font-size: 16px; margin: 22px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 3px; }
-.sub { color: #555; margin: 0 0 12px; }
-.totals { display: flex; flex-wrap: wrap; gap: 16px 28px; }
-.totals table { min-width: 200px; }
-table { border-collapse: collapse; font-size: 13px; }
-th, td { text-align: start; padding: 3px 8px; border-bottom: 1px solid #e6e6e6; vertical-align: top; }
-td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
-#incidents td:first-child { white-space: nowrap; }
-td[dir="auto"] { unicode-bidi: plaintext; }
-#incidents th button { font: inherit; font-weight: 600; background: none; border: none;
-                       padding: 0; cursor: pointer; color: inherit; }
-#incidents th[aria-sort="ascending"] button::after { content: " \\25B2"; }
-#incidents th[aria-sort="descending"] button::after { content: " \\25BC"; }
-#incidents tbody tr:nth-child(even) { background: #f7f7f7; }
-.swatch { display: inline-block; width: 10px; height: 10px; margin-inline-end: 5px;
-          border: 1px solid #333; vertical-align: -1px; }
-.timeline text { font-size: 11px; fill: #444; }
-.muted { color: #777; }
-.credits { color: #666; font-size: 12px; margin-top: 24px; }
-.map { border: 1px solid #ccc; }
-@media print {
-  @page { size: A4 landscape; margin: 12mm; }
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  #map, .totals table, tr, svg { break-inside: avoid; page-break-inside: avoid; }
-  .map { height: 120mm !important; }
-  .map .leaflet-control-container .leaflet-control-layers,
-  .map .leaflet-control-zoom, .map [id$="-filter"] { display: none !important; }
-  #incidents { font-size: 8.5pt; }
-  #incidents th button::after { content: "" !important; }
-  .sources a[href]::after { content: " (" attr(href) ")"; color: #555; font-size: 8pt; }
-  a { color: inherit; }
-}
-"""
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _safe_url(url: str) -> str | None:
@@ -144,76 +70,92 @@ def _governorate(r: Located, gazetteer: Gazetteer | None, names: dict[str, str])
     return f"{names[code]} ({code})" if code in names else code
 
 
-def timeline_svg(located: Sequence[Located], width: int = 1100, height: int = 180) -> str:
-    """Incidents per day, stacked by event type, as an inline SVG (day-precise dates only)."""
+# --- the timeline ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    title: str          # "2024-01-02: 3 drone"
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    x: float            # the middle of the day's bar
+    bars: tuple[_Bar, ...]
+    label: str          # "2 Jan" on every few days, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    x: int
+    color: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """The timeline's geometry, in the SVG's units (templates/timeline.html draws it)."""
+
+    width: int
+    height: int
+    left: int
+    right: int                          # x of the plot's right edge
+    axis: int                           # y of the time axis
+    grid: tuple[tuple[float, int], ...]  # (y, count) of each horizontal line
+    days: tuple[_Day, ...]
+    keys: tuple[_Key, ...]
+    undated: int
+
+
+def _timeline(located: Sequence[Located], width: int, height: int) -> _Timeline | None:
     days = [(_day(r.incident.date), r.incident.event_type) for r in located]
     dated = [(d, t if t in EVENT_STYLES else "other") for d, t in days if d]
-    undated = len(days) - len(dated)
     if not dated:
-        return '<p class="muted">No incident is dated to the day.</p>'
+        return None
     first = min(d for d, _ in dated)
-    last = max(d for d, _ in dated)
-    span = (last - first).days + 1
+    span = (max(d for d, _ in dated) - first).days + 1
     counts: Counter[tuple[dt.date, str]] = Counter(dated)
-    per_day = Counter(d for d, _ in dated)
-    peak = max(per_day.values())
+    peak = max(Counter(d for d, _ in dated).values())
     left, right, top, bottom = 34, 10, 10, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / span
     bar = max(2.0, slot * 0.75)
-    parts = [f'<svg class="timeline" role="img" aria-label="Incidents per day by type" '
-             f'width="100%" viewBox="0 0 {width} {height + 22}" '
-             'xmlns="http://www.w3.org/2000/svg">']
-    step = max(1, round(peak / 4))
-    for v in range(0, peak + 1, step):
-        y = top + plot_h - plot_h * v / peak
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                     'stroke="#e3e3e3"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{v}</text>')
     label_every = max(1, round(span / 12))
+    columns = []
     for k in range(span):
         day = first + dt.timedelta(days=k)
         x = left + slot * k + (slot - bar) / 2
-        y = top + plot_h
+        y = float(top + plot_h)
+        bars = []
         for t, style in EVENT_STYLES.items():
             n = counts.get((day, t), 0)
-            if not n:
-                continue
-            h = plot_h * n / peak
-            y -= h
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                         f'fill="{style.color}" stroke="#333" stroke-width="0.5">'
-                         f'<title>{day.isoformat()}: {n} {_e(style.label.lower())}</title></rect>')
-        if k % label_every == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 16}" '
-                         f'text-anchor="middle">{day.day} {day:%b}</text>')
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" '
-                 f'y2="{top + plot_h}" stroke="#888"/>')
-    x = left
-    present = [t for t in EVENT_STYLES if any(tt == t for _, tt in dated)]
-    for t in present:
-        style = EVENT_STYLES[t]
-        parts.append(f'<rect x="{x}" y="{height + 6}" width="10" height="10" fill="{style.color}" '
-                     'stroke="#333" stroke-width="0.5"/>')
-        parts.append(f'<text x="{x + 14}" y="{height + 15}">{_e(style.label)}</text>')
-        x += 24 + 7 * len(style.label)
-    parts.append("</svg>")
-    if undated:
-        parts.append(f'<p class="muted">{undated} incident{"s" if undated != 1 else ""} dated '
-                     "only to a month or year, not in the timeline.</p>")
-    return "\n".join(parts)
+            if n:
+                y -= plot_h * n / peak
+                bars.append(_Bar(x, y, bar, plot_h * n / peak, style.color,
+                                 f"{day.isoformat()}: {n} {style.label.lower()}"))
+        label = f"{day.day} {day:%b}" if k % label_every == 0 else ""
+        columns.append(_Day(x + bar / 2, tuple(bars), label))
+    present = {t for _, t in dated}
+    keys, x_key = [], left
+    for t in (t for t in EVENT_STYLES if t in present):
+        keys.append(_Key(x_key, EVENT_STYLES[t].color, EVENT_STYLES[t].label))
+        x_key += 24 + 7 * len(EVENT_STYLES[t].label)
+    step = max(1, round(peak / 4))
+    grid = tuple((top + plot_h - plot_h * v / peak, v) for v in range(0, peak + 1, step))
+    return _Timeline(width, height, left, width - right, top + plot_h, grid, tuple(columns),
+                     tuple(keys), len(days) - len(dated))
 
 
-def _totals_table(caption: str, counts: Counter[str], colors: dict[str, str] | None = None
-                  ) -> str:
-    rows = []
-    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        swatch = (f'<span class="swatch" style="background:{colors[key]}"></span>'
-                  if colors and key in colors else "")
-        rows.append(f'<tr><td dir="auto">{swatch}{_e(key)}</td><td class="n">{n}</td></tr>')
-    return (f"<table><thead><tr><th>{_e(caption)}</th><th class=\"n\">Incidents</th></tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+def timeline_svg(located: Sequence[Located], width: int = 1100, height: int = 180) -> str:
+    """Incidents per day, stacked by event type, as an inline SVG (day-precise dates only)."""
+    return pages.render("timeline.html", t=_timeline(located, width, height)).strip()
 
+
+# --- the tables ----------------------------------------------------------------------------
 
 _COLUMNS = (  # header, sort type
     ("Date", "text"), ("Time", "text"), ("Type", "text"), ("Location as reported", "text"),
@@ -223,54 +165,54 @@ _COLUMNS = (  # header, sort type
 )
 
 
-_NUMBER_CLASS = ' class="n"'
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A cell of the incidents' table: `value` sorts it (data-v), `text` is shown, as a link
+    to `url` when there is one, or `blank` (muted) when there is no text."""
+
+    value: str
+    text: str
+    number: bool = False     # right-aligned, sorted as a number
+    auto: bool = False       # dir="auto": text that may be Arabic
+    url: str | None = None
+    blank: str = ""
 
 
-def _incident_rows(located: Sequence[Located], gazetteer: Gazetteer | None,
-                   names: dict[str, str]) -> str:
-    out = []
-    for r in sorted(located, key=lambda r: (r.incident.date, r.incident.row)):
-        i = r.incident
-        place = r.place_name or f"{r.lat:.4f}, {r.lon:.4f}"
-        gov = _governorate(r, gazetteer, names)
-        url = _safe_url(i.source_url)
-        source = (f'<a href="{_e(url)}" rel="noopener noreferrer" target="_blank">'
-                  f'{_e(i.source or url)}</a>' if url else _e(i.source))
-        cells = [
-            (i.date, _e(i.date), ""), (i.time, _e(i.time), ""),
-            (event_style(i.event_type).label, _e(event_style(i.event_type).label), ""),
-            (i.location, _e(i.location), ' dir="auto"'),
-            (place, _e(place), ' dir="auto"'),
-            (str(r.precision), _e(r.precision), ' class="n"'),
-            (gov, _e(gov), ""),
-            (i.actor, _e(i.actor) or '<span class="muted">unknown</span>', ' dir="auto"'),
-            (i.target, _e(i.target), ' dir="auto"'),
-            (i.outcome, _e(OUTCOME_LABELS.get(i.outcome, i.outcome)), ""),
-            ("" if i.fatalities is None else str(i.fatalities), _e(i.fatalities), ' class="n"'),
-            (i.source, source, ' dir="auto"'),
-        ]
-        out.append(f'<tr data-row="{i.row}">' + "".join(
-            f'<td data-v="{_e(v)}"{attrs}>{shown}</td>' for v, shown, attrs in cells) + "</tr>")
-    return "\n".join(out)
+@dataclass(frozen=True, slots=True)
+class _Row:
+    row: int
+    cells: tuple[_Cell, ...]
 
 
-def _review_rows(review: Sequence[ReviewItem]) -> str:
-    if not review:
-        return '<p class="muted">Nothing to review: every row was placed with confidence.</p>'
-    rows = []
-    for item in review:
-        i = item.incident
-        rows.append(
-            f"<tr><td class=\"n\">{i.row}</td><td>{_e(i.date)}</td>"
-            f"<td dir=\"auto\">{_e(i.location)}</td><td>{_e(item.reason)}</td>"
-            f"<td>{'on the map' if item.mapped else 'not mapped'}</td>"
-            f"<td dir=\"auto\">{_e('; '.join(item.candidates))}</td></tr>")
-    return ("<table><thead><tr><th class=\"n\">Row</th><th>Date</th><th>Location</th>"
-            "<th>Reason</th><th>Status</th><th>Candidates</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+def _incident_row(r: Located, governorate: str) -> _Row:
+    i = r.incident
+    place = r.place_name or f"{r.lat:.4f}, {r.lon:.4f}"
+    label = event_style(i.event_type).label
+    fatalities = "" if i.fatalities is None else str(i.fatalities)
+    url = _safe_url(i.source_url)
+    return _Row(i.row, (
+        _Cell(i.date, i.date), _Cell(i.time, i.time), _Cell(label, label),
+        _Cell(i.location, i.location, auto=True), _Cell(place, place, auto=True),
+        _Cell(str(r.precision), str(r.precision), number=True),
+        _Cell(governorate, governorate),
+        _Cell(i.actor, i.actor, auto=True, blank="unknown"),
+        _Cell(i.target, i.target, auto=True),
+        _Cell(i.outcome, OUTCOME_LABELS.get(i.outcome, i.outcome)),
+        _Cell(fatalities, fatalities, number=True),
+        _Cell(i.source, i.source or url or "", auto=True, url=url),
+    ))
 
 
-def _sources(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
+@dataclass(frozen=True, slots=True)
+class _Source:
+    name: str
+    url: str | None          # a safe (http or https) address, made a link
+    address: str             # the address as given, shown as text when it is not safe
+    count: int
+
+
+def _sources(located: Sequence[Located], review: Sequence[ReviewItem]) -> list[_Source]:
+    """Each source once (name and address), with its number of incidents, mapped or not."""
     seen: dict[tuple[str, str], int] = {}
     incidents = [r.incident for r in located] + [item.incident for item in review
                                                  if not item.mapped]
@@ -278,19 +220,36 @@ def _sources(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
         if i.source or i.source_url:
             key = (i.source.strip(), i.source_url.strip())
             seen[key] = seen.get(key, 0) + 1
-    if not seen:
-        return '<p class="muted">No sources given.</p>'
-    items = []
-    for (name, url), n in seen.items():
-        safe = _safe_url(url)
-        if safe:
-            text = (f'<a href="{_e(safe)}" rel="noopener noreferrer" target="_blank" dir="auto">'
-                    f"{_e(name or safe)}</a>")
-        else:
-            text = f'<span dir="auto">{_e(name)}</span>' + (f" ({_e(url)})" if url else "")
-        items.append(f"<li>{text} <span class=\"muted\">\u00b7 {n} incident"
-                     f"{'s' if n != 1 else ''}</span></li>")
-    return f'<ul class="sources">{"".join(items)}</ul>'
+    return [_Source(name, _safe_url(url), url, n) for (name, url), n in seen.items()]
+
+
+def _totals(located: Sequence[Located], governorates: list[str]
+            ) -> list[tuple[str, list[tuple[str, int, str]]]]:
+    """(caption, [(key, count, swatch colour or "")]) by event type, actor and governorate,
+    the largest count first."""
+    def rows(counts: Counter[str], colors: dict[str, str]) -> list[tuple[str, int, str]]:
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(key, n, colors.get(key, "")) for key, n in ranked]
+
+    type_colors = {s.label: s.color for s in EVENT_STYLES.values()}
+    return [
+        ("Event type", rows(Counter(event_style(r.incident.event_type).label for r in located),
+                            type_colors)),
+        ("Actor", rows(Counter(r.incident.actor.strip() or "unknown" for r in located), {})),
+        ("Governorate", rows(Counter(governorates), {})),
+    ]
+
+
+def _subtitle(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
+    dates = date_range_text(located)
+    sub = [dates] if dates else []
+    sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
+    unmapped = sum(1 for item in review if not item.mapped)
+    if unmapped:
+        sub.append(f"{unmapped} not mapped")
+    if review:
+        sub.append(f"{len(review)} in the review list")
+    return " · ".join(sub)
 
 
 def report_html(result: Any, *, title: str | None = None, self_contained: bool = False,
@@ -301,79 +260,23 @@ def report_html(result: Any, *, title: str | None = None, self_contained: bool =
 
     located: tuple[Located, ...] = tuple(getattr(result, "located", result))
     review: tuple[ReviewItem, ...] = tuple(getattr(result, "review", ()) or ())
-    unmapped = sum(1 for item in review if not item.mapped)
     title = title or "Incidents"
     if gazetteer is None:
         gazetteer = Gazetteer.default()
     names = _governorates(gazetteer)
+    governorates = [_governorate(r, gazetteer, names) for r in located]
     fragment = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
                            self_contained=self_contained,
                            height="520px", cache_dir=cache_dir).to_fragment()
-    fragment = fragment.replace('class="im-root"', 'class="im-root map"', 1)
-    dates = date_range_text(located)
-    sub = [dates] if dates else []
-    sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
-    if unmapped:
-        sub.append(f"{unmapped} not mapped")
-    if review:
-        sub.append(f"{len(review)} in the review list")
-
-    types = Counter(event_style(r.incident.event_type).label for r in located)
-    type_colors = {s.label: s.color for s in EVENT_STYLES.values()}
-    actors = Counter(r.incident.actor.strip() or "unknown" for r in located)
-    governorates = Counter(_governorate(r, gazetteer, names) for r in located)
-    header = "".join(
-        f'<th data-type="{kind}"{_NUMBER_CLASS if kind == "number" else ""}>'
-        f'<button type="button">{_e(name)}</button></th>' for name, kind in _COLUMNS)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1 dir="auto">{_e(title)}</h1>
-<p class="sub">{_e(" · ".join(sub))}</p>
-</header>
-<section id="map">
-{fragment}
-</section>
-<section id="timeline">
-<h2>Incidents per day</h2>
-{timeline_svg(located)}
-</section>
-<section id="totals">
-<h2>Totals</h2>
-<div class="totals">
-{_totals_table("Event type", types, type_colors)}
-{_totals_table("Actor", actors)}
-{_totals_table("Governorate", governorates)}
-</div>
-</section>
-<section id="table">
-<h2>Incidents mapped ({len(located)})</h2>
-<table id="incidents"><thead><tr>{header}</tr></thead>
-<tbody>
-{_incident_rows(located, gazetteer, names)}
-</tbody></table>
-</section>
-<section id="review">
-<h2>Review list ({len(review)})</h2>
-{_review_rows(review)}
-</section>
-<section id="sources">
-<h2>Sources</h2>
-{_sources(located, review)}
-</section>
-<p class="credits">{_e(CREDITS)} Made with incident-mapper.</p>
-<script>{_SORT_JS}</script>
-</body>
-</html>
-"""
-
+    order = sorted(range(len(located)),
+                   key=lambda k: (located[k].incident.date, located[k].incident.row))
+    return pages.render(
+        "brief.html", title=title, subtitle=_subtitle(located, review),
+        fragment=fragment, timeline=timeline_svg(located),
+        totals=_totals(located, governorates), columns=_COLUMNS,
+        incidents=[_incident_row(located[k], governorates[k]) for k in order],
+        review=review, sources=_sources(located, review), credits=CREDITS,
+    )
 
 def write_report(result: Any, path: str | Path, *, title: str | None = None,
                  self_contained: bool = False, color_by: str = "actor", basemap: str = "light",

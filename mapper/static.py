@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 import re
-import tarfile
 import urllib.request
 from collections import Counter
 from collections.abc import Sequence
@@ -62,7 +60,8 @@ __all__ = ["EXTENTS", "FORMATS", "LABELS", "StaticMap", "parse_extent", "render_
 
 FORMATS = (".png", ".svg", ".pdf")
 LABELS = ("ar", "en", "none")
-EXTENTS: dict[str, tuple[float, float, float, float]] = {   # minlon, minlat, maxlon, maxlat
+Box = tuple[float, float, float, float]      # minlon, minlat, maxlon, maxlat
+EXTENTS: dict[str, Box] = {
     "syria": (35.5, 32.2, 42.6, 37.5),
     "iraq": (38.6, 28.9, 48.8, 37.5),
 }
@@ -86,7 +85,7 @@ class StaticMap:
     (layers left out and why)."""
 
     path: Path
-    extent: tuple[float, float, float, float]
+    extent: Box
     notes: tuple[str, ...]
     governorates: str           # how governorates were drawn: "points" (gazetteer admin1 rows)
 
@@ -110,14 +109,14 @@ def shape_text(text: str) -> str:
     return shaped if NATIVE_BIDI else get_display(shaped)
 
 
-def parse_extent(value: str | Sequence[float]) -> str | tuple[float, float, float, float]:
+def parse_extent(value: str | Sequence[float]) -> str | Box:
     """`auto`, a named extent (syria, iraq) or minlon,minlat,maxlon,maxlat; raises ValueError
     naming the accepted forms."""
     if isinstance(value, str):
         key = value.strip().lower()
         if key == "auto" or key in EXTENTS:
             return key
-        parts = key.split(",")
+        parts: Sequence[str | float] = key.split(",")
     else:
         parts = list(value)
     try:
@@ -136,7 +135,7 @@ def parse_extent(value: str | Sequence[float]) -> str | tuple[float, float, floa
 
 # --- extent and scale --------------------------------------------------------------------------
 
-def _auto_extent(located: Sequence[Located]) -> tuple[float, float, float, float]:
+def _auto_extent(located: Sequence[Located]) -> Box:
     if not located:
         return (35.5, 29.0, 48.8, 37.5)    # Syria and Iraq
     lons = [r.lon for r in located]
@@ -147,8 +146,8 @@ def _auto_extent(located: Sequence[Located]) -> tuple[float, float, float, float
     return (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
 
 
-def _fit_aspect(box: tuple[float, float, float, float], width_in: float, height_in: float
-                ) -> tuple[float, float, float, float]:
+def _fit_aspect(box: Box, width_in: float, height_in: float
+                ) -> Box:
     """Grow `box` in one direction so that it fills an axes of the given size at a true
     east-west scale (longitudes shrink by cos(latitude))."""
     w, s, e, n = box
@@ -204,23 +203,13 @@ def date_range_text(located: Sequence[Located]) -> str:
 
 def _outlines(cache_dir: Path | None) -> dict | None:
     """Natural Earth country outlines of the region, or None when they cannot be had."""
-    pin = assets.PINNED["world-atlas"]
     try:
-        path = assets.fetch(pin, cache_dir, OUTLINE_REGISTRY)
-        data = path.read_bytes()
-        if assets._sha256(data) != pin.sha256:
-            return None
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            member = tar.extractfile("package/countries-50m.json")
-            if member is None:
-                return None
-            topology = json.loads(member.read())
-    except (assets.AssetError, OSError, ValueError, tarfile.TarError):
+        return assets.region_outlines(cache_dir, OUTLINE_REGISTRY)
+    except (assets.AssetError, OSError, ValueError):
         return None
-    return assets.topojson_features(topology, "countries", set(assets.REGION_COUNTRIES))
 
 
-def _draw_outlines(ax: Any, outlines: dict, extent: tuple[float, float, float, float],
+def _draw_outlines(ax: Any, outlines: dict, extent: Box,
                    coslat: float) -> None:
     import geopandas as gpd
     from shapely.geometry import box as shapely_box
@@ -231,7 +220,6 @@ def _draw_outlines(ax: Any, outlines: dict, extent: tuple[float, float, float, f
         geometry=[shape(f["geometry"]) for f in outlines["features"]], crs="EPSG:4326")
     frame.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
     view = shapely_box(*extent)
-    w, s, e, n = extent
     for name, geom in zip(frame["name"], frame.geometry):
         inside = geom.intersection(view)
         if inside.is_empty or inside.area < 0.02 * view.area:
@@ -241,7 +229,16 @@ def _draw_outlines(ax: Any, outlines: dict, extent: tuple[float, float, float, f
                 va="center", zorder=2, fontweight="bold", alpha=0.9)
 
 
-def _draw_governorates(ax: Any, gazetteer: Gazetteer, extent: tuple[float, float, float, float],
+def _draw_borders(ax: Any, outlines: dict) -> None:
+    """The country borders alone, over a tile background."""
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    gpd.GeoSeries([shape(f["geometry"]) for f in outlines["features"]]).plot(
+        ax=ax, facecolor="none", edgecolor=BORDER, linewidth=0.8, zorder=1)
+
+
+def _draw_governorates(ax: Any, gazetteer: Gazetteer, extent: Box,
                        labels: str) -> list[tuple[float, float, str]]:
     """A small cross at each governorate's gazetteer point; returns their label anchors.
 
@@ -262,7 +259,7 @@ def _draw_governorates(ax: Any, gazetteer: Gazetteer, extent: tuple[float, float
     return anchors
 
 
-def _tiles(ax_extent: tuple[float, float, float, float], width_px: int
+def _tiles(ax_extent: Box, width_px: int
            ) -> tuple[np.ndarray, str] | None:
     """An OpenStreetMap background resampled to the map's lon/lat grid, or None offline.
     (CARTO's tiles, the HTML map's default, now ask xyzservices for an API key.)"""
@@ -359,6 +356,38 @@ def _place_labels(fig: Figure, ax: Any, renderer: Any, items: list[tuple[float, 
 
 # --- the figure --------------------------------------------------------------------------------
 
+MARKER_PT = 11                              # incident marker size, in points
+
+
+@dataclass(frozen=True, slots=True)
+class _Canvas:
+    """A figure and its map axes, set to `box` at a true east-west scale."""
+
+    fig: Figure
+    ax: Any
+    renderer: Any
+    box: Box                                # as drawn, grown to fill the axes
+    rect: Box                               # the axes, in fractions of the figure
+    width_in: float
+    height_in: float
+    dpi: int
+
+    @property
+    def coslat(self) -> float:
+        return math.cos(math.radians((self.box[1] + self.box[3]) / 2))
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """The incidents as drawn: each one's event type and colour key, the colour table, and
+    the screen boxes of the markers (which labels must not cover)."""
+
+    types: list[str]
+    keys: list[str]
+    table: dict[str, str]
+    blocked: list[Bbox]
+
+
 def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels: str
                 ) -> dict[tuple, tuple[float, float, str]]:
     """One label per struck site: (place or point) -> (lon, lat, name)."""
@@ -378,11 +407,9 @@ def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels:
     return sites
 
 
-def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi: int = 200,
-               size: tuple[float, float] = (10.0, 8.0), extent: Any = "auto",
-               tiles: bool = False, color_by: str = "actor", gazetteer: Gazetteer | None = None,
-               cache_dir: Path | None = None) -> tuple[Figure, tuple, tuple[str, ...]]:
-    """The map as a matplotlib Figure, with the extent drawn and the notes shown on it."""
+def _check_options(labels: str, color_by: str, size: tuple[float, float], dpi: int
+                   ) -> tuple[float, float]:
+    """The page size in inches; a ValueError naming the accepted values for a bad option."""
     if labels not in LABELS:
         raise ValueError(f"labels must be one of {', '.join(LABELS)}, not {labels!r}")
     if color_by not in COLOR_BY:
@@ -392,40 +419,47 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
         raise ValueError(f"size must be two numbers of inches between 1 and 60, not {size!r}")
     if not 30 <= int(dpi) <= 1200:
         raise ValueError(f"dpi must be between 30 and 1200, not {dpi!r}")
-    located: tuple[Located, ...] = tuple(getattr(result, "located", result))
-    review = getattr(result, "review", ()) or ()
-    unmapped = sum(1 for item in review if not item.mapped)
-    wanted = parse_extent(extent) if not isinstance(extent, tuple) else parse_extent(extent)
-    box = (_auto_extent(located) if wanted == "auto" else
-           EXTENTS[wanted] if isinstance(wanted, str) else wanted)
-    if gazetteer is None:
-        gazetteer = Gazetteer.default()
+    return width_in, height_in
 
-    notes: list[str] = []
+
+def _wanted_box(located: Sequence[Located], extent: Any) -> Box:
+    wanted = parse_extent(extent)
+    if wanted == "auto":
+        return _auto_extent(located)
+    return EXTENTS[wanted] if isinstance(wanted, str) else wanted
+
+
+def _new_canvas(box: Box, width_in: float, height_in: float, dpi: int) -> _Canvas:
+    """A white page with the map axes in it, leaving room for the heading and the credits."""
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
-    FigureCanvasAgg(fig)
+    agg = FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     top_in, bottom_in, side_in = 0.85, 0.45, 0.25
-    ax_rect = [side_in / width_in, bottom_in / height_in, 1 - 2 * side_in / width_in,
-               1 - (top_in + bottom_in) / height_in]
-    ax = fig.add_axes(ax_rect)
-    ax_w_in, ax_h_in = ax_rect[2] * width_in, ax_rect[3] * height_in
-    box = _fit_aspect(box, ax_w_in, ax_h_in)
-    w, s, e, n = box
-    coslat = math.cos(math.radians((s + n) / 2))
+    rect = (side_in / width_in, bottom_in / height_in, 1 - 2 * side_in / width_in,
+            1 - (top_in + bottom_in) / height_in)
+    ax = fig.add_axes(rect)
+    w, s, e, n = box = _fit_aspect(box, rect[2] * width_in, rect[3] * height_in)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
-    ax.set_aspect(1 / coslat, adjustable="box")
+    ax.set_aspect(1 / math.cos(math.radians((s + n) / 2)), adjustable="box")
     ax.set_facecolor(SEA)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_edgecolor("#444444")
         spine.set_linewidth(0.8)
+    return _Canvas(fig, ax, agg.get_renderer(), box, rect, width_in, height_in, dpi)
 
+
+def _draw_background(canvas: _Canvas, tiles: bool, cache_dir: Path | None,
+                     notes: list[str]) -> str:
+    """Tiles (when asked for and reachable), then the country outlines over or instead of
+    them; a note for each that could not be had. Returns the tiles' credit, or ""."""
+    ax, box = canvas.ax, canvas.box
+    w, s, e, n = box
     tile_credit = ""
     if tiles:
-        got = _tiles(box, int(ax_w_in * dpi))
+        got = _tiles(box, int(canvas.rect[2] * canvas.width_in * canvas.dpi))
         if got is None:
             notes.append("Tile background unavailable (offline): drawn on country outlines")
         else:
@@ -438,75 +472,94 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
                      "could not be downloaded")
         ax.set_facecolor(LAND)
     elif not (tiles and tile_credit):
-        _draw_outlines(ax, outlines, box, coslat)
+        _draw_outlines(ax, outlines, box, canvas.coslat)
     else:
-        import geopandas as gpd
-        from shapely.geometry import shape
-        gpd.GeoSeries([shape(f["geometry"]) for f in outlines["features"]]).plot(
-            ax=ax, facecolor="none", edgecolor=BORDER, linewidth=0.8, zorder=1)
+        _draw_borders(ax, outlines)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     ax.set_xlabel("")   # geopandas labels the axes in degrees; a map needs no axis titles
     ax.set_ylabel("")
-    gov_anchors = _draw_governorates(ax, gazetteer, box, labels)
+    return tile_credit
 
-    # markers: shape by event type, colour by `color_by`, co-located ones spread in a ring
+
+def _marker_keys(located: Sequence[Located], color_by: str
+                 ) -> tuple[list[str], list[str], dict[str, str]]:
+    """Each incident's event type and colour key, and the colour table (as on the HTML map)."""
     types = [r.incident.event_type if r.incident.event_type in EVENT_STYLES else "other"
              for r in located]
     keys = [color_key(color_by, r.incident.actor, r.incident.outcome, t)
             for r, t in zip(located, types)]
     table = color_table(color_by, keys)
-    keys = [legend_key(table, k) for k in keys]
-    renderer = fig.canvas.get_renderer()
-    scale = dpi / 72
-    marker_pt = 11
+    return types, [legend_key(table, k) for k in keys], table
+
+
+def _ring(canvas: _Canvas, lon: float, lat: float, count: int) -> list[tuple[float, float]]:
+    """Screen points for `count` incidents at one place: the place itself for one, else a
+    small ring round it, so that each is seen."""
+    x0, y0 = canvas.ax.transData.transform((lon, lat))
+    if count == 1:
+        return [(x0, y0)]
+    radius = MARKER_PT * canvas.dpi / 72 * (0.55 + 0.12 * count)
+    angles = (math.pi / 2 + 2 * math.pi * k / count for k in range(count))
+    return [(x0 + radius * math.cos(a), y0 + radius * math.sin(a)) for a in angles]
+
+
+def _draw_incidents(canvas: _Canvas, located: Sequence[Located], color_by: str) -> _Marks:
+    """A marker per incident (shape by event type, colour by `color_by`) and, under it, the
+    uncertainty of an imprecise location as on the HTML map."""
+    types, keys, table = _marker_keys(located, color_by)
+    ax = canvas.ax
     groups: dict[tuple[float, float], list[int]] = {}
     for i, r in enumerate(located):
         groups.setdefault((round(r.lat, 4), round(r.lon, 4)), []).append(i)
     blocked: list[Bbox] = []
-    half = marker_pt * scale * 0.6
+    half = MARKER_PT * canvas.dpi / 72 * 0.6
     for (lat, lon), members in groups.items():
-        x0, y0 = ax.transData.transform((lon, lat))
-        ring = 0.0 if len(members) == 1 else marker_pt * scale * (0.55 + 0.12 * len(members))
-        for k, i in enumerate(members):
-            angle = math.pi / 2 + 2 * math.pi * k / len(members)
-            px, py = x0 + ring * math.cos(angle), y0 + ring * math.sin(angle)
+        for i, (px, py) in zip(members, _ring(canvas, lon, lat, len(members))):
             mlon, mlat = ax.transData.inverted().transform((px, py))
-            style = event_style(types[i])
             r = located[i]
-            if r.precision >= 2 and r.radius_km > 0:   # uncertainty, as on the HTML map
+            if r.precision >= 2 and r.radius_km > 0:
                 ry = r.radius_km / KM_PER_DEGREE
-                ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(coslat, 0.1), 2 * ry,
+                ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(canvas.coslat, 0.1), 2 * ry,
                                      facecolor=table[keys[i]], alpha=0.12, edgecolor="none",
                                      zorder=3))
-            ax.plot([mlon], [mlat], marker=style.mpl_marker, markersize=marker_pt,
-                    markerfacecolor=table[keys[i]], markeredgecolor="#222222",
-                    markeredgewidth=0.8, linestyle="none", zorder=4)
+            ax.plot([mlon], [mlat], marker=event_style(types[i]).mpl_marker,
+                    markersize=MARKER_PT, markerfacecolor=table[keys[i]],
+                    markeredgecolor="#222222", markeredgewidth=0.8, linestyle="none", zorder=4)
             blocked.append(Bbox.from_bounds(px - half, py - half, 2 * half, 2 * half))
+    return _Marks(types, keys, table, blocked)
 
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    if labels != "none":
-        # a light box, not a stroked halo: matplotlib writes stroked text to SVG as paths,
-        # and an SVG's labels should stay text (searchable, editable, checked by the tests)
-        site_style = dict(fontsize=9, color="#111111", fontweight="bold", family=FONT,
-                          bbox=dict(boxstyle="round,pad=0.12", facecolor="white", alpha=0.78,
-                                    edgecolor="none"))
-        sites = sorted(_site_names(located, gazetteer, labels).values(), key=lambda v: -v[1])
-        placed = _place_labels(fig, ax, renderer,
-                               [(lon, lat, name, site_style) for lon, lat, name in sites],
-                               blocked, optional=False)
-        gov_style = dict(fontsize=7.5, color="#8a8474", family=FONT)
-        _place_labels(fig, ax, renderer, [(lo, la, nm, gov_style) for lo, la, nm in gov_anchors],
-                      blocked + placed, optional=True)
 
-    # legend: event types (white shapes unless coloured by type), then the colours
-    type_counts = Counter(types)
-    key_counts = Counter(keys)
-    handles: list[Any] = []
-    texts: list[str] = []
+def _draw_labels(canvas: _Canvas, located: Sequence[Located], gazetteer: Gazetteer,
+                 labels: str, blocked: list[Bbox],
+                 governorates: list[tuple[float, float, str]]) -> None:
+    """The struck sites' names, then the governorates' where they still fit."""
+    # a light box, not a stroked halo: matplotlib writes stroked text to SVG as paths,
+    # and an SVG's labels should stay text (searchable, editable, checked by the tests)
+    site_style = {"fontsize": 9, "color": "#111111", "fontweight": "bold", "family": FONT,
+                  "bbox": {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.78,
+                           "edgecolor": "none"}}
+    sites = sorted(_site_names(located, gazetteer, labels).values(), key=lambda v: -v[1])
+    placed = _place_labels(canvas.fig, canvas.ax, canvas.renderer,
+                           [(lon, lat, name, site_style) for lon, lat, name in sites],
+                           blocked, optional=False)
+    gov_style = {"fontsize": 7.5, "color": "#8a8474", "family": FONT}
+    _place_labels(canvas.fig, canvas.ax, canvas.renderer,
+                  [(lon, lat, name, gov_style) for lon, lat, name in governorates],
+                  blocked + placed, optional=True)
+
+
+LEGEND_HEADINGS = {"event_type": "Event type", "actor": "Actor", "outcome": "Outcome"}
+
+
+def _legend_entries(marks: _Marks, color_by: str) -> tuple[list[Any], list[str]]:
+    """Handles and texts: the event types present (white shapes unless coloured by type),
+    then the colours, each with its count, under a heading."""
+    type_counts = Counter(marks.types)
+    key_counts = Counter(marks.keys)
     blank = Line2D([], [], linestyle="none", marker="none")
-    handles.append(blank)
-    texts.append("Event type")
+    handles: list[Any] = [blank]
+    texts = [LEGEND_HEADINGS["event_type"]]
     for t, style in EVENT_STYLES.items():
         if type_counts[t]:
             face = style.color if color_by == "event_type" else "#ffffff"
@@ -514,28 +567,36 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
                                   markersize=9, markerfacecolor=face,
                                   markeredgecolor="#222222", markeredgewidth=0.8))
             texts.append(f"{style.label}  ({type_counts[t]})")
-    if color_by != "event_type" and table:
+    if color_by != "event_type" and marks.table:
         handles.append(blank)
-        texts.append({"actor": "Actor", "outcome": "Outcome"}[color_by])
-        for k, colour in table.items():
+        texts.append(LEGEND_HEADINGS[color_by])
+        for key, colour in marks.table.items():
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9,
                                   markerfacecolor=colour, markeredgecolor="#222222",
                                   markeredgewidth=0.8))
-            texts.append(shape_text(f"{color_label(color_by, k)}  ({key_counts[k]})"))
-    if located:
-        legend = ax.legend(handles, texts, loc="lower right", fontsize=8, frameon=True,
-                           framealpha=0.93, edgecolor="#999999", borderpad=0.7,
-                           handletextpad=0.5, labelspacing=0.45, prop={"family": FONT, "size": 8})
-        legend.set_zorder(10)
-        for text, label in zip(legend.get_texts(), texts):
-            if label in ("Event type", "Actor", "Outcome"):
-                text.set_fontweight("bold")
-                text.set_x(-18)
-    else:
-        notes.append("No incidents to map")
+            texts.append(shape_text(f"{color_label(color_by, key)}  ({key_counts[key]})"))
+    return handles, texts
 
-    # scale bar, lower left: km per degree of longitude at the map's middle latitude
-    km_per_deg = KM_PER_DEGREE * coslat
+
+def _draw_legend(ax: Any, marks: _Marks, color_by: str) -> None:
+    handles, texts = _legend_entries(marks, color_by)
+    legend = ax.legend(handles, texts, loc="lower right", fontsize=8, frameon=True,
+                       framealpha=0.93, edgecolor="#999999", borderpad=0.7,
+                       handletextpad=0.5, labelspacing=0.45, prop={"family": FONT, "size": 8})
+    legend.set_zorder(10)
+    headings = set(LEGEND_HEADINGS.values())
+    for text, label in zip(legend.get_texts(), texts):
+        if label in headings:
+            text.set_fontweight("bold")
+            text.set_x(-18)
+
+
+def _draw_scale_bar(canvas: _Canvas) -> None:
+    """A black and white bar of a round length, lower left, in km along the middle parallel;
+    north, upper right."""
+    ax = canvas.ax
+    w, s, e, n = canvas.box
+    km_per_deg = KM_PER_DEGREE * canvas.coslat
     bar_km = _nice_length((e - w) * km_per_deg / 5)
     bar_deg = bar_km / km_per_deg
     bx = w + (e - w) * 0.03
@@ -550,29 +611,73 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
     ax.text(bx, by + (n - s) * 0.016, "0", fontsize=7, ha="center", va="bottom", zorder=9)
     ax.text(bx + bar_deg, by + (n - s) * 0.016, f"{bar_km:g} km", fontsize=7, ha="center",
             va="bottom", zorder=9)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     ax.text(e - (e - w) * 0.015, n - (n - s) * 0.02, "N \u2191", fontsize=9, ha="right", va="top",
             fontweight="bold", zorder=9, path_effects=halo)
 
-    # title, dates and counts, attribution and notes
+
+def _draw_heading(canvas: _Canvas, title: str | None, located: Sequence[Located],
+                  unmapped: int, tile_credit: str) -> None:
+    """The title, a line of dates and counts above the map, and the credits below it."""
+    fig, left, height_in = canvas.fig, canvas.rect[0], canvas.height_in
     top = 1 - 0.18 / height_in
-    fig.text(ax_rect[0], top, shape_text(title or "Incidents"), fontsize=15, fontweight="bold",
+    fig.text(left, top, shape_text(title or "Incidents"), fontsize=15, fontweight="bold",
              va="top", ha="left", family=FONT)
     dates = date_range_text(located)
     sub = [dates] if dates else []
     sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
     if unmapped:
         sub.append(f"{unmapped} not mapped (see the review list)")
-    fig.text(ax_rect[0], top - 0.36 / height_in, " \u00b7 ".join(sub), fontsize=10,
+    fig.text(left, top - 0.36 / height_in, " \u00b7 ".join(sub), fontsize=10,
              color="#444444", va="top", ha="left", family=FONT)
     credit = ATTRIBUTION + (f" \u00b7 Tiles: {tile_credit}" if tile_credit else "")
     credit += " \u00b7 Governorates: gazetteer points (not boundaries)"
-    fig.text(ax_rect[0], 0.22 / height_in, credit, fontsize=6.5, color="#555555", va="center",
+    fig.text(left, 0.22 / height_in, credit, fontsize=6.5, color="#555555", va="center",
              ha="left", family=FONT)
-    if notes:
-        ax.text(w + (e - w) * 0.015, n - (n - s) * 0.02, "\n".join(f"Note: {t}" for t in notes),
-                fontsize=8, color="#8a1c00", va="top", ha="left", zorder=11,
-                bbox=dict(facecolor="white", alpha=0.9, edgecolor="#d0a090", boxstyle="round"))
-    return fig, box, tuple(notes)
+
+
+def _draw_notes(canvas: _Canvas, notes: Sequence[str]) -> None:
+    """What was left out and why, in the map's upper left corner."""
+    if not notes:
+        return
+    w, s, e, n = canvas.box
+    canvas.ax.text(w + (e - w) * 0.015, n - (n - s) * 0.02,
+                   "\n".join(f"Note: {t}" for t in notes), fontsize=8, color="#8a1c00",
+                   va="top", ha="left", zorder=11,
+                   bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#d0a090",
+                         "boxstyle": "round"})
+
+
+def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi: int = 200,
+               size: tuple[float, float] = (10.0, 8.0), extent: Any = "auto",
+               tiles: bool = False, color_by: str = "actor", gazetteer: Gazetteer | None = None,
+               cache_dir: Path | None = None) -> tuple[Figure, Box, tuple[str, ...]]:
+    """The map as a matplotlib Figure, with the extent drawn and the notes shown on it.
+
+    Drawn bottom to top: background, governorates, incidents, labels, legend, scale bar,
+    then the heading and the notes; options as for `render_static`.
+    """
+    width_in, height_in = _check_options(labels, color_by, size, dpi)
+    located: tuple[Located, ...] = tuple(getattr(result, "located", result))
+    review = getattr(result, "review", ()) or ()
+    unmapped = sum(1 for item in review if not item.mapped)
+    canvas = _new_canvas(_wanted_box(located, extent), width_in, height_in, dpi)
+    if gazetteer is None:
+        gazetteer = Gazetteer.default()
+    notes: list[str] = []
+    tile_credit = _draw_background(canvas, tiles, cache_dir, notes)
+    governorates = _draw_governorates(canvas.ax, gazetteer, canvas.box, labels)
+    marks = _draw_incidents(canvas, located, color_by)
+    if labels != "none":
+        _draw_labels(canvas, located, gazetteer, labels, marks.blocked, governorates)
+    if located:
+        _draw_legend(canvas.ax, marks, color_by)
+    else:
+        notes.append("No incidents to map")
+    _draw_scale_bar(canvas)
+    _draw_heading(canvas, title, located, unmapped, tile_credit)
+    _draw_notes(canvas, notes)
+    return canvas.fig, canvas.box, tuple(notes)
 
 
 def render_static(result: Any, path: str | Path, *, title: str | None = None,
@@ -605,7 +710,8 @@ def render_static(result: Any, path: str | Path, *, title: str | None = None,
             fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write the map: {exc.strerror or exc}") from exc
-    return StaticMap(path, tuple(round(v, 4) for v in box), notes, "points")  # type: ignore[arg-type]
+    w, s, e, n = (round(v, 4) for v in box)
+    return StaticMap(path, (w, s, e, n), notes, "points")
 
 
 # --- the PDF brief -----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def data_of(page: str) -> dict:
 
 
 def config_of(page: str) -> dict:
-    match = re.search(r"\}\)\(map_im[0-9a-f]+, layer_control_[0-9a-f]+, (\{.*?\})\);\n", page,
+    match = re.search(r"\}\)\(map_[0-9a-f]+, layer_control_[0-9a-f]+, (\{.*?\})\);\n", page,
                       re.S)
     assert match, "no call of the map script"
     return json.loads(match.group(1))
@@ -235,6 +235,16 @@ def test_basemap_none_has_no_tiles_shown(cached_assets):
 def test_empty_cache_and_no_registry_is_a_named_error(tmp_path):
     with pytest.raises(assets.AssetsUnavailable, match="leaflet 1.9.4"):
         assets.load_bundle(tmp_path / "empty", registry="http://127.0.0.1:9")
+
+
+def test_asset_errors_are_mapper_errors_and_still_os_errors(tmp_path):
+    from mapper.errors import MapperError
+
+    with pytest.raises(MapperError) as caught:
+        assets.region_outlines(tmp_path / "empty", registry="http://127.0.0.1:9")
+    assert isinstance(caught.value, assets.AssetsUnavailable)
+    assert isinstance(caught.value, OSError) and isinstance(caught.value, ConnectionError)
+    assert "world-atlas 2.0.2" in str(caught.value)
 
 
 def test_a_tampered_tarball_is_refused(tmp_path, cached_assets):
