@@ -130,7 +130,10 @@ TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
     ("fatalities", lambda _, incidents: [_number(i.fatalities) for i in incidents]),
     ("injuries", lambda _, incidents: [_number(i.injuries) for i in incidents]),
     ("country", _of_incident("country")),
-    ("admin1", _of_incident("admin1")),
+    # Where the point lies, from the boundaries; the table's own admin1 was only a hint.
+    ("admin1", lambda rows, _: [f"{r.admin1_name} ({r.admin1})" if r.admin1_name else r.admin1
+                                for r in rows]),
+    ("admin2", _of_location("admin2_name")),
     ("description", _of_incident("description")),
     ("source", _of_incident("source")),
     ("source_url", _of_incident("source_url")),

@@ -51,7 +51,7 @@ LABELS = {
     "location": "Location as reported", "place": "Resolved to", "precision": "Precision",
     "method": "Match", "coordinates": "Coordinates", "actor": "Actor", "target": "Target",
     "outcome": "Outcome", "fatalities": "Fatalities", "injuries": "Injuries",
-    "country": "Country", "admin1": "Governorate", "description": "Description",
+    "country": "Country", "admin1": "Governorate", "admin2": "District", "description": "Description",
     "source": "Source", "source_url": "Source URL", "notes": "Notes", "id": "ID",
     "row": "Row in file", "legend_types": "Event type", "legend_colors": "Colour",
     "dates": "Dates", "date_from": "From", "date_to": "To", "all_dates": "All dates",

@@ -139,6 +139,9 @@ def test_seed_map_offline_markers_popup_legend_and_filter(session, seed_located,
     assert located[arabic].incident.location in popup.inner_text()
     cell = popup.query_selector("bdi[dir=rtl]")
     assert cell is not None and cell.inner_text() == located[arabic].incident.location
+    # Governorate and district of the point, from the bundled boundaries.
+    assert f"Governorate\t{located[arabic].admin1_name} ({located[arabic].admin1})" in popup.inner_text()
+    assert f"District\t{located[arabic].admin2_name}" in popup.inner_text()
 
     # The date filter: one day only, then back to all.
     day = located[0].incident.date[:10]

@@ -66,7 +66,7 @@ function popupNode(im, i) {
   box.appendChild(popupHead(im, i));
   table.appendChild(tb);
   placeRows(im, tb, i);
-  ["actor", "target", "outcome", "fatalities", "injuries", "country", "admin1", "description"]
+  ["actor", "target", "outcome", "fatalities", "injuries", "country", "admin1", "admin2", "description"]
     .forEach(function (name) { addRow(tb, lab[name], field(D, name, i)); });
   sourceRows(im, tb, i);
   addRow(tb, lab.notes, field(D, "notes", i));
