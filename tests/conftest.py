@@ -1,22 +1,38 @@
-"""Shared fixtures: an empty user data folder, so no import on this machine leaks into a test."""
+"""Shared fixtures: an empty user data folder and a cache of the test session's own, so that
+nothing a user imported or cached on this machine leaks into a test, and no test writes there."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
-
 
 import pytest
 
-from gazetteer.sources import import_file
-
 from gazetteer import Gazetteer
+from gazetteer.sources import import_file, user_cache_dir
+
+# The user's cache as it was before the session, read once (never written): its pinned assets
+# spare the session a download.
+_USER_ASSETS = user_cache_dir() / "assets"
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory) -> Path:
+    cache = tmp_path_factory.mktemp("cache")
+    if _USER_ASSETS.is_dir():
+        shutil.copytree(_USER_ASSETS, cache / "assets")
+    return cache
 
-@pytest.fixture(autouse=True)
-def _isolated_user_data(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INCIDENT_MAPPER_DATA", str(tmp_path_factory.getbasetemp() / "user-data"))
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_user_folders(tmp_path_factory, _session_cache):
+    # Session-wide and first of all, so that session fixtures (the bundled gazetteer) and
+    # subprocesses see them too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INCIDENT_MAPPER_DATA", str(tmp_path_factory.getbasetemp() / "user-data"))
+        patch.setenv("INCIDENT_MAPPER_CACHE", str(_session_cache))
+        yield
 
 
 def geonames_row(gid, name, lat, lon, admin1, alternates="", fcode="PPL", population=0, cc="SY"):
@@ -61,12 +77,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def asset_cache(tmp_path_factory) -> Path:
-    """The user cache when it holds the pinned assets; else fetch them once into a temp one."""
+def asset_cache(_session_cache) -> Path:
+    """The session's cache with the pinned assets in it (fetched once when the user's cache did
+    not hold them)."""
     from mapper import assets
 
-    env = os.environ.get("INCIDENT_MAPPER_CACHE")
-    cache = Path(env) if env else tmp_path_factory.mktemp("assets-cache")
+    cache = _session_cache
     try:
         assets.fetch_all(cache)
     except assets.AssetsUnavailable as exc:

@@ -51,20 +51,9 @@ def config_of(page: str) -> dict:
     return json.loads(match.group(1))
 
 
-@pytest.fixture(scope="module")
-def cached_assets(tmp_path_factory):
-    """The pinned assets, from the user cache when they are there, else fetched once."""
-    cache = Path(tmp_path_factory.getbasetemp()) / "asset-cache"
-    try:
-        import os
-
-        source = os.environ.get("INCIDENT_MAPPER_CACHE")
-        if source and (Path(source) / "assets").is_dir():
-            cache = Path(source)
-        assets.fetch_all(cache)
-    except assets.AssetsUnavailable as exc:
-        pytest.skip(f"pinned assets not available offline: {exc}")
-    return cache
+@pytest.fixture
+def cached_assets(asset_cache):
+    return asset_cache
 
 
 def test_page_has_map_shell_tiles_and_layer_control():
