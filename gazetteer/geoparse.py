@@ -255,11 +255,14 @@ class Geoparser:
             hits.append((first, first + length - 1, kind))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen, blocked_until = [], -1
-        organisations = [(a, b) for a, b, kind in hits if kind == "organisation"]
+        # Hits come sorted by start: the organisations begun so far are summed up by the
+        # furthest end any of them reaches, so a name inside one is one comparison, not a scan.
+        organisation_until = -1
         for a, b, kind in hits:
-            if a <= blocked_until or kind == "organisation":
+            if kind == "organisation":
+                organisation_until = max(organisation_until, b)
                 continue
-            if any(oa <= a and b <= ob for oa, ob in organisations):
+            if a <= blocked_until or b <= organisation_until:
                 continue
             chosen.append((stream_tokens[a], stream_tokens[b]))
             blocked_until = b
