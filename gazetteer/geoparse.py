@@ -10,32 +10,67 @@ demonyms ("الإسرائيلي", "Syrian") are not places where something happe
 Then the document speaks: a governorate named in the same sentence is a hint for the other
 names there, and the places named with confidence pull an ambiguous name toward them. A match
 changed or settled that way carries the method "context".
+
+Evidence. Villages are named after everyday words, so a name written as one bare word (no head
+word before it, no qualifier after it) counts only with evidence, by the class of the word.
+The classes come from language data in `data/common_words.tsv` (see its header and
+`scripts/build_common_words.py`), never from the place names, so the rule holds for any
+gazetteer; an Arabic word is also checked with a clitic taken off ("وأن" is و + أن):
+
+- a generic head or direction ("مدينة", "الغرب", "city", "base"), a month, day or time of day,
+  a given name that is the core of a site's name ("عمر"): never a mention by itself;
+- a function word ("أن", "إلى", "About", "Can"): only after a head word ("قرية وان");
+- an Arabic verb form ("دمر" destroyed, "كسب" earned, "صور" filmed): a head word, a
+  preposition of place right before it ("في", "قرب", "شمال", the clitic بـ), or coordination
+  with a place named with confidence ("قدسيا ودمر"). Being a known site is not enough:
+  Dummar is one, and "دُمّر المنزل" is "the house was destroyed";
+- an English dictionary word at the start of a sentence ("Van drivers said"): coordination
+  with a confident place, or the word is the place's very name (not a folding of it: "About"
+  only folds to "ABOT") and the place is prominent;
+- a name made only of such words ("إلى الغرب", which folds to Ali al-Gharbi): a head word, a
+  preposition of place or coordination.
+
+On top of its class, a bare word must name a curated place, an admin area, or a town of
+`MIN_BARE_POPULATION` people, unless a governorate in the same sentence supports it.
+A lower-case English word alone is never a name.
+
+Datelines. "BEIRUT, 14 March (Reuters) -", "DAMASCUS (AP) —", "دير الزور - " opening a report
+(or a paragraph after a blank line) name where the reporter is: the mention is kept with
+`role="dateline"` (default "place"), and it steers no other name.
+
+Cost: linear in the text's length. Words are cut and folded by C-level passes (`re.split`,
+`map` over a per-word cache); Python-level work happens only at the names found.
 """
 
 from __future__ import annotations
 
 import bisect
+import csv
 import itertools
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
+from .errors import DataError
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, fold_word, generic_of, normalize,
+    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, fold, fold_word, generic_of, normalize,
 )
 from .index import Gazetteer
 from .place import Match
+from .sources import data_file
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")  # words at odd positions, what lies between at even
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _COORDINATORS = frozenset({"و", "and", "or", "او", "ثم"})
 _DEMONYM = "\0demonym"  # key of a demonym token: never part of a name
+_POSSESSIVE = re.compile(r"['’]s$")
 
 # Names of organisations and outlets that contain a place but are not one (folded words).
 ORGANISATIONS = (
@@ -56,94 +91,208 @@ DEMONYMS = frozenset(
     "syrian syrians iraqi iraqis iranian iranians israeli israelis american americans turkish "
     "russian jordanian lebanese palestinian kurdish".split()
 )
-# Common words that are also the name of some village: never a mention without a head word.
-STOPWORDS = frozenset(fold_word(w) for w in
-    "الي علي عن عنه عنها من في مع بين بعد قبل حول ضد ان انه كان قد لم لا ما هذا هذه ذلك تلك التي الذي "
-    "بيان قال قالت امس اليوم غدا فجر مساء صباح ظهر ليل كانون تشرين شباط اذار نيسان ايار حزيران تموز اب "
-    "ايلول يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december "
-    # Given names that are also the core of a site's name: "Omar" alone is a man, "العمر" an age.
-    "عمر omar umar علي ali حسن hasan hassan حسين husayn hussein زينب zaynab zeinab".split())
 # Words after a name that qualify it (Arabic adjectives follow their noun).
 ARABIC_TAILS = frozenset({"نفطي", "النفطي", "للغاز", "الغازي", "الجويه", "العسكري", "العسكريه"})
 # A settlement this small, not curated and named by one bare word, needs a head word first.
 MIN_BARE_POPULATION = 10_000
+# A match this good, not ambiguous, makes a place named with confidence.
+CONFIDENT_SCORE = 0.85
+_AREAS = frozenset({"admin1", "admin2", "country", "region"})
 
+# --- the classes of common words -------------------------------------------------------------
+
+# Classes of data/common_words.tsv, strictest first: a word in two keeps the stricter.
+WORD_CLASSES = ("head", "calendar", "function", "given_name", "verb", "noun", "word")
+# The article hides only these: "الجمعة" is Friday, but "الان" is not "ان".
+_HIDDEN_BY_ARTICLE = frozenset({"head", "calendar", "given_name"})
+_NOT_A_NAME = frozenset({"head", "calendar", "function", "given_name", "verb"})
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """Words that are no place by themselves: word (normalized, letters folded) -> class, and
+    the prepositions of place that are evidence for the bare name after them."""
+
+    classes: Mapping[str, str]
+    prepositions: frozenset[str]
+
+    @classmethod
+    def read(cls, lines: Iterable[str], origin: str) -> "CommonWords":
+        """The table from its TSV text (`#` lines are notes); bad rows raise `DataError`."""
+        rank = {c: i for i, c in enumerate(WORD_CLASSES)}
+        classes: dict[str, str] = {}
+        prepositions = set()
+        rows = csv.DictReader((ln for ln in lines if not ln.startswith("#")), delimiter="\t")
+        if set(rows.fieldnames or ()) < {"word", "lang", "class"}:
+            raise DataError(f"{origin}: needs the columns word, lang, class")
+        for row in rows:
+            word = normalize(row["word"] or "").translate(ARABIC_LETTERS)
+            kind = row["class"]
+            if not word or row["lang"] not in ("ar", "en") or (kind not in rank and kind != "preposition"):
+                raise DataError(f"{origin}, line {rows.line_num}: bad row {row!r}")
+            if kind == "preposition":
+                prepositions.add(word)
+            elif word not in classes or rank[kind] < rank[classes[word]]:
+                classes[word] = kind
+        return cls(classes, frozenset(prepositions))
+
+    @classmethod
+    def bundled(cls) -> "CommonWords":
+        """The table shipped in data/common_words.tsv."""
+        with data_file("common_words.tsv").open(encoding="utf-8") as fh:
+            return cls.read(fh, "common_words.tsv")
+
+    def class_of(self, norm: str) -> str:
+        """The class of a word of text (normalized, letters folded), "" when it has none.
+
+        Generic words and directions are heads. An Arabic word is also read without a clitic,
+        as far as Arabic allows that clitic before that class: a conjunction before a
+        function word ("وأن"), a conjunction or the lam of purpose before a verb ("ودمر",
+        "ليدمر"), any clitic before a noun ("بالباب"); and without the article ("الجمعة").
+        """
+        if generic_of(norm) is not None or norm in DIRECTIONS:
+            return "head"
+        found = self.classes.get(norm, "")
+        if not _ARABIC.match(norm):
+            return found
+        rank = WORD_CLASSES.index
+        for clitic in ARABIC_CLITICS:
+            if not (norm.startswith(clitic) and len(norm) > len(clitic) + 1):
+                continue
+            rest = norm[len(clitic):]
+            for form in (rest, rest[2:] if rest.startswith("ال") and len(rest) > 3 else ""):
+                if form in DIRECTIONS:
+                    return "head"
+                kind = self.classes.get(form, "")
+                if kind and _clitic_allowed(clitic, kind, form) and (form is rest or kind in _HIDDEN_BY_ARTICLE) \
+                        and (not found or rank(kind) < rank(found)):
+                    found = kind
+        if norm.startswith("ال") and len(norm) > 3:
+            kind = self.classes.get(norm[2:], "")
+            if norm[2:] in DIRECTIONS:
+                return "head"
+            if kind in _HIDDEN_BY_ARTICLE and (not found or rank(kind) < rank(found)):
+                found = kind
+        return found
+
+
+def _clitic_allowed(clitic: str, kind: str, rest: str) -> bool:
+    """Whether Arabic writes `clitic` joined to a word of class `kind` (see `class_of`)."""
+    if kind == "function":  # (function words that begin with a conjunction are listed whole)
+        return clitic in ("و", "ف") and not rest.startswith(("و", "ف"))
+    if kind == "verb":
+        return clitic in ("و", "ف") or (clitic in ("ل", "ول", "فل") and rest.startswith("ي"))
+    return True
+
+
+@lru_cache(maxsize=1)
+def _bundled_common_words() -> CommonWords:
+    return CommonWords.bundled()  # a file of the package: it never changes under a process
+
+
+# --- mentions ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A place named in a text: code-point offsets `start`..`end`, the text as written, the match."""
+    """A place named in a text: code-point offsets `start`..`end`, the text as written, the match,
+    and its role: "place", or "dateline" for the place a report is filed from."""
 
     start: int
     end: int
     text: str
     match: Match | None
+    role: str = "place"
 
     def as_dict(self) -> dict:
         """The JSON shape of `incident-map geoparse --json`."""
         return {"start": self.start, "end": self.end, "text": self.text,
-                "match": self.match.as_dict() if self.match else None}
+                "match": self.match.as_dict() if self.match else None, "role": self.role}
 
 
-class _Token(NamedTuple):
-    """One word of a text (a tuple: made by the thousand, it must be cheap)."""
+class _Word(NamedTuple):
+    """What one distinct word of text is, worked out once per parser and cached."""
 
-    start: int
-    end: int
-    surface: str
     key: str          # folded form; "" for words that are never part of a name
     clitic: int       # leading characters that are a clitic, not the word
-    word: str = ""    # the word as a query: without clitic or possessive ("للشدادي" -> "الشدادي")
-    norm: str = ""    # normalized, Arabic letter variants folded: for generic-word tests
+    word: str         # the word as a query: without clitic or possessive ("للشدادي" -> "الشدادي")
+    norm: str         # normalized, Arabic letter variants folded: for generic-word tests
+    kind: str         # class in the common-word table, "" for none
+    lead: int         # 0: no head word; 1: a head ("قاعدة", "eastern"); 2: vague ("منطقة")
+    place_clitic: bool  # its clitic says "in" or "at" ("بدمر")
+
+
+class _Document:
+    """The words of one text: `parts` alternates what lies between words and the words, so the
+    offsets of every word come from one C-level pass; word analyses are looked up on demand."""
+
+    __slots__ = ("text", "parts", "bounds", "seen", "size")
+
+    def __init__(self, text: str, parts: list[str], seen: dict[str, _Word]) -> None:
+        self.text = text
+        self.parts = parts
+        self.bounds = list(itertools.accumulate(map(len, parts), initial=0))
+        self.seen = seen
+        self.size = len(parts) // 2
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, i: int) -> _Word:
+        return self.seen[self.parts[2 * i + 1]]
+
+    def surface(self, i: int) -> str:
+        return self.parts[2 * i + 1]
+
+    def start(self, i: int) -> int:
+        return self.bounds[2 * i + 1]
+
+    def end(self, i: int) -> int:
+        return self.bounds[2 * i + 2]
+
+    def gap(self, i: int) -> str:
+        """What lies between word i - 1 and word i."""
+        return self.parts[2 * i]
 
 
 @dataclass(slots=True)
 class _Expression:
-    """A name's tokens with its heads and qualifiers, and the words it shares by coordination."""
+    """A name's words with its heads and qualifiers, and what the text around it says."""
 
     first: int
     last: int
     head_from: int
     tail_to: int
-    heads: list[str] = field(default_factory=list)
+    led: bool = False                 # a head word before it, vague ones too ("منطقة دمر")
+    heads: list[str] = field(default_factory=list)   # shared by coordination
     tails: list[str] = field(default_factory=list)
+    coordinated: list[int] = field(default_factory=list)  # neighbours joined by "and"
 
 
-class _Tokens:
-    """The words of a text: analysed up front (cheap, cached per word), but made into `_Token`
-    objects only where a name was found, which is most of the saving on long texts."""
-
-    def __init__(self, matches: list[re.Match], analyses: list[tuple[str, int, str, str]]) -> None:
-        self.matches = matches
-        self.analyses = analyses
-        self._built: list[_Token | None] = [None] * len(matches)
-
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def __getitem__(self, index: int) -> _Token:
-        token = self._built[index]
-        if token is None:
-            m = self.matches[index]
-            token = self._built[index] = _Token(m.start(), m.end(), m.group(), *self.analyses[index])
-        return token
-
-    def span(self, first: int, last: int) -> list[_Token]:
-        """Tokens `first` to `last`, both included."""
-        return [self[i] for i in range(max(first, 0), min(last + 1, len(self.matches)))]
+class _Found(NamedTuple):
+    start: int
+    end: int
+    query: str
+    sentence: int
+    paragraph: int
+    bare: bool        # one word, no head, no qualifier
+    single: bool      # one word of name
+    needs: str        # evidence a bare name needs: "", "never", "head", "context", "initial"
+    placed: bool      # a preposition of place right before it
+    role: str
 
 
 class Geoparser:
     """Finds and resolves place mentions over one gazetteer; build once, parse many texts."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, common: CommonWords | None = None) -> None:
         import ahocorasick
 
         self.gazetteer = gazetteer
+        self.common = common or _bundled_common_words()
         self._automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
-        self._seen: dict[str, tuple[str, int, str, str]] = {}  # word of text -> its analysis
+        self._seen: dict[str, _Word] = {}   # word of text -> its analysis
+        self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
         for place, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -161,31 +310,39 @@ class Geoparser:
         if current is None or current[1] == "place":
             self._automaton.add_word(padded, (len(words), kind, len(padded)))
 
-    # --- tokens ------------------------------------------------------------------------------
+    # --- words -------------------------------------------------------------------------------
 
-    def _tokens(self, text: str) -> _Tokens:
-        matches = list(_TOKEN.finditer(text))
+    def _document(self, text: str) -> _Document:
+        parts = _SPLIT.split(text)
         seen = self._seen
         if len(seen) > 500_000:
             seen.clear()
-        surfaces = [m.group() for m in matches]
-        analyses: list[Any] = list(map(seen.get, surfaces))  # most words were seen before
-        for i, analysis in enumerate(analyses):
-            if analysis is None:
-                analyses[i] = seen[surfaces[i]] = self._analyse(surfaces[i])
-        return _Tokens(matches, analyses)
+            self._keys.clear()
+        surfaces = parts[1::2]
+        for surface in set(surfaces).difference(seen):  # most words were seen before
+            word = seen[surface] = self._analyse(surface)
+            self._keys[surface] = word.key
+        return _Document(text, parts, seen)
 
-    def _analyse(self, surface: str) -> tuple[str, int, str, str]:
-        """(key, clitic length, word as a query, normalized word) of one word of text."""
+    def _analyse(self, surface: str) -> _Word:
+        """What one word of text is (see `_Word`)."""
         word = normalize(surface)
         if not _ARABIC.search(word):
             plain = surface
-            if re.search(r"['’]s$", surface):  # "Hasakah's"
+            if _POSSESSIVE.search(surface):  # "Hasakah's"
                 plain, word = surface[:-2], word[:-1]
-            if word in _LATIN_ARTICLES:
-                return "", 0, plain, word
-            return fold_word(word), 0, plain, word
+            key = "" if word in _LATIN_ARTICLES else fold_word(word)
+            lead = 2 if _is_vague(word) else int(generic_of(word) is not None or word in DIRECTIONS)
+            return _Word(key, 0, plain, word, self.common.class_of(word), lead, False)
         word = word.translate(ARABIC_LETTERS)
+        kind = self.common.class_of(word)
+        lead = 2 if _is_vague(word) else int(generic_of(word) is not None)
+        key, cut, query, norm = self._arabic_key(surface, word)
+        clitic = word[:len(word) - len(norm)]
+        return _Word(key, cut, query, norm, kind, lead, "ب" in clitic)
+
+    def _arabic_key(self, surface: str, word: str) -> tuple[str, int, str, str]:
+        """(key, clitic length, word as a query, normalized word without clitic)."""
         key = fold_word(word)
         if key != word and key in DEMONYMS:  # the article came off: "السوري"
             return _DEMONYM, 0, surface, word
@@ -212,44 +369,47 @@ class Geoparser:
     def parse(self, text: str, *, hints: Mapping[str, str] | None = None) -> list[Mention]:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
-        tokens = self._tokens(text)
-        spans = self._find(tokens)
-        sentences = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
-        breaks = [m.end() for m in _PARAGRAPH_END.finditer(text)] + [len(text) + 1]
-
-        def paragraph_of(offset: int) -> int:
-            return bisect.bisect_right(breaks, offset)
-
+        doc = self._document(text)
+        expressions = self._expressions(doc, self._find(doc))
+        datelines = self._datelines(doc, expressions)
+        sentences = [m.end() for m in _SENTENCE_END.finditer(text)]
+        breaks = [m.end() for m in _PARAGRAPH_END.finditer(text)]
         found = []
-        for first, last, head_from, tail_to, heads, tails in self._expressions(text, tokens, spans):
-            name_start = tokens[first].start + tokens[first].clitic
-            query_words = [_strip_clitic(t) for t in tokens.span(head_from, tail_to)]
-            query = " ".join(w for w in [*heads, *query_words, *tails] if w)
-            inherited = heads or tails
-            start = tokens[head_from].start + tokens[head_from].clitic
-            end = tokens[tail_to].end
-            sentence = bisect.bisect_right(sentences, name_start)
-            bare = first == last == tail_to and head_from == first and not inherited
-            found.append((start, end, query, sentence, paragraph_of(name_start), bare, first == last))
-        return self._resolve(text, found, hints)
+        for n, e in enumerate(expressions):
+            first, last = e.first, e.last
+            name_start = doc.start(first) + doc[first].clitic
+            query_words = [_query_word(doc, i) for i in range(e.head_from, e.tail_to + 1)]
+            query = " ".join(w for w in [*e.heads, *query_words, *e.tails] if w)
+            start = doc.start(e.head_from) + doc[e.head_from].clitic
+            inherited = bool(e.heads or e.tails)
+            bare = first == last == e.tail_to and e.head_from == first and not inherited
+            # A head before it or a generic word after it ("About village") is evidence; a
+            # direction after it is not ("إلى الغرب" is "to the west").
+            tails = e.tails or [doc[i].norm for i in range(last + 1, e.tail_to + 1)]
+            led = e.led or bool(e.heads) or any(generic_of(_letters(w)) for w in tails)
+            found.append(_Found(
+                start, doc.end(e.tail_to), query, bisect.bisect_right(sentences, name_start),
+                bisect.bisect_right(breaks, name_start), bare, first == last,
+                "" if led else self._needs(doc, first, last), self._placed(doc, e.head_from),
+                "dateline" if n in datelines else "place"))
+        return self._resolve(text, found, expressions, hints)
 
-    def _find(self, tokens: _Tokens) -> list[tuple[int, int]]:
-        """(first, last) token indices of names, leftmost-longest, organisations removed."""
-        keys = [a[0] for a in tokens.analyses]
-        stream_tokens = [i for i, k in enumerate(keys) if k]
-        pieces = [keys[i] for i in stream_tokens]
-        # Offset of each word in the stream -> its index in `stream_tokens`.
-        offsets = map(operator.add, itertools.accumulate(map(len, pieces), initial=1), itertools.count())
-        starts = dict(zip(offsets, range(len(pieces))))
+    def _find(self, doc: _Document) -> list[tuple[int, int]]:
+        """(first, last) word indices of names, leftmost-longest, organisations removed."""
+        keys = list(map(self._keys.__getitem__, doc.parts[1::2]))
+        stream_words = list(itertools.compress(range(len(keys)), keys))
+        pieces = [keys[i] for i in stream_words]
+        # Where each word starts in the stream " k1 k2 ... ": found by bisection at each hit.
+        starts = list(map(operator.add, itertools.accumulate(map(len, pieces), initial=1), itertools.count()))
         stream = " " + " ".join(pieces) + " "
         hits = []
-        matches = tokens.matches
         for end, (length, kind, width) in self._automaton.iter(stream):
-            first = starts.get(end - width + 2)  # the padded key " a b " ends at `end`
-            if first is None:
+            at = end - width + 2  # the padded key " a b " ends at `end`
+            first = bisect.bisect_left(starts, at)
+            if first >= len(pieces) or starts[first] != at:
                 continue
             if length == 1 and kind == "place":
-                initial = matches[stream_tokens[first]].group()[0]
+                initial = doc.surface(stream_words[first])[0]
                 if initial.islower() and initial.isascii():
                     continue  # one lower-case English word is not a proper noun
             hits.append((first, first + length - 1, kind))
@@ -264,108 +424,213 @@ class Geoparser:
                 continue
             if a <= blocked_until or b <= organisation_until:
                 continue
-            chosen.append((stream_tokens[a], stream_tokens[b]))
+            chosen.append((stream_words[a], stream_words[b]))
             blocked_until = b
-        return [(a, b) for a, b in chosen if not self._false_friend(tokens, a, b)]
+        return [(a, b) for a, b in chosen if not _false_friend(doc, a, b)]
 
-    def _false_friend(self, tokens: _Tokens, first: int, last: int) -> bool:
-        if first != last:
-            return False
-        token = tokens[first]
-        if token.key == _DEMONYM:
-            return True
-        if not _ARABIC.search(token.surface):
-            if token.key in DEMONYMS:
-                return True
-            # A single English word names a place only when capitalised like a proper noun.
-            return not token.surface[:1].isupper() or token.key in STOPWORDS
-        return False
-
-    def _expressions(self, text: str, tokens: _Tokens, spans: list[tuple[int, int]]):
+    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> list[_Expression]:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
         starts = {first for first, _ in spans}
-        found = []
+        found: list[_Expression] = []
         previous_last = -1
         for first, last in spans:
             head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and _is_head(tokens[head_from - 1]):
+            while head_from - 1 > previous_last and first - head_from < 3 and doc[head_from - 1].lead:
                 head_from -= 1
+            # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
+            # plural one, which is not part of the name ("قرى حوض اليرموك").
+            led = head_from < first or (first - 1 > previous_last
+                                        and self.common.classes.get(doc[first - 1].norm) == "head")
             tail_to = last
-            while tail_to + 1 < len(tokens) and tail_to - last < 3:
-                extra = _tail_length(tokens, tail_to + 1)
+            while tail_to + 1 < len(doc) and tail_to - last < 3:
+                extra = _tail_length(doc, tail_to + 1)
                 if not extra:
                     break
                 tail_to += extra
             if tail_to + 1 in starts:
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
-            while head_from < first and _is_vague(tokens[head_from]):
+            while head_from < first and doc[head_from].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and tokens[first - 1].key == "" \
-                    and text[tokens[first - 1].end:tokens[first].start] == "-":
+            if head_from == first and first - 1 > previous_last and doc[first - 1].key == "" \
+                    and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            found.append(_Expression(first, last, head_from, tail_to))
+            found.append(_Expression(first, last, head_from, tail_to, led))
             previous_last = tail_to
-        for before, after in zip(found, found[1:]):
-            if not self._coordinated(tokens, before.tail_to, after.head_from, after.first):
+        for n, (before, after) in enumerate(zip(found, found[1:])):
+            if not _coordinated(doc, before.tail_to, after.head_from, after.first):
                 continue
-            b_heads = [_strip_clitic(t) for t in tokens.span(before.head_from, before.first - 1)] \
-                or before.heads
-            a_tails = [_strip_clitic(t) for t in tokens.span(after.last + 1, after.tail_to)]
+            before.coordinated.append(n + 1)
+            after.coordinated.append(n)
+            b_heads = [_query_word(doc, i) for i in range(before.head_from, before.first)] or before.heads
+            a_tails = [_query_word(doc, i) for i in range(after.last + 1, after.tail_to + 1)]
             if after.head_from == after.first and b_heads:
                 after.heads = b_heads
             if before.tail_to == before.last and a_tails and before.head_from == before.first:
                 before.tails = a_tails
-        for e in found:
-            yield e.first, e.last, e.head_from, e.tail_to, e.heads, e.tails
+        return found
 
     @staticmethod
-    def _coordinated(tokens: _Tokens, before_end: int, after_start: int, after_first: int) -> bool:
-        """True when only "and" (or a clitic و) stands between two names."""
-        gap = after_start - before_end - 1
-        if gap == 0:
-            return tokens[after_first].clitic > 0
-        return gap == 1 and normalize(tokens[before_end + 1].surface) in _COORDINATORS
+    def _needs(doc: _Document, first: int, last: int) -> str:
+        """What evidence a name with no head or qualifier needs, by the class of its words:
+        "never", "head", "context" (a head, a preposition of place or coordination),
+        "initial" (coordination, or the place's very name), or "" (see the module doc)."""
+        if first != last:  # a generic word inside the name is its head: "حقل العمر"
+            words = [doc[i] for i in range(first, last + 1)]
+            return "context" if all(w.kind in _NOT_A_NAME and not w.lead for w in words) else ""
+        kind = doc[first].kind
+        if kind == "head":
+            return "never"
+        if kind in ("function", "calendar", "given_name"):
+            return "head"
+        if kind in ("verb", "noun"):
+            return kind
+        if kind == "word" and _starts_sentence(doc, first):
+            return "initial"
+        return ""
+
+    def _placed(self, doc: _Document, i: int) -> bool:
+        """True when a preposition of place stands right before word i ("في دمر", "بدمر")."""
+        if doc[i].place_clitic:
+            return True
+        return i > 0 and doc.gap(i).isspace() and doc[i - 1].norm in self.common.prepositions
+
+    def _datelines(self, doc: _Document, expressions: list[_Expression]) -> set[int]:
+        """Indices of the expressions that make the dateline of a report: at the start of the
+        text or of a paragraph, names followed by only a date or an agency before a dash."""
+        text = doc.text
+        out: set[int] = set()
+        for n, e in enumerate(expressions):
+            gap = doc.gap(e.head_from)
+            if not (_PARAGRAPH_START.search(gap) or (e.head_from == 0 and not gap.strip())):
+                continue
+            start = doc.start(e.head_from)
+            dash = _DATELINE_DASH.search(text, doc.end(e.tail_to), start + 160)
+            if dash is None or "\n" in text[start:dash.start()]:
+                continue
+            members = list(itertools.takewhile(
+                lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
+            rest, last = [], start
+            for m in members:
+                rest.append(text[last:doc.start(expressions[m].head_from)])
+                last = doc.end(expressions[m].tail_to)
+            rest.append(text[last:dash.start()])
+            if self._only_date(_AGENCY.sub(" ", " ".join(rest))):
+                out.update(members)
+        return out
+
+    def _only_date(self, rest: str) -> bool:
+        """True when `rest` holds nothing but dates and punctuation ("، 14 آذار/مارس")."""
+        for word in _TOKEN.findall(rest):
+            norm = _letters(word)
+            if not (norm.isdigit() or self.common.classes.get(norm) == "calendar"
+                    or _ORDINAL.fullmatch(norm)):
+                return False
+        return True
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[tuple[int, int, str, int, int, bool, bool]],
+    def _resolve(self, text: str, found: list[_Found], expressions: list[_Expression],
                  hints: dict[str, str]) -> list[Mention]:
         gaz = self.gazetteer
         country = hints.get("country")
         admin1 = hints.get("admin1")
-        first_pass = [gaz.resolve(f[2], country=country, admin1=admin1) for f in found]
+        first_pass = [gaz.resolve(f.query, country=country, admin1=admin1) for f in found]
         # A governorate named in a sentence steers the other names of that sentence; places
-        # named with confidence in a paragraph pull its ambiguous names toward them.
+        # named with confidence in a paragraph pull its ambiguous names toward them. Names
+        # that need evidence and datelines steer nothing.
         sentence_admin1: dict[int, str] = {}
         paragraph_points: dict[int, list[tuple[float, float]]] = {}
-        for (_, _, _, sentence, paragraph, _, _), match in zip(found, first_pass):
-            if match is None:
+        for f, match in zip(found, first_pass):
+            if match is None or f.role == "dateline" or f.needs:
                 continue
             if match.place.kind == "admin1":
-                sentence_admin1.setdefault(sentence, match.place.admin1)
-            elif not match.ambiguous and match.score >= 0.85 and match.place.kind in ("settlement", "site"):
-                paragraph_points.setdefault(paragraph, []).append((match.place.lat, match.place.lon))
+                sentence_admin1.setdefault(f.sentence, match.place.admin1)
+            elif not match.ambiguous and match.score >= CONFIDENT_SCORE and match.place.kind in ("settlement", "site"):
+                paragraph_points.setdefault(f.paragraph, []).append((match.place.lat, match.place.lon))
         mentions = []
-        for (start, end, query, sentence, paragraph, bare, single), match in zip(found, first_pass):
-            local = sentence_admin1.get(sentence)
+        for n, (f, match) in enumerate(zip(found, first_pass)):
+            local = sentence_admin1.get(f.sentence)
             if match is None or match.ambiguous:
-                points = paragraph_points.get(paragraph)
+                points = paragraph_points.get(f.paragraph)
                 near = None
                 if not local and points:
                     near = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-                better = gaz.resolve(query, country=country, admin1=local or admin1, near=near)
+                better = gaz.resolve(f.query, country=country, admin1=local or admin1, near=near)
                 if better is not None and (match is None or better.place.id != match.place.id
                                            or better.ambiguous != match.ambiguous):
                     match = replace(better, method="context")
-            supported = match is not None and local is not None and match.place.admin1 == local
-            if bare and not supported and _needs_evidence(query, match):
+            if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
                 continue
-            if match is None and single:
+            supported = match is not None and local is not None and match.place.admin1 == local
+            if f.bare and not supported and _needs_evidence(match):
+                continue
+            if match is None and f.single:
                 continue  # one unknown word with a generic word beside it: "الفصائل العسكرية"
-            mentions.append(Mention(start, end, text[start:end], match))
+            mentions.append(Mention(f.start, f.end, text[f.start:f.end], match, f.role))
         return mentions
+
+    @staticmethod
+    def _evidenced(f: _Found, match: Match | None, n: int, found: list[_Found],
+                   first_pass: list[Match | None], expressions: list[_Expression]) -> bool:
+        """Whether a bare name has the evidence its class needs (see the module doc)."""
+        if f.needs in ("never", "head"):
+            return False  # (a head word before it would have left it needing nothing)
+
+        def confident(m: int) -> bool:
+            other = first_pass[m]
+            return (other is not None and not other.ambiguous and other.score >= CONFIDENT_SCORE
+                    and not found[m].needs)
+
+        if any(confident(m) for m in expressions[n].coordinated):
+            return True
+        if f.needs in ("context", "verb"):
+            return f.placed  # a preposition is no evidence for a name that is also a noun
+        if match is None:
+            return False
+        if f.needs == "noun":
+            # ...but it is with a place we keep ourselves: "في الباب" is al-Bab, "في بيان" is
+            # "in a statement", not Bayan in Kuwait. A governorate's name outweighs the noun.
+            return (f.placed and (match.place.curated or match.place.kind in _AREAS)) \
+                or _names_an_area(match, f.query)
+        # "initial": the word opens a sentence; its match must be the place's very name.
+        return normalize(match.matched_name) == normalize(f.query)
+
+
+def _names_an_area(match: Match, query: str) -> bool:
+    """True when the name is that of a governorate or a country ("حماة"), as the match or a
+    namesake among its candidates."""
+    key = fold(query)
+    return any(m.place.kind in ("admin1", "country") and m.method != "fuzzy" and fold(m.matched_name) == key
+               for m in (match, *match.candidates))
+
+
+# A dateline: names, then perhaps a date and an agency in brackets, then a dash (spaced, so
+# that "Deir ez-Zor" is not cut) or a colon.
+_DATELINE_DASH = re.compile(r"\s[-–—]+(?=\s|$)|(?<=\))[-–—]+|[:：](?=\s)")
+_AGENCY = re.compile(r"\([^()\n]{1,40}\)|[,،/.]")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_PARAGRAPH_START = re.compile(r"\n[ \t\r]*\n\s*$")
+_OPENS_SENTENCE = re.compile(r"[.!?؟؛:\n]")
+
+
+def _starts_sentence(doc: _Document, i: int) -> bool:
+    """True for the first word of a text, of a line, or after a full stop or a colon."""
+    return i == 0 or bool(_OPENS_SENTENCE.search(doc.gap(i)))
+
+
+def _false_friend(doc: _Document, first: int, last: int) -> bool:
+    if first != last:
+        return False
+    word = doc[first]
+    if word.key == _DEMONYM:
+        return True
+    surface = doc.surface(first)
+    if _ARABIC.search(surface):
+        return False
+    # A single English word names a place only when capitalised like a proper noun.
+    return word.key in DEMONYMS or not surface[:1].isupper()
 
 
 def _surface_offset(surface: str, letters: int) -> int:
@@ -379,40 +644,45 @@ def _surface_offset(surface: str, letters: int) -> int:
     return len(surface)
 
 
-def _strip_clitic(token: _Token) -> str:
-    return token.word or token.surface[token.clitic:]
+def _letters(word: str) -> str:
+    return normalize(word).translate(ARABIC_LETTERS)
 
 
-def _is_head(token: _Token) -> bool:
-    """Generic words before a name; English direction words too ("eastern Deir ez-Zor")."""
-    word = token.norm
-    if _ARABIC.search(word):
-        return generic_of(word) is not None
-    return generic_of(word) is not None or word in DIRECTIONS
+def _query_word(doc: _Document, i: int) -> str:
+    word = doc[i]
+    return word.word or doc.surface(i)[word.clitic:]
 
 
-def _tail_length(tokens: _Tokens, i: int) -> int:
+def _is_vague(norm: str) -> bool:
+    generic = generic_of(norm)
+    return generic is not None and not generic
+
+
+def _tail_length(doc: _Document, i: int) -> int:
     """Words at `i` that qualify the name before them: Arabic directions and adjectives,
     English generic words ("gas field", "countryside"); 0 when there are none."""
-    word = tokens[i].norm
+    word = doc[i].norm
     if _ARABIC.search(word):
         return int(word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS)
                    or word in ARABIC_TAILS)
-    if word in DIRECTIONS and i + 1 < len(tokens) and _tail_length(tokens, i + 1):
+    if word in DIRECTIONS and i + 1 < len(doc) and _tail_length(doc, i + 1):
         return 1  # "Hasakah's southern countryside"
-    if i + 1 < len(tokens) and generic_of(f"{word} {tokens[i + 1].norm}"):
+    if i + 1 < len(doc) and generic_of(f"{word} {doc[i + 1].norm}"):
         return 2
     return 1 if generic_of(word) else 0
 
 
-def _is_vague(token: _Token) -> bool:
-    generic = generic_of(token.norm)
-    return generic is not None and not generic
+def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
+    """True when only "and" (or a clitic و) stands between two names."""
+    gap = after_start - before_end - 1
+    if gap == 0:
+        return doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")
+    return gap == 1 and normalize(doc.surface(before_end + 1)) in _COORDINATORS
 
 
-def _needs_evidence(query: str, match: Match | None) -> bool:
-    """A bare word that is common, unknown, or only a small uncurated village is not a mention."""
-    if match is None or fold_word(normalize(query).translate(ARABIC_LETTERS)) in STOPWORDS:
+def _needs_evidence(match: Match | None) -> bool:
+    """A bare word that is unknown or only a small uncurated village is not a mention."""
+    if match is None:
         return True
     place = match.place
     return not place.curated and place.kind == "settlement" and place.population < MIN_BARE_POPULATION
@@ -438,4 +708,4 @@ def _default_gazetteer() -> Gazetteer:
     return Gazetteer.default()
 
 
-__all__ = ["Geoparser", "Mention", "geoparse"]
+__all__ = ["CommonWords", "Geoparser", "Mention", "geoparse"]
