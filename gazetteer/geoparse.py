@@ -44,19 +44,17 @@ Cost: linear in the text's length. Words are cut and folded by C-level passes (`
 
 from __future__ import annotations
 
-import bisect
 import csv
 import itertools
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import DataError
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, fold, fold_word, generic_of, normalize,
+    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, GENERIC_WORDS, fold, fold_word, generic_of, normalize,
 )
 from .index import Gazetteer
 from .place import Match
@@ -65,7 +63,6 @@ from .sources import data_file
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
 _SPLIT = re.compile(f"({_TOKEN.pattern})")  # words at odd positions, what lies between at even
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
-_PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _COORDINATORS = frozenset({"و", "and", "or", "او", "ثم"})
@@ -93,6 +90,8 @@ DEMONYMS = frozenset(
 )
 # Words after a name that qualify it (Arabic adjectives follow their noun).
 ARABIC_TAILS = frozenset({"نفطي", "النفطي", "للغاز", "الغازي", "الجويه", "العسكري", "العسكريه"})
+# First words of generic phrases of two words ("gas field"): a qualifier may start there.
+_PAIR_STARTS = frozenset(k.split()[0] for k in GENERIC_WORDS if " " in k and not _ARABIC.search(k))
 # A settlement this small, not curated and named by one bare word, needs a head word first.
 MIN_BARE_POPULATION = 10_000
 # A match this good, not ambiguous, makes a place named with confidence.
@@ -218,27 +217,31 @@ class _Word(NamedTuple):
     norm: str         # normalized, Arabic letter variants folded: for generic-word tests
     kind: str         # class in the common-word table, "" for none
     lead: int         # 0: no head word; 1: a head ("قاعدة", "eastern"); 2: vague ("منطقة")
+    tail: int         # may qualify the name before it: 1 alone ("الشرقي", "countryside"),
+                      # 2 a direction before one ("southern countryside"), 4 a pair ("gas field")
     place_clitic: bool  # its clitic says "in" or "at" ("بدمر")
 
 
 class _Document:
-    """The words of one text: `parts` alternates what lies between words and the words, so the
-    offsets of every word come from one C-level pass; word analyses are looked up on demand."""
+    """The words of one text: `parts` alternates what lies between words and the words, so
+    the offsets of every word come from one C-level pass; a word's analysis is looked up in
+    the parser's cache (`seen`) by its surface. Tuples of strings and numbers, unlike lists,
+    are left alone by the garbage collector: a long text is not walked over and over."""
 
-    __slots__ = ("text", "parts", "bounds", "seen", "size")
+    __slots__ = ("text", "parts", "surfaces", "seen", "bounds")
 
-    def __init__(self, text: str, parts: list[str], seen: dict[str, _Word]) -> None:
+    def __init__(self, text: str, parts: tuple[str, ...], seen: dict[str, _Word]) -> None:
         self.text = text
         self.parts = parts
-        self.bounds = list(itertools.accumulate(map(len, parts), initial=0))
+        self.surfaces = parts[1::2]
         self.seen = seen
-        self.size = len(parts) // 2
+        self.bounds = tuple(itertools.accumulate(map(len, parts), initial=0))
 
     def __len__(self) -> int:
-        return self.size
+        return len(self.surfaces)
 
     def __getitem__(self, i: int) -> _Word:
-        return self.seen[self.parts[2 * i + 1]]
+        return self.seen[self.surfaces[i]]
 
     def surface(self, i: int) -> str:
         return self.parts[2 * i + 1]
@@ -254,6 +257,21 @@ class _Document:
         return self.parts[2 * i]
 
 
+class _Words:
+    """A document's word analyses by index, as a list would give them (none is made)."""
+
+    __slots__ = ("_seen", "_surfaces")
+
+    def __init__(self, doc: _Document) -> None:
+        self._seen, self._surfaces = doc.seen, doc.surfaces
+
+    def __getitem__(self, i: int) -> _Word:
+        return self._seen[self._surfaces[i]]
+
+    def __len__(self) -> int:
+        return len(self._surfaces)
+
+
 @dataclass(slots=True)
 class _Expression:
     """A name's words with its heads and qualifiers, and what the text around it says."""
@@ -263,9 +281,9 @@ class _Expression:
     head_from: int
     tail_to: int
     led: bool = False                 # a head word before it, vague ones too ("منطقة دمر")
-    heads: list[str] = field(default_factory=list)   # shared by coordination
-    tails: list[str] = field(default_factory=list)
-    coordinated: list[int] = field(default_factory=list)  # neighbours joined by "and"
+    heads: tuple[str, ...] = ()       # shared by coordination
+    tails: tuple[str, ...] = ()
+    coordinated: tuple[int, ...] = ()  # neighbours joined by "and"
 
 
 class _Found(NamedTuple):
@@ -276,9 +294,14 @@ class _Found(NamedTuple):
     paragraph: int
     bare: bool        # one word, no head, no qualifier
     single: bool      # one word of name
-    needs: str        # evidence a bare name needs: "", "never", "head", "context", "initial"
+    needs: str        # evidence it needs: "", "never", "head", "verb", "noun", "context", "initial"
     placed: bool      # a preposition of place right before it
     role: str
+
+
+# Text words go into the automaton's stream between two marks, so that a key matches whole
+# words only and two matches never share a character (as a separating space would).
+_OPEN, _CLOSE = "\x01", "\x02"
 
 
 class Geoparser:
@@ -305,23 +328,23 @@ class Geoparser:
     def _add(self, key: str, kind: str) -> None:
         words = key.split()
         self._words.update(words)
-        padded = f" {key} "
-        current = self._automaton.get(padded, None)
+        marked = _OPEN + f"{_CLOSE}{_OPEN}".join(words) + _CLOSE
+        current = self._automaton.get(marked, None)
         if current is None or current[1] == "place":
-            self._automaton.add_word(padded, (len(words), kind, len(padded)))
+            self._automaton.add_word(marked, (len(words), kind))
 
     # --- words -------------------------------------------------------------------------------
 
     def _document(self, text: str) -> _Document:
-        parts = _SPLIT.split(text)
+        parts = tuple(_SPLIT.split(text))
         seen = self._seen
         if len(seen) > 500_000:
             seen.clear()
             self._keys.clear()
-        surfaces = parts[1::2]
-        for surface in set(surfaces).difference(seen):  # most words were seen before
+        for surface in set(parts[1::2]).difference(seen):  # most words were seen before
             word = seen[surface] = self._analyse(surface)
-            self._keys[surface] = word.key
+            # In the stream, a word of no name is one mark: a shorter stream to search.
+            self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
         return _Document(text, parts, seen)
 
     def _analyse(self, surface: str) -> _Word:
@@ -333,13 +356,16 @@ class Geoparser:
                 plain, word = surface[:-2], word[:-1]
             key = "" if word in _LATIN_ARTICLES else fold_word(word)
             lead = 2 if _is_vague(word) else int(generic_of(word) is not None or word in DIRECTIONS)
-            return _Word(key, 0, plain, word, self.common.class_of(word), lead, False)
+            tail = (bool(generic_of(word)) | 2 * (word in DIRECTIONS) | 4 * (word in _PAIR_STARTS))
+            return _Word(key, 0, plain, word, self.common.class_of(word), lead, tail, False)
         word = word.translate(ARABIC_LETTERS)
         kind = self.common.class_of(word)
         lead = 2 if _is_vague(word) else int(generic_of(word) is not None)
         key, cut, query, norm = self._arabic_key(surface, word)
+        tail = int(norm in DIRECTIONS or (norm.startswith("ال") and norm[2:] in DIRECTIONS)
+                   or norm in ARABIC_TAILS)
         clitic = word[:len(word) - len(norm)]
-        return _Word(key, cut, query, norm, kind, lead, "ب" in clitic)
+        return _Word(key, cut, query, norm, kind, lead, tail, "ب" in clitic)
 
     def _arabic_key(self, surface: str, word: str) -> tuple[str, int, str, str]:
         """(key, clitic length, word as a query, normalized word without clitic)."""
@@ -372,99 +398,103 @@ class Geoparser:
         doc = self._document(text)
         expressions = self._expressions(doc, self._find(doc))
         datelines = self._datelines(doc, expressions)
-        sentences = [m.end() for m in _SENTENCE_END.finditer(text)]
-        breaks = [m.end() for m in _PARAGRAPH_END.finditer(text)]
+        seen, surfaces, offset = doc.seen, doc.surfaces, doc.bounds.__getitem__
+        # Sentences and paragraphs are told apart by counting their ends between two names.
+        sentence = paragraph = previous = 0
+        count_ends, count_breaks = _SENTENCE_END.findall, text.count
         found = []
         for n, e in enumerate(expressions):
-            first, last = e.first, e.last
-            name_start = doc.start(first) + doc[first].clitic
-            query_words = [_query_word(doc, i) for i in range(e.head_from, e.tail_to + 1)]
-            query = " ".join(w for w in [*e.heads, *query_words, *e.tails] if w)
-            start = doc.start(e.head_from) + doc[e.head_from].clitic
-            inherited = bool(e.heads or e.tails)
-            bare = first == last == e.tail_to and e.head_from == first and not inherited
-            # A head before it or a generic word after it ("About village") is evidence; a
-            # direction after it is not ("إلى الغرب" is "to the west").
-            tails = e.tails or [doc[i].norm for i in range(last + 1, e.tail_to + 1)]
-            led = e.led or bool(e.heads) or any(generic_of(_letters(w)) for w in tails)
+            first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
+            start = offset(2 * head_from + 1) + seen[surfaces[head_from]].clitic
+            name_start = start if first == head_from else offset(2 * first + 1) + seen[surfaces[first]].clitic
+            sentence += len(count_ends(text, previous, name_start))
+            paragraph += count_breaks("\n", previous, name_start)
+            previous = name_start
+            if head_from == tail_to:
+                query = seen[surfaces[first]].word
+            else:
+                query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
+            if e.heads or e.tails:
+                query = " ".join(filter(None, [*e.heads, query, *e.tails]))
+            bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
+            needs = ""
+            if not (e.led or e.heads) and (first == last or seen[surfaces[first]].kind):
+                # A generic word after the name ("About village") is evidence like a head; a
+                # direction is not ("إلى الغرب" is "to the west").
+                tails = e.tails or [seen[w].norm for w in surfaces[last + 1:tail_to + 1]]
+                if not any(generic_of(_letters(t)) for t in tails):
+                    needs = self._needs(doc, first, last)
             found.append(_Found(
-                start, doc.end(e.tail_to), query, bisect.bisect_right(sentences, name_start),
-                bisect.bisect_right(breaks, name_start), bare, first == last,
-                "" if led else self._needs(doc, first, last), self._placed(doc, e.head_from),
+                start, offset(2 * tail_to + 2), query, sentence, paragraph, bare, first == last, needs,
+                bool(needs) and self._placed(doc, head_from),
                 "dateline" if n in datelines else "place"))
         return self._resolve(text, found, expressions, hints)
 
     def _find(self, doc: _Document) -> list[tuple[int, int]]:
         """(first, last) word indices of names, leftmost-longest, organisations removed."""
-        keys = list(map(self._keys.__getitem__, doc.parts[1::2]))
-        stream_words = list(itertools.compress(range(len(keys)), keys))
-        pieces = [keys[i] for i in stream_words]
-        # Where each word starts in the stream " k1 k2 ... ": found by bisection at each hit.
-        starts = list(map(operator.add, itertools.accumulate(map(len, pieces), initial=1), itertools.count()))
-        stream = " " + " ".join(pieces) + " "
-        hits = []
-        for end, (length, kind, width) in self._automaton.iter(stream):
-            at = end - width + 2  # the padded key " a b " ends at `end`
-            first = bisect.bisect_left(starts, at)
-            if first >= len(pieces) or starts[first] != at:
-                continue
-            if length == 1 and kind == "place":
-                initial = doc.surface(stream_words[first])[0]
-                if initial.islower() and initial.isascii():
-                    continue  # one lower-case English word is not a proper noun
-            hits.append((first, first + length - 1, kind))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        chosen, blocked_until = [], -1
-        # Hits come sorted by start: the organisations begun so far are summed up by the
-        # furthest end any of them reaches, so a name inside one is one comparison, not a scan.
-        organisation_until = -1
-        for a, b, kind in hits:
+        keys = tuple(map(self._keys.__getitem__, doc.surfaces))
+        stream_words = tuple(itertools.compress(range(len(keys)), keys))
+        stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
+        parts = doc.parts
+        count = stream.count
+        chosen = []
+        # Matches come in order: the closing marks counted since the last one tell which word
+        # each ends at, in C and over the stream once.
+        last, counted_to = -1, 0
+        for end, (length, kind) in self._automaton.iter_long(stream):
+            last += count(_CLOSE, counted_to, end + 1)
+            counted_to = end + 1
             if kind == "organisation":
-                organisation_until = max(organisation_until, b)
-                continue
-            if a <= blocked_until or b <= organisation_until:
-                continue
-            chosen.append((stream_words[a], stream_words[b]))
-            blocked_until = b
-        return [(a, b) for a, b in chosen if not _false_friend(doc, a, b)]
+                continue  # the names inside it went with it
+            a, b = stream_words[last - length + 1], stream_words[last]
+            if a == b and _ARABIC.match(parts[2 * a + 1]) is None:
+                # One English word names a place only when capitalised, and is no demonym.
+                if not parts[2 * a + 1][:1].isupper() or doc[a].key in DEMONYMS:
+                    continue
+            chosen.append((a, b))
+        return chosen
 
     def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> list[_Expression]:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
+        words = _Words(doc)
+        size = len(words)
+        plural_heads = self.common.classes
         starts = {first for first, _ in spans}
         found: list[_Expression] = []
         previous_last = -1
         for first, last in spans:
             head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and doc[head_from - 1].lead:
+            while head_from - 1 > previous_last and first - head_from < 3 and words[head_from - 1].lead:
                 head_from -= 1
             # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
             # plural one, which is not part of the name ("قرى حوض اليرموك").
             led = head_from < first or (first - 1 > previous_last
-                                        and self.common.classes.get(doc[first - 1].norm) == "head")
+                                        and plural_heads.get(words[first - 1].norm) == "head")
             tail_to = last
-            while tail_to + 1 < len(doc) and tail_to - last < 3:
-                extra = _tail_length(doc, tail_to + 1)
+            while tail_to + 1 < size and tail_to - last < 3 and words[tail_to + 1].tail:
+                extra = _tail_length(words, tail_to + 1)
                 if not extra:
                     break
                 tail_to += extra
-            if tail_to + 1 in starts:
+            if tail_to != last and tail_to + 1 in starts:
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
-            while head_from < first and doc[head_from].lead == 2:
+            while head_from < first and words[head_from].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and doc[first - 1].key == "" \
+            if head_from == first and first - 1 > previous_last and words[first - 1].key == "" \
                     and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
             found.append(_Expression(first, last, head_from, tail_to, led))
             previous_last = tail_to
-        for n, (before, after) in enumerate(zip(found, found[1:])):
+        for n in range(len(found) - 1):
+            before, after = found[n], found[n + 1]
             if not _coordinated(doc, before.tail_to, after.head_from, after.first):
                 continue
-            before.coordinated.append(n + 1)
-            after.coordinated.append(n)
-            b_heads = [_query_word(doc, i) for i in range(before.head_from, before.first)] or before.heads
-            a_tails = [_query_word(doc, i) for i in range(after.last + 1, after.tail_to + 1)]
+            before.coordinated += (n + 1,)
+            after.coordinated += (n,)
+            b_heads = tuple(doc[i].word for i in range(before.head_from, before.first)) or before.heads
+            a_tails = tuple(doc[i].word for i in range(after.last + 1, after.tail_to + 1))
             if after.head_from == after.first and b_heads:
                 after.heads = b_heads
             if before.tail_to == before.last and a_tails and before.head_from == before.first:
@@ -536,31 +566,50 @@ class Geoparser:
         gaz = self.gazetteer
         country = hints.get("country")
         admin1 = hints.get("admin1")
-        first_pass = [gaz.resolve(f.query, country=country, admin1=admin1) for f in found]
+        memo: dict[Any, Match | None] = {}  # one text names its places again and again
+
+        def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
+            key = (query, local, near)
+            if key not in memo:
+                memo[key] = gaz.resolve(query, country=country, admin1=local, near=near)
+            return memo[key]
+
+        def in_context(match: Match) -> Match:
+            key = ("context", id(match))  # (memo holds `match`, so its id stays its own)
+            if key not in memo:
+                memo[key] = replace(match, method="context")
+            return memo[key]
+
+        memo_get = memo.get
+        first_pass = []
+        for f in found:
+            match = memo_get((f.query, admin1, None), False)
+            first_pass.append(resolve(f.query, admin1, None) if match is False else match)
         # A governorate named in a sentence steers the other names of that sentence; places
-        # named with confidence in a paragraph pull its ambiguous names toward them. Names
-        # that need evidence and datelines steer nothing.
+        # named with confidence in a paragraph pull its ambiguous names toward their centre.
+        # Names that need evidence and datelines steer nothing.
         sentence_admin1: dict[int, str] = {}
-        paragraph_points: dict[int, list[tuple[float, float]]] = {}
+        sums: dict[int, list[float]] = {}
         for f, match in zip(found, first_pass):
-            if match is None or f.role == "dateline" or f.needs:
+            if match is None or f.needs or f.role == "dateline":
                 continue
-            if match.place.kind == "admin1":
-                sentence_admin1.setdefault(f.sentence, match.place.admin1)
-            elif not match.ambiguous and match.score >= CONFIDENT_SCORE and match.place.kind in ("settlement", "site"):
-                paragraph_points.setdefault(f.paragraph, []).append((match.place.lat, match.place.lon))
+            place = match.place
+            if place.kind == "admin1":
+                sentence_admin1.setdefault(f.sentence, place.admin1)
+            elif not match.ambiguous and match.score >= CONFIDENT_SCORE and place.kind in ("settlement", "site"):
+                total = sums.setdefault(f.paragraph, [0.0, 0.0, 0])
+                total[0] += place.lat
+                total[1] += place.lon
+                total[2] += 1
+        centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
         mentions = []
         for n, (f, match) in enumerate(zip(found, first_pass)):
             local = sentence_admin1.get(f.sentence)
             if match is None or match.ambiguous:
-                points = paragraph_points.get(f.paragraph)
-                near = None
-                if not local and points:
-                    near = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-                better = gaz.resolve(f.query, country=country, admin1=local or admin1, near=near)
+                better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
                 if better is not None and (match is None or better.place.id != match.place.id
                                            or better.ambiguous != match.ambiguous):
-                    match = replace(better, method="context")
+                    match = in_context(better)
             if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
                 continue
             supported = match is not None and local is not None and match.place.admin1 == local
@@ -620,19 +669,6 @@ def _starts_sentence(doc: _Document, i: int) -> bool:
     return i == 0 or bool(_OPENS_SENTENCE.search(doc.gap(i)))
 
 
-def _false_friend(doc: _Document, first: int, last: int) -> bool:
-    if first != last:
-        return False
-    word = doc[first]
-    if word.key == _DEMONYM:
-        return True
-    surface = doc.surface(first)
-    if _ARABIC.search(surface):
-        return False
-    # A single English word names a place only when capitalised like a proper noun.
-    return word.key in DEMONYMS or not surface[:1].isupper()
-
-
 def _surface_offset(surface: str, letters: int) -> int:
     """Characters of `surface` covering its first `letters` letters (marks ride along)."""
     seen = 0
@@ -648,28 +684,20 @@ def _letters(word: str) -> str:
     return normalize(word).translate(ARABIC_LETTERS)
 
 
-def _query_word(doc: _Document, i: int) -> str:
-    word = doc[i]
-    return word.word or doc.surface(i)[word.clitic:]
-
-
 def _is_vague(norm: str) -> bool:
     generic = generic_of(norm)
     return generic is not None and not generic
 
 
-def _tail_length(doc: _Document, i: int) -> int:
+def _tail_length(words: list[_Word], i: int) -> int:
     """Words at `i` that qualify the name before them: Arabic directions and adjectives,
     English generic words ("gas field", "countryside"); 0 when there are none."""
-    word = doc[i].norm
-    if _ARABIC.search(word):
-        return int(word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS)
-                   or word in ARABIC_TAILS)
-    if word in DIRECTIONS and i + 1 < len(doc) and _tail_length(doc, i + 1):
+    tail = words[i].tail
+    if tail & 2 and i + 1 < len(words) and words[i + 1].tail and _tail_length(words, i + 1):
         return 1  # "Hasakah's southern countryside"
-    if i + 1 < len(doc) and generic_of(f"{word} {doc[i + 1].norm}"):
+    if tail & 4 and i + 1 < len(words) and generic_of(f"{words[i].norm} {words[i + 1].norm}"):
         return 2
-    return 1 if generic_of(word) else 0
+    return tail & 1
 
 
 def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
