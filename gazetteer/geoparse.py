@@ -44,8 +44,10 @@ Cost: linear in the text's length. Words are cut and folded by C-level passes (`
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -61,7 +63,7 @@ from .place import Match
 from .sources import data_file
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
-_SPLIT = re.compile(f"({_TOKEN.pattern})")  # words at odd positions, what lies between at even
+_FIRST = operator.itemgetter(0)
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -223,19 +225,25 @@ class _Word(NamedTuple):
 
 
 class _Document:
-    """The words of one text: `parts` alternates what lies between words and the words, so
-    the offsets of every word come from one C-level pass; a word's analysis is looked up in
-    the parser's cache (`seen`) by its surface. Tuples of strings and numbers, unlike lists,
-    are left alone by the garbage collector: a long text is not walked over and over."""
+    """The words of one text, found by C-level passes: the text is cut at spaces into chunks,
+    each distinct chunk is cut into words once per parser (`layouts`: its words and their
+    offsets in it), and the words of all chunks are laid end to end (`surfaces`). A word's
+    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's.
+    Tuples of strings and numbers, unlike lists, are left alone by the garbage collector."""
 
-    __slots__ = ("text", "parts", "surfaces", "seen", "bounds")
+    __slots__ = ("text", "surfaces", "seen", "_chunks", "_layouts", "_words_before", "_chars_before")
 
-    def __init__(self, text: str, parts: tuple[str, ...], seen: dict[str, _Word]) -> None:
+    def __init__(self, text: str, chunks: list[str], layouts: dict[str, tuple[tuple, tuple]],
+                 seen: dict[str, _Word]) -> None:
         self.text = text
-        self.parts = parts
-        self.surfaces = parts[1::2]
         self.seen = seen
-        self.bounds = tuple(itertools.accumulate(map(len, parts), initial=0))
+        per_chunk = tuple(map(layouts.__getitem__, chunks))
+        words = tuple(map(_FIRST, per_chunk))
+        self.surfaces = tuple(itertools.chain.from_iterable(words))
+        self._chunks = chunks
+        self._layouts = layouts
+        self._words_before = tuple(itertools.accumulate(map(len, words), initial=0))
+        self._chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -244,17 +252,24 @@ class _Document:
         return self.seen[self.surfaces[i]]
 
     def surface(self, i: int) -> str:
-        return self.parts[2 * i + 1]
+        return self.surfaces[i]
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Where word i starts and ends in the text."""
+        chunk = bisect.bisect_right(self._words_before, i) - 1
+        begin, end = self._layouts[self._chunks[chunk]][1][i - self._words_before[chunk]]
+        at = self._chars_before[chunk] + chunk  # (the spaces between chunks)
+        return at + begin, at + end
 
     def start(self, i: int) -> int:
-        return self.bounds[2 * i + 1]
+        return self.span(i)[0]
 
     def end(self, i: int) -> int:
-        return self.bounds[2 * i + 2]
+        return self.span(i)[1]
 
     def gap(self, i: int) -> str:
         """What lies between word i - 1 and word i."""
-        return self.parts[2 * i]
+        return self.text[self.end(i - 1) if i else 0:self.start(i)]
 
 
 class _Words:
@@ -316,6 +331,7 @@ class Geoparser:
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
         self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
+        self._layouts: dict[str, tuple[tuple, tuple]] = {}  # chunk of text -> its words, offsets
         for place, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -336,16 +352,22 @@ class Geoparser:
     # --- words -------------------------------------------------------------------------------
 
     def _document(self, text: str) -> _Document:
-        parts = tuple(_SPLIT.split(text))
-        seen = self._seen
-        if len(seen) > 500_000:
+        chunks = text.split(" ")
+        seen, layouts = self._seen, self._layouts
+        if len(seen) > 500_000 or len(layouts) > 500_000:
             seen.clear()
             self._keys.clear()
-        for surface in set(parts[1::2]).difference(seen):  # most words were seen before
-            word = seen[surface] = self._analyse(surface)
-            # In the stream, a word of no name is one mark: a shorter stream to search.
-            self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
-        return _Document(text, parts, seen)
+            layouts.clear()
+        for chunk in set(chunks).difference(layouts):  # most chunks were seen before
+            found = list(_TOKEN.finditer(chunk))
+            layouts[chunk] = (tuple(m.group() for m in found), tuple(m.span() for m in found))
+            for m in found:
+                surface = m.group()
+                if surface not in seen:
+                    word = seen[surface] = self._analyse(surface)
+                    # In the stream, a word of no name is one mark: a shorter stream to search.
+                    self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
+        return _Document(text, chunks, layouts, seen)
 
     def _analyse(self, surface: str) -> _Word:
         """What one word of text is (see `_Word`)."""
@@ -397,16 +419,21 @@ class Geoparser:
         hints = dict(hints or {})
         doc = self._document(text)
         expressions = self._expressions(doc, self._find(doc))
-        datelines = self._datelines(doc, expressions)
-        seen, surfaces, offset = doc.seen, doc.surfaces, doc.bounds.__getitem__
+        datelines: set[int] = set()
+        seen, surfaces, span = doc.seen, doc.surfaces, doc.span
         # Sentences and paragraphs are told apart by counting their ends between two names.
         sentence = paragraph = previous = 0
         count_ends, count_breaks = _SENTENCE_END.findall, text.count
         found = []
         for n, e in enumerate(expressions):
             first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
-            start = offset(2 * head_from + 1) + seen[surfaces[head_from]].clitic
-            name_start = start if first == head_from else offset(2 * first + 1) + seen[surfaces[first]].clitic
+            word_start, end = span(head_from)
+            if tail_to != head_from:
+                end = span(tail_to)[1]
+            start = word_start + seen[surfaces[head_from]].clitic
+            name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
+            if _opens_paragraph(text, word_start):
+                datelines.update(self._dateline(doc, expressions, n, word_start))
             sentence += len(count_ends(text, previous, name_start))
             paragraph += count_breaks("\n", previous, name_start)
             previous = name_start
@@ -425,7 +452,7 @@ class Geoparser:
                 if not any(generic_of(_letters(t)) for t in tails):
                     needs = self._needs(doc, first, last)
             found.append(_Found(
-                start, offset(2 * tail_to + 2), query, sentence, paragraph, bare, first == last, needs,
+                start, end, query, sentence, paragraph, bare, first == last, needs,
                 bool(needs) and self._placed(doc, head_from),
                 "dateline" if n in datelines else "place"))
         return self._resolve(text, found, expressions, hints)
@@ -435,7 +462,7 @@ class Geoparser:
         keys = tuple(map(self._keys.__getitem__, doc.surfaces))
         stream_words = tuple(itertools.compress(range(len(keys)), keys))
         stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
-        parts = doc.parts
+        surfaces = doc.surfaces
         count = stream.count
         chosen = []
         # Matches come in order: the closing marks counted since the last one tell which word
@@ -447,9 +474,9 @@ class Geoparser:
             if kind == "organisation":
                 continue  # the names inside it went with it
             a, b = stream_words[last - length + 1], stream_words[last]
-            if a == b and _ARABIC.match(parts[2 * a + 1]) is None:
+            if a == b and _ARABIC.match(surfaces[a]) is None:
                 # One English word names a place only when capitalised, and is no demonym.
-                if not parts[2 * a + 1][:1].isupper() or doc[a].key in DEMONYMS:
+                if not surfaces[a][:1].isupper() or doc[a].key in DEMONYMS:
                     continue
             chosen.append((a, b))
         return chosen
@@ -526,29 +553,21 @@ class Geoparser:
             return True
         return i > 0 and doc.gap(i).isspace() and doc[i - 1].norm in self.common.prepositions
 
-    def _datelines(self, doc: _Document, expressions: list[_Expression]) -> set[int]:
-        """Indices of the expressions that make the dateline of a report: at the start of the
-        text or of a paragraph, names followed by only a date or an agency before a dash."""
+    def _dateline(self, doc: _Document, expressions: list[_Expression], n: int, start: int) -> list[int]:
+        """The expressions from `n` on that make a dateline: at the start of a paragraph, names
+        followed by only a date or an agency before a dash ("DAMASCUS (AP) —"); or none."""
         text = doc.text
-        out: set[int] = set()
-        for n, e in enumerate(expressions):
-            gap = doc.gap(e.head_from)
-            if not (_PARAGRAPH_START.search(gap) or (e.head_from == 0 and not gap.strip())):
-                continue
-            start = doc.start(e.head_from)
-            dash = _DATELINE_DASH.search(text, doc.end(e.tail_to), start + 160)
-            if dash is None or "\n" in text[start:dash.start()]:
-                continue
-            members = list(itertools.takewhile(
-                lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
-            rest, last = [], start
-            for m in members:
-                rest.append(text[last:doc.start(expressions[m].head_from)])
-                last = doc.end(expressions[m].tail_to)
-            rest.append(text[last:dash.start()])
-            if self._only_date(_AGENCY.sub(" ", " ".join(rest))):
-                out.update(members)
-        return out
+        dash = _DATELINE_DASH.search(text, doc.end(expressions[n].tail_to), start + 160)
+        if dash is None or "\n" in text[start:dash.start()]:
+            return []
+        members = list(itertools.takewhile(
+            lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
+        rest, last = [], start
+        for m in members:
+            rest.append(text[last:doc.start(expressions[m].head_from)])
+            last = doc.end(expressions[m].tail_to)
+        rest.append(text[last:dash.start()])
+        return members if self._only_date(_AGENCY.sub(" ", " ".join(rest))) else []
 
     def _only_date(self, rest: str) -> bool:
         """True when `rest` holds nothing but dates and punctuation ("، 14 آذار/مارس")."""
@@ -660,7 +679,22 @@ def _names_an_area(match: Match, query: str) -> bool:
 _DATELINE_DASH = re.compile(r"\s[-–—]+(?=\s|$)|(?<=\))[-–—]+|[:：](?=\s)")
 _AGENCY = re.compile(r"\([^()\n]{1,40}\)|[,،/.]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
-_PARAGRAPH_START = re.compile(r"\n[ \t\r]*\n\s*$")
+_BLANK = " \t\r\u00a0"
+
+
+def _opens_paragraph(text: str, start: int) -> bool:
+    """True when `start` begins the text or follows an empty line (spaces aside)."""
+    i = start
+    while i and text[i - 1] in _BLANK:
+        i -= 1
+    if i == 0:
+        return True
+    if text[i - 1] != "\n":
+        return False
+    i -= 1
+    while i and text[i - 1] in _BLANK:
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
 _OPENS_SENTENCE = re.compile(r"[.!?؟؛:\n]")
 
 
