@@ -421,9 +421,9 @@ class Geoparser:
         expressions = self._expressions(doc, self._find(doc))
         datelines: set[int] = set()
         seen, surfaces, span = doc.seen, doc.surfaces, doc.span
-        # Sentences and paragraphs are told apart by counting their ends between two names.
+        # Sentences and paragraphs are told apart by an end between two names.
         sentence = paragraph = previous = 0
-        count_ends, count_breaks = _SENTENCE_END.findall, text.count
+        sentence_end, line_end = _SENTENCE_END.search, text.find
         found = []
         for n, e in enumerate(expressions):
             first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
@@ -434,8 +434,9 @@ class Geoparser:
             name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
             if _opens_paragraph(text, word_start):
                 datelines.update(self._dateline(doc, expressions, n, word_start))
-            sentence += len(count_ends(text, previous, name_start))
-            paragraph += count_breaks("\n", previous, name_start)
+            if sentence_end(text, previous, name_start):
+                sentence += 1
+                paragraph += line_end("\n", previous, name_start) >= 0
             previous = name_start
             if head_from == tail_to:
                 query = seen[surfaces[first]].word
