@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -62,7 +61,6 @@ from .place import Match
 from .sources import data_file
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
-_FIRST = operator.itemgetter(0)
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -240,16 +238,15 @@ class _Document:
 
     __slots__ = ("text", "surfaces", "seen", "_chunks", "_layouts", "_words_before", "_chars_before")
 
-    def __init__(self, text: str, chunks: list[str], layouts: dict[str, tuple[tuple, tuple]],
-                 seen: dict[str, _Word]) -> None:
+    def __init__(self, text: str, chunks: list[str], chunk_words: dict[str, tuple[str, ...]],
+                 layouts: dict[str, tuple[tuple[int, int], ...]], seen: dict[str, _Word]) -> None:
         self.text = text
         self.seen = seen
-        per_chunk = tuple(map(layouts.__getitem__, chunks))
-        words = tuple(map(_FIRST, per_chunk))
-        self.surfaces = tuple(itertools.chain.from_iterable(words))
+        words_of = chunk_words.__getitem__
+        self.surfaces = tuple(itertools.chain.from_iterable(map(words_of, chunks)))
         self._chunks = chunks
         self._layouts = layouts
-        self._words_before = tuple(itertools.accumulate(map(len, words), initial=0))
+        self._words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
         self._chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
 
     def __len__(self) -> int:
@@ -264,7 +261,7 @@ class _Document:
     def span(self, i: int) -> tuple[int, int]:
         """Where word i starts and ends in the text."""
         chunk = bisect.bisect_right(self._words_before, i) - 1
-        begin, end = self._layouts[self._chunks[chunk]][1][i - self._words_before[chunk]]
+        begin, end = self._layouts[self._chunks[chunk]][i - self._words_before[chunk]]
         at = self._chars_before[chunk] + chunk  # (the spaces between chunks)
         return at + begin, at + end
 
@@ -338,7 +335,8 @@ class Geoparser:
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
         self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
-        self._layouts: dict[str, tuple[tuple, tuple]] = {}  # chunk of text -> its words, offsets
+        self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
+        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it
         for place, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -360,21 +358,23 @@ class Geoparser:
 
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
-        seen, layouts = self._seen, self._layouts
+        seen, layouts, chunk_words = self._seen, self._layouts, self._chunk_words
         if len(seen) > 500_000 or len(layouts) > 500_000:
             seen.clear()
             self._keys.clear()
             layouts.clear()
+            chunk_words.clear()
         for chunk in set(chunks).difference(layouts):  # most chunks were seen before
             found = list(_TOKEN.finditer(chunk))
-            layouts[chunk] = (tuple(m.group() for m in found), tuple(m.span() for m in found))
+            chunk_words[chunk] = tuple(m.group() for m in found)
+            layouts[chunk] = tuple(m.span() for m in found)
             for m in found:
                 surface = m.group()
                 if surface not in seen:
                     word = seen[surface] = self._analyse(surface)
                     # In the stream, a word of no name is one mark: a shorter stream to search.
                     self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
-        return _Document(text, chunks, layouts, seen)
+        return _Document(text, chunks, chunk_words, layouts, seen)
 
     def _analyse(self, surface: str) -> _Word:
         """What one word of text is (see `_Word`)."""
@@ -439,7 +439,8 @@ class Geoparser:
                 end = span(tail_to)[1]
             start = word_start + seen[surfaces[head_from]].clitic
             name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
-            if _opens_paragraph(text, word_start):
+            if (word_start < 4 or text.rfind("\n", word_start - 4, word_start) >= 0) \
+                    and _opens_paragraph(text, word_start):
                 datelines.update(self._dateline(doc, expressions, n, word_start))
             if sentence_end(text, previous, name_start):
                 sentence += 1
@@ -453,16 +454,15 @@ class Geoparser:
                 query = " ".join(filter(None, [*e.heads, query, *e.tails]))
             bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
             needs = ""
-            if not (e.led or e.heads) and (first == last or seen[surfaces[first]].kind):
+            if seen[surfaces[first]].kind and not (e.led or e.heads):
                 # A generic word after the name ("About village") is evidence like a head; a
                 # direction is not ("إلى الغرب" is "to the west").
                 tails = e.tails or [seen[w].norm for w in surfaces[last + 1:tail_to + 1]]
                 if not any(generic_of(_letters(t)) for t in tails):
                     needs = self._needs(doc, first, last)
-            found.append(_Found(
-                start, end, query, sentence, paragraph, bare, first == last, needs,
-                bool(needs) and self._placed(doc, head_from),
-                "dateline" if n in datelines else "place"))
+            placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
+            found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
+                                placed, "dateline" if n in datelines else "place"))
         return self._resolve(text, found, expressions, hints)
 
     def _find(self, doc: _Document) -> list[tuple[int, int]]:
@@ -494,30 +494,31 @@ class Geoparser:
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
         words = _Words(doc)
-        size = len(words)
+        seen, surfaces = doc.seen, doc.surfaces
+        size = len(surfaces)
         plural_heads = self.common.classes
         starts = {first for first, _ in spans}
         found: list[_Expression] = []
         previous_last = -1
         for first, last in spans:
             head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and words[head_from - 1].lead:
+            while head_from - 1 > previous_last and first - head_from < 3 and seen[surfaces[head_from - 1]].lead:
                 head_from -= 1
             # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
             # plural one, which is not part of the name ("قرى حوض اليرموك").
             led = head_from < first or (first - 1 > previous_last
-                                        and plural_heads.get(words[first - 1].norm) == "head")
+                                        and plural_heads.get(seen[surfaces[first - 1]].norm) == "head")
             tail_to = last
-            while tail_to + 1 < size and tail_to - last < 3 and words[tail_to + 1].tail:
+            while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
                 extra = _tail_length(words, tail_to + 1)
                 if not extra:
                     break
                 tail_to += extra
             if tail_to != last and tail_to + 1 in starts:
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
-            while head_from < first and words[head_from].lead == 2:
+            while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and words[first - 1].key == "" \
+            if head_from == first and first - 1 > previous_last and seen[surfaces[first - 1]].key == "" \
                     and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
             found.append(_Expression(first, last, head_from, tail_to, led))
@@ -555,11 +556,12 @@ class Geoparser:
             return "initial"
         return ""
 
-    def _placed(self, doc: _Document, i: int) -> bool:
-        """True when a preposition of place stands right before word i ("في دمر", "بدمر")."""
+    def _placed(self, doc: _Document, i: int, start: int) -> bool:
+        """True when a preposition of place stands right before word i, which begins at `start`
+        ("في دمر", "بدمر")."""
         if doc[i].place_clitic:
             return True
-        return i > 0 and doc.gap(i).isspace() and doc[i - 1].norm in self.common.prepositions
+        return i > 0 and doc.text[doc.end(i - 1):start].isspace() and doc[i - 1].norm in self.common.prepositions
 
     def _dateline(self, doc: _Document, expressions: list[_Expression], n: int, start: int) -> list[int]:
         """The expressions from `n` on that make a dateline: at the start of a paragraph, names
