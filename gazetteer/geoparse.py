@@ -614,6 +614,20 @@ class Geoparser:
         for f in found:
             match = memo_get((f.query, admin1, None), False)
             first_pass.append(resolve(f.query, admin1, None) if match is False else match)
+        facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
+
+        def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
+            """(kind, admin1, point if named with confidence, too small to be named bare)."""
+            known = facts.get(id(match))
+            if known is None:
+                place = match.place
+                confident = (not match.ambiguous and match.score >= CONFIDENT_SCORE
+                             and place.kind in ("settlement", "site"))
+                known = facts[id(match)] = (place.kind, place.admin1,
+                                            (place.lat, place.lon) if confident else None,
+                                            _needs_evidence(match))
+            return known
+
         # A governorate named in a sentence steers the other names of that sentence; places
         # named with confidence in a paragraph pull its ambiguous names toward their centre.
         # Names that need evidence and datelines steer nothing.
@@ -622,18 +636,20 @@ class Geoparser:
         for f, match in zip(found, first_pass):
             if match is None or f.needs or f.role == "dateline":
                 continue
-            place = match.place
-            if place.kind == "admin1":
-                sentence_admin1.setdefault(f.sentence, place.admin1)
-            elif not match.ambiguous and match.score >= CONFIDENT_SCORE and place.kind in ("settlement", "site"):
-                total = sums.setdefault(f.paragraph, [0.0, 0.0, 0])
-                total[0] += place.lat
-                total[1] += place.lon
+            kind, area, point, _ = facts_of(match)
+            if kind == "admin1":
+                sentence_admin1.setdefault(f.sentence, area)
+            elif point is not None:
+                total = sums.get(f.paragraph)
+                if total is None:
+                    total = sums[f.paragraph] = [0.0, 0.0, 0]
+                total[0] += point[0]
+                total[1] += point[1]
                 total[2] += 1
         centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
         mentions = []
         for n, (f, match) in enumerate(zip(found, first_pass)):
-            local = sentence_admin1.get(f.sentence)
+            local = sentence_admin1.get(f.sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
                 better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
                 if better is not None and (match is None or better.place.id != match.place.id
@@ -641,11 +657,11 @@ class Geoparser:
                     match = in_context(better)
             if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
                 continue
-            supported = match is not None and local is not None and match.place.admin1 == local
-            if f.bare and not supported and _needs_evidence(match):
-                continue
-            if match is None and f.single:
-                continue  # one unknown word with a generic word beside it: "الفصائل العسكرية"
+            if match is None:
+                if f.bare or f.single:
+                    continue  # one unknown word, or one beside a generic word ("الفصائل العسكرية")
+            elif f.bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
+                continue  # a small village named bare, unless its governorate is named with it
             mentions.append(Mention(f.start, f.end, text[f.start:f.end], match, f.role))
         return mentions
 
