@@ -11,35 +11,45 @@ Then the document speaks: a governorate named in the same sentence is a hint for
 names there, and the places named with confidence pull an ambiguous name toward them. A match
 changed or settled that way carries the method "context".
 
-Evidence. Villages are named after everyday words, so a name written as one bare word (no head
-word before it, no qualifier after it) counts only with evidence, by the class of the word.
-The classes come from language data in `data/common_words.tsv` (see its header and
-`scripts/build_common_words.py`), never from the place names, so the rule holds for any
-gazetteer; an Arabic word is also checked with a clitic taken off ("وأن" is و + أن):
+Evidence. Villages are named after everyday words, so a name written as one word with no head
+word before it and no generic word after it counts only with the evidence its word's class
+asks for. The classes come from language data in `data/common_words.tsv` (see its header and
+`scripts/build_common_words.py`: stopword lists, word frequencies, a dictionary), never from
+the place names, so the rule holds for any gazetteer. An Arabic word is also read with a
+clitic taken off, where Arabic writes that clitic before that class ("وأن" is و + أن).
 
-- a generic head or direction ("مدينة", "الغرب", "city", "base"), a month, day or time of day,
-  a given name that is the core of a site's name ("عمر"): never a mention by itself;
-- a function word ("أن", "إلى", "About", "Can"): only after a head word ("قرية وان");
-- an Arabic verb form ("دمر" destroyed, "كسب" earned, "صور" filmed): a head word, a
-  preposition of place right before it ("في", "قرب", "شمال", the clitic بـ), or coordination
-  with a place named with confidence ("قدسيا ودمر"). Being a known site is not enough:
-  Dummar is one, and "دُمّر المنزل" is "the house was destroyed";
-- an English dictionary word at the start of a sentence ("Van drivers said"): coordination
-  with a confident place, or the word is the place's very name (not a folding of it: "About"
-  only folds to "ABOT") and the place is prominent;
-- a name made only of such words ("إلى الغرب", which folds to Ali al-Gharbi): a head word, a
-  preposition of place or coordination.
+| class of the word                         | evidence that makes it a mention            |
+|-------------------------------------------|---------------------------------------------|
+| generic head or direction ("مدينة",       | none: never a mention by itself             |
+|   "الغرب", "city", "base")                |                                             |
+| function word ("أن", "عنه", "About",      | a head word before it ("قرية وان") or a     |
+|   "Can"), month or day, given name ("عمر") |   generic word after it ("About village")   |
+| Arabic verb form ("دمر" destroyed, "كسب"  | that, a preposition of place right before   |
+|   earned, "صور" filmed)                   |   it ("في", "قرب", "شمال", the clitic بـ),  |
+|                                           |   or "and" with a place named confidently   |
+| Arabic noun ("بيان" statement, "الباب"    | that, but a preposition only with a place   |
+|   door, "الدور" role)                     |   we curate or an admin area ("في الباب" is |
+|                                           |   al-Bab, "في بيان" no town in Kuwait); or  |
+|                                           |   the name is a governorate's ("حماة")      |
+| English dictionary word opening a         | "and" with a confident place, or the word   |
+|   sentence ("Van drivers said")           |   is the place's very name, not a folding   |
+|                                           |   of it ("About" only folds to "ABOT")      |
 
-On top of its class, a bare word must name a curated place, an admin area, or a town of
-`MIN_BARE_POPULATION` people, unless a governorate in the same sentence supports it.
-A lower-case English word alone is never a name.
+Being a known site is no evidence for a verb: Dummar is one, and "دُمّر المنزل" is "the house was
+destroyed". A name made only of classed words ("إلى الغرب", which folds to Ali al-Gharbi) needs
+a head, a preposition of place or coordination. On top of all this, a bare word must name a
+curated place, an admin area, or a town of `MIN_BARE_POPULATION` people, unless a governorate
+named in the same sentence supports it; a lower-case English word alone is never a name.
 
 Datelines. "BEIRUT, 14 March (Reuters) -", "DAMASCUS (AP) —", "دير الزور - " opening a report
 (or a paragraph after a blank line) name where the reporter is: the mention is kept with
 `role="dateline"` (default "place"), and it steers no other name.
 
-Cost: linear in the text's length. Words are cut and folded by C-level passes (`re.split`,
-`map` over a per-word cache); Python-level work happens only at the names found.
+Cost: linear in the text's length. The text is cut at spaces (`str.split`), each distinct
+chunk into words once per parser, and the words' keys are laid into one stream for the
+automaton, all by C-level passes over caches. Python-level work happens only at the names
+found, and no lookup there scans the text or the other names: a word's offset is a bisection,
+a sentence's governorate and a paragraph's centre are worked out once.
 """
 
 from __future__ import annotations
@@ -48,13 +58,20 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .errors import DataError
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, GENERIC_WORDS, fold, fold_word, generic_of, normalize,
+    ARABIC_CLITICS,
+    ARABIC_LETTERS,
+    DIRECTIONS,
+    GENERIC_WORDS,
+    fold,
+    fold_word,
+    generic_of,
+    normalize,
 )
 from .index import Gazetteer
 from .place import Match
@@ -482,10 +499,10 @@ class Geoparser:
             if kind == "organisation":
                 continue  # the names inside it went with it
             a, b = stream_words[last - length + 1], stream_words[last]
-            if a == b and _ARABIC.match(surfaces[a]) is None:
-                # One English word names a place only when capitalised, and is no demonym.
-                if not surfaces[a][:1].isupper() or doc[a].key in DEMONYMS:
-                    continue
+            # One English word names a place only when capitalised, and is no demonym.
+            if a == b and _ARABIC.match(surfaces[a]) is None \
+                    and (not surfaces[a][:1].isupper() or doc[a].key in DEMONYMS):
+                continue
             chosen.append((a, b))
         return chosen
 
@@ -595,7 +612,9 @@ class Geoparser:
         gaz = self.gazetteer
         country = hints.get("country")
         admin1 = hints.get("admin1")
-        memo: dict[Any, Match | None] = {}  # one text names its places again and again
+        # One text names its places again and again: each query is resolved once.
+        memo: dict[tuple[str, str | None, tuple[float, float] | None], Match | None] = {}
+        settled: dict[int, Match] = {}  # id of a match (held by `memo`) -> it with method "context"
 
         def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
             key = (query, local, near)
@@ -604,16 +623,11 @@ class Geoparser:
             return memo[key]
 
         def in_context(match: Match) -> Match:
-            key = ("context", id(match))  # (memo holds `match`, so its id stays its own)
-            if key not in memo:
-                memo[key] = replace(match, method="context")
-            return memo[key]
+            if id(match) not in settled:
+                settled[id(match)] = replace(match, method="context")
+            return settled[id(match)]
 
-        memo_get = memo.get
-        first_pass = []
-        for f in found:
-            match = memo_get((f.query, admin1, None), False)
-            first_pass.append(resolve(f.query, admin1, None) if match is False else match)
+        first_pass = [resolve(f.query, admin1, None) for f in found]
         facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
 
         def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
@@ -749,7 +763,7 @@ def _is_vague(norm: str) -> bool:
     return generic is not None and not generic
 
 
-def _tail_length(words: list[_Word], i: int) -> int:
+def _tail_length(words: _Words, i: int) -> int:
     """Words at `i` that qualify the name before them: Arabic directions and adjectives,
     English generic words ("gas field", "countryside"); 0 when there are none."""
     tail = words[i].tail

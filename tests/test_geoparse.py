@@ -147,6 +147,14 @@ def test_offsets_are_code_points_into_the_given_text(parser):
         assert text[m.start:m.end] == m.text
 
 
+def test_offsets_survive_any_spacing(parser):
+    text = "Drone  hits\tShaddadi base;\u00a0rockets on\r\nQamishli.  \n\n  قصف  على\tالميادين."
+    mentions = parser.parse(text)
+    assert [m.text for m in mentions] == ["Shaddadi base", "Qamishli", "الميادين"]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+
+
 # --- common words need evidence -----------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
