@@ -499,10 +499,14 @@ class Geoparser:
             if kind == "organisation":
                 continue  # the names inside it went with it
             a, b = stream_words[last - length + 1], stream_words[last]
-            # One English word names a place only when capitalised, and is no demonym.
-            if a == b and _ARABIC.match(surfaces[a]) is None \
-                    and (not surfaces[a][:1].isupper() or doc[a].key in DEMONYMS):
-                continue
+            if a == b:
+                word = doc[a]
+                if word.kind == "head":
+                    continue  # "مدينة" alone is no place, but the head of the next one
+                # One English word names a place only when capitalised, and is no demonym.
+                if _ARABIC.match(surfaces[a]) is None \
+                        and (not surfaces[a][:1].isupper() or word.norm in DEMONYMS):
+                    continue
             chosen.append((a, b))
         return chosen
 

@@ -199,6 +199,16 @@ def test_common_words_with_evidence_are_places(parser, text, place_id):
     assert [m.match.place.id for m in parser.parse(text)] == [place_id]
 
 
+def test_a_generic_word_that_names_a_village_is_still_the_head_of_the_next_name(parser):
+    # Al-Midaina (Basra) is called "المدينة": "مدينة الباب" is still the town of al-Bab.
+    mentions = parser.parse("دمرت الطائرات مستودعاً قرب مدينة الباب شرقي حلب")
+    assert [(m.text, m.match.place.id) for m in mentions][0] == ("مدينة الباب", "place:al-bab")
+
+
+def test_english_demonyms_are_not_places(parser):
+    assert parser.parse("Iraqi officials blamed Islamic State cells.") == []
+
+
 def test_coordination_with_a_confident_place_is_evidence(parser):
     mentions = parser.parse("سقطت قذائف على قدسيا ودمر")
     assert [(m.text, m.match.place.id) for m in mentions] == [
