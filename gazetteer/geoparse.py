@@ -244,6 +244,7 @@ class _Word(NamedTuple):
     tail: int         # may qualify the name before it: 1 alone ("الشرقي", "countryside"),
                       # 2 a direction before one ("southern countryside"), 4 a pair ("gas field")
     place_clitic: bool  # its clitic says "in" or "at" ("بدمر")
+    generic: bool     # a generic word that hints at a kind or feature ("village", "النفطي")
 
 
 class _Document:
@@ -403,7 +404,8 @@ class Geoparser:
             key = "" if word in _LATIN_ARTICLES else fold_word(word)
             lead = 2 if _is_vague(word) else int(generic_of(word) is not None or word in DIRECTIONS)
             tail = (bool(generic_of(word)) | 2 * (word in DIRECTIONS) | 4 * (word in _PAIR_STARTS))
-            return _Word(key, 0, plain, word, self.common.class_of(word), lead, tail, False)
+            return _Word(key, 0, plain, word, self.common.class_of(word), lead, tail, False,
+                         bool(generic_of(word)))
         word = word.translate(ARABIC_LETTERS)
         kind = self.common.class_of(word)
         lead = 2 if _is_vague(word) else int(generic_of(word) is not None)
@@ -411,7 +413,7 @@ class Geoparser:
         tail = int(norm in DIRECTIONS or (norm.startswith("ال") and norm[2:] in DIRECTIONS)
                    or norm in ARABIC_TAILS)
         clitic = word[:len(word) - len(norm)]
-        return _Word(key, cut, query, norm, kind, lead, tail, "ب" in clitic)
+        return _Word(key, cut, query, norm, kind, lead, tail, "ب" in clitic, bool(generic_of(norm)))
 
     def _arabic_key(self, surface: str, word: str) -> tuple[str, int, str, str]:
         """(key, clitic length, word as a query, normalized word without clitic)."""
@@ -474,8 +476,8 @@ class Geoparser:
             if seen[surfaces[first]].kind and not (e.led or e.heads):
                 # A generic word after the name ("About village") is evidence like a head; a
                 # direction is not ("إلى الغرب" is "to the west").
-                tails = e.tails or [seen[w].norm for w in surfaces[last + 1:tail_to + 1]]
-                if not any(generic_of(_letters(t)) for t in tails):
+                if not (any(generic_of(_letters(t)) for t in e.tails)
+                        or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
                     needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
             found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
@@ -564,6 +566,8 @@ class Geoparser:
         "never", "head", "context" (a head, a preposition of place or coordination),
         "initial" (coordination, or the place's very name), or "" (see the module doc)."""
         if first != last:  # a generic word inside the name is its head: "حقل العمر"
+            if doc[first].lead:
+                return ""
             words = [doc[i] for i in range(first, last + 1)]
             return "context" if all(w.kind in _NOT_A_NAME and not w.lead for w in words) else ""
         kind = doc[first].kind
