@@ -55,6 +55,7 @@ a sentence's governorate and a paragraph's centre are worked out once.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -254,7 +255,7 @@ class _Document:
     analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's.
     Tuples of strings and numbers, unlike lists, are left alone by the garbage collector."""
 
-    __slots__ = ("text", "surfaces", "seen", "_chunks", "_layouts", "_words_before", "_chars_before")
+    __slots__ = ("seen", "span", "surfaces", "text")
 
     def __init__(self, text: str, chunks: list[str], chunk_words: dict[str, tuple[str, ...]],
                  layouts: dict[str, tuple[tuple[int, int], ...]], seen: dict[str, _Word]) -> None:
@@ -262,10 +263,18 @@ class _Document:
         self.seen = seen
         words_of = chunk_words.__getitem__
         self.surfaces = tuple(itertools.chain.from_iterable(map(words_of, chunks)))
-        self._chunks = chunks
-        self._layouts = layouts
-        self._words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
-        self._chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
+        words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
+        chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
+        chunk_of = functools.partial(bisect.bisect_right, words_before)
+
+        def span(i: int) -> tuple[int, int]:
+            """Where word i starts and ends in the text."""
+            chunk = chunk_of(i) - 1
+            begin, end = layouts[chunks[chunk]][i - words_before[chunk]]
+            at = chars_before[chunk] + chunk  # (the spaces between chunks)
+            return at + begin, at + end
+
+        self.span = span  # (a closure: it is called for every name)
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -276,13 +285,6 @@ class _Document:
     def surface(self, i: int) -> str:
         return self.surfaces[i]
 
-    def span(self, i: int) -> tuple[int, int]:
-        """Where word i starts and ends in the text."""
-        chunk = bisect.bisect_right(self._words_before, i) - 1
-        begin, end = self._layouts[self._chunks[chunk]][i - self._words_before[chunk]]
-        at = self._chars_before[chunk] + chunk  # (the spaces between chunks)
-        return at + begin, at + end
-
     def start(self, i: int) -> int:
         return self.span(i)[0]
 
@@ -292,21 +294,6 @@ class _Document:
     def gap(self, i: int) -> str:
         """What lies between word i - 1 and word i."""
         return self.text[self.end(i - 1) if i else 0:self.start(i)]
-
-
-class _Words:
-    """A document's word analyses by index, as a list would give them (none is made)."""
-
-    __slots__ = ("_seen", "_surfaces")
-
-    def __init__(self, doc: _Document) -> None:
-        self._seen, self._surfaces = doc.seen, doc.surfaces
-
-    def __getitem__(self, i: int) -> _Word:
-        return self._seen[self._surfaces[i]]
-
-    def __len__(self) -> int:
-        return len(self._surfaces)
 
 
 @dataclass(slots=True)
@@ -516,7 +503,6 @@ class Geoparser:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
-        words = _Words(doc)
         seen, surfaces = doc.seen, doc.surfaces
         size = len(surfaces)
         plural_heads = self.common.classes
@@ -533,7 +519,7 @@ class Geoparser:
                                         and plural_heads.get(seen[surfaces[first - 1]].norm) == "head")
             tail_to = last
             while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
-                extra = _tail_length(words, tail_to + 1)
+                extra = _tail_length(doc, tail_to + 1)
                 if not extra:
                     break
                 tail_to += extra
@@ -771,7 +757,7 @@ def _is_vague(norm: str) -> bool:
     return generic is not None and not generic
 
 
-def _tail_length(words: _Words, i: int) -> int:
+def _tail_length(words: _Document, i: int) -> int:
     """Words at `i` that qualify the name before them: Arabic directions and adjectives,
     English generic words ("gas field", "countryside"); 0 when there are none."""
     tail = words[i].tail
