@@ -445,8 +445,8 @@ class Geoparser:
                 end = span(tail_to)[1]
             start = word_start + seen[surfaces[head_from]].clitic
             name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
-            if (word_start < 4 or text.rfind("\n", word_start - 4, word_start) >= 0) \
-                    and _opens_paragraph(text, word_start):
+            if (word_start < 16 or text.rfind("\n", word_start - 16, word_start) >= 0) \
+                    and _opens_paragraph(text, word_start):  # (a cheap test first)
                 datelines.update(self._dateline(doc, expressions, n, word_start))
             if sentence_end(text, previous, name_start):
                 sentence += 1

@@ -290,6 +290,7 @@ def test_a_bad_row_in_the_word_table_names_file_and_line():
     ("دير الزور - قصفت طائرات مسيّرة مواقع في الميادين.", ["دير الزور"]),
     ("بيروت، 14 آذار/مارس (رويترز) - قصفت طائرات إسرائيلية دمشق.", ["بيروت"]),
     ("Intro line.\n\nHOMS, Jan 5 (Reuters) - Shelling hit Talbiseh.", ["HOMS"]),
+    ("Intro line.\n \n        HOMS (AP) - Shelling hit Talbiseh.", ["HOMS"]),
     ("Raqqa is a city on the Euphrates - it was hit again.", []),
     ("Shelling hit the town.\nدير الزور - ليست بداية تقرير", []),  # no blank line before
 ])
