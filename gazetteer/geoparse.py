@@ -10,32 +10,82 @@ demonyms ("الإسرائيلي", "Syrian") are not places where something happe
 Then the document speaks: a governorate named in the same sentence is a hint for the other
 names there, and the places named with confidence pull an ambiguous name toward them. A match
 changed or settled that way carries the method "context".
+
+Evidence. Villages are named after everyday words, so a name written as one word with no head
+word before it and no generic word after it counts only with the evidence its word's class
+asks for. The classes come from language data in `data/common_words.tsv` (see its header and
+`scripts/build_common_words.py`: stopword lists, word frequencies, a dictionary), never from
+the place names, so the rule holds for any gazetteer. An Arabic word is also read with a
+clitic taken off, where Arabic writes that clitic before that class ("وأن" is و + أن).
+
+| class of the word                         | evidence that makes it a mention            |
+|-------------------------------------------|---------------------------------------------|
+| generic head or direction ("مدينة",       | none: never a mention by itself             |
+|   "الغرب", "city", "base")                |                                             |
+| function word ("أن", "عنه", "About",      | a head word before it ("قرية وان") or a     |
+|   "Can"), month or day, given name ("عمر") |   generic word after it ("About village")   |
+| Arabic verb form ("دمر" destroyed, "كسب"  | that, a preposition of place right before   |
+|   earned, "صور" filmed)                   |   it ("في", "قرب", "شمال", the clitic بـ),  |
+|                                           |   or "and" with a place named confidently   |
+| Arabic noun ("بيان" statement, "الباب"    | that, but a preposition only with a place   |
+|   door, "الدور" role)                     |   we curate or an admin area ("في الباب" is |
+|                                           |   al-Bab, "في بيان" no town in Kuwait); or  |
+|                                           |   the name is a governorate's ("حماة")      |
+| English dictionary word opening a         | "and" with a confident place, or the word   |
+|   sentence ("Van drivers said")           |   is the place's very name, not a folding   |
+|                                           |   of it ("About" only folds to "ABOT")      |
+
+Being a known site is no evidence for a verb: Dummar is one, and "دُمّر المنزل" is "the house was
+destroyed". A name made only of classed words ("إلى الغرب", which folds to Ali al-Gharbi) needs
+a head, a preposition of place or coordination. On top of all this, a bare word must name a
+curated place, an admin area, or a town of `MIN_BARE_POPULATION` people, unless a governorate
+named in the same sentence supports it; a lower-case English word alone is never a name.
+
+Datelines. "BEIRUT, 14 March (Reuters) -", "DAMASCUS (AP) —", "دير الزور - " opening a report
+(or a paragraph after a blank line) name where the reporter is: the mention is kept with
+`role="dateline"` (default "place"), and it steers no other name.
+
+Cost: linear in the text's length. The text is cut at spaces (`str.split`), each distinct
+chunk into words once per parser, and the words' keys are laid into one stream for the
+automaton, all by C-level passes over caches. Python-level work happens only at the names
+found, and no lookup there scans the text or the other names: a word's offset is a bisection,
+a sentence's governorate and a paragraph's centre are worked out once.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
-import operator
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
+from .errors import DataError
 from .fold import (
-    ARABIC_CLITICS, ARABIC_LETTERS, DIRECTIONS, fold_word, generic_of, normalize,
+    ARABIC_CLITICS,
+    ARABIC_LETTERS,
+    DIRECTIONS,
+    GENERIC_WORDS,
+    fold,
+    fold_word,
+    generic_of,
+    normalize,
 )
 from .index import Gazetteer
 from .place import Match
+from .sources import data_file
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
-_PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _COORDINATORS = frozenset({"و", "and", "or", "او", "ثم"})
 _DEMONYM = "\0demonym"  # key of a demonym token: never part of a name
+_POSSESSIVE = re.compile(r"['’]s$")
+_FOLDED = re.compile("[a-z]+|[ابتثجحخدذرزسشصضطظعغفقكلمنهوي]+")
 
 # Names of organisations and outlets that contain a place but are not one (folded words).
 ORGANISATIONS = (
@@ -56,94 +106,242 @@ DEMONYMS = frozenset(
     "syrian syrians iraqi iraqis iranian iranians israeli israelis american americans turkish "
     "russian jordanian lebanese palestinian kurdish".split()
 )
-# Common words that are also the name of some village: never a mention without a head word.
-STOPWORDS = frozenset(fold_word(w) for w in
-    "الي علي عن عنه عنها من في مع بين بعد قبل حول ضد ان انه كان قد لم لا ما هذا هذه ذلك تلك التي الذي "
-    "بيان قال قالت امس اليوم غدا فجر مساء صباح ظهر ليل كانون تشرين شباط اذار نيسان ايار حزيران تموز اب "
-    "ايلول يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december "
-    # Given names that are also the core of a site's name: "Omar" alone is a man, "العمر" an age.
-    "عمر omar umar علي ali حسن hasan hassan حسين husayn hussein زينب zaynab zeinab".split())
 # Words after a name that qualify it (Arabic adjectives follow their noun).
 ARABIC_TAILS = frozenset({"نفطي", "النفطي", "للغاز", "الغازي", "الجويه", "العسكري", "العسكريه"})
+# First words of generic phrases of two words ("gas field"): a qualifier may start there.
+_PAIR_STARTS = frozenset(k.split()[0] for k in GENERIC_WORDS if " " in k and not _ARABIC.search(k))
 # A settlement this small, not curated and named by one bare word, needs a head word first.
 MIN_BARE_POPULATION = 10_000
+# A match this good, not ambiguous, makes a place named with confidence.
+CONFIDENT_SCORE = 0.85
+_AREAS = frozenset({"admin1", "admin2", "country", "region"})
 
+# --- the classes of common words -------------------------------------------------------------
+
+# Classes of data/common_words.tsv, strictest first: a word in two keeps the stricter.
+WORD_CLASSES = ("head", "calendar", "function", "given_name", "verb", "noun", "word")
+# The article hides only these: "الجمعة" is Friday, but "الان" is not "ان".
+_HIDDEN_BY_ARTICLE = frozenset({"head", "calendar", "given_name"})
+_NOT_A_NAME = frozenset({"head", "calendar", "function", "given_name", "verb"})
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """Words that are no place by themselves: word (normalized, letters folded) -> class, and
+    the prepositions of place that are evidence for the bare name after them."""
+
+    classes: Mapping[str, str]
+    prepositions: frozenset[str]
+
+    @classmethod
+    def read(cls, lines: Iterable[str], origin: str) -> "CommonWords":
+        """The table from its TSV text (`#` lines are notes); bad rows raise `DataError`."""
+        rank = {c: i for i, c in enumerate(WORD_CLASSES)}
+        classes: dict[str, str] = {}
+        prepositions = set()
+        header = False
+        for number, line in enumerate(lines, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            if not header:
+                if fields[:3] != ["word", "lang", "class"]:
+                    raise DataError(f"{origin}, line {number}: the header must be word, lang, class")
+                header = True
+                continue
+            raw, lang, kind = (fields + ["", ""])[:3]
+            # Generated rows are folded already; hand-written ones are folded here.
+            word = raw if _FOLDED.fullmatch(raw) else normalize(raw).translate(ARABIC_LETTERS)
+            if not word or lang not in ("ar", "en") or (kind not in rank and kind != "preposition"):
+                raise DataError(f"{origin}, line {number}: bad row {line.strip()!r}")
+            if kind == "preposition":
+                prepositions.add(word)
+            elif word not in classes or rank[kind] < rank[classes[word]]:
+                classes[word] = kind
+        return cls(classes, frozenset(prepositions))
+
+    @classmethod
+    def bundled(cls) -> "CommonWords":
+        """The table shipped in data/common_words.tsv."""
+        with data_file("common_words.tsv").open(encoding="utf-8") as fh:
+            return cls.read(fh, "common_words.tsv")
+
+    def class_of(self, norm: str) -> str:
+        """The class of a word of text (normalized, letters folded), "" when it has none.
+
+        Generic words and directions are heads. An Arabic word is also read without a clitic,
+        as far as Arabic allows that clitic before that class: a conjunction before a
+        function word ("وأن"), a conjunction or the lam of purpose before a verb ("ودمر",
+        "ليدمر"), any clitic before a noun ("بالباب"); and without the article ("الجمعة").
+        """
+        if generic_of(norm) is not None or norm in DIRECTIONS:
+            return "head"
+        found = self.classes.get(norm, "")
+        if not _ARABIC.match(norm):
+            return found
+        rank = WORD_CLASSES.index
+        for clitic in ARABIC_CLITICS:
+            if not (norm.startswith(clitic) and len(norm) > len(clitic) + 1):
+                continue
+            rest = norm[len(clitic):]
+            for form in (rest, rest[2:] if rest.startswith("ال") and len(rest) > 3 else ""):
+                if form in DIRECTIONS:
+                    return "head"
+                kind = self.classes.get(form, "")
+                if kind and _clitic_allowed(clitic, kind, form) and (form is rest or kind in _HIDDEN_BY_ARTICLE) \
+                        and (not found or rank(kind) < rank(found)):
+                    found = kind
+        if norm.startswith("ال") and len(norm) > 3:
+            kind = self.classes.get(norm[2:], "")
+            if norm[2:] in DIRECTIONS:
+                return "head"
+            if kind in _HIDDEN_BY_ARTICLE and (not found or rank(kind) < rank(found)):
+                found = kind
+        return found
+
+
+def _clitic_allowed(clitic: str, kind: str, rest: str) -> bool:
+    """Whether Arabic writes `clitic` joined to a word of class `kind` (see `class_of`)."""
+    if kind == "function":  # (function words that begin with a conjunction are listed whole)
+        return clitic in ("و", "ف") and not rest.startswith(("و", "ف"))
+    if kind == "verb":
+        return clitic in ("و", "ف") or (clitic in ("ل", "ول", "فل") and rest.startswith("ي"))
+    return True
+
+
+@lru_cache(maxsize=1)
+def _bundled_common_words() -> CommonWords:
+    return CommonWords.bundled()  # a file of the package: it never changes under a process
+
+
+# --- mentions ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A place named in a text: code-point offsets `start`..`end`, the text as written, the match."""
+    """A place named in a text: code-point offsets `start`..`end`, the text as written, the match,
+    and its role: "place", or "dateline" for the place a report is filed from."""
 
     start: int
     end: int
     text: str
     match: Match | None
+    role: str = "place"
 
     def as_dict(self) -> dict:
         """The JSON shape of `incident-map geoparse --json`."""
         return {"start": self.start, "end": self.end, "text": self.text,
-                "match": self.match.as_dict() if self.match else None}
+                "match": self.match.as_dict() if self.match else None, "role": self.role}
 
 
-class _Token(NamedTuple):
-    """One word of a text (a tuple: made by the thousand, it must be cheap)."""
+class _Word(NamedTuple):
+    """What one distinct word of text is, worked out once per parser and cached."""
 
-    start: int
-    end: int
-    surface: str
     key: str          # folded form; "" for words that are never part of a name
     clitic: int       # leading characters that are a clitic, not the word
-    word: str = ""    # the word as a query: without clitic or possessive ("للشدادي" -> "الشدادي")
-    norm: str = ""    # normalized, Arabic letter variants folded: for generic-word tests
+    word: str         # the word as a query: without clitic or possessive ("للشدادي" -> "الشدادي")
+    norm: str         # normalized, Arabic letter variants folded: for generic-word tests
+    kind: str         # class in the common-word table, "" for none
+    lead: int         # 0: no head word; 1: a head ("قاعدة", "eastern"); 2: vague ("منطقة")
+    tail: int         # may qualify the name before it: 1 alone ("الشرقي", "countryside"),
+                      # 2 a direction before one ("southern countryside"), 4 a pair ("gas field")
+    place_clitic: bool  # its clitic says "in" or "at" ("بدمر")
+    generic: bool     # a generic word that hints at a kind or feature ("village", "النفطي")
+
+
+class _Document:
+    """The words of one text, found by C-level passes: the text is cut at spaces into chunks,
+    each distinct chunk is cut into words once per parser (`layouts`: its words and their
+    offsets in it), and the words of all chunks are laid end to end (`surfaces`). A word's
+    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's.
+    Tuples of strings and numbers, unlike lists, are left alone by the garbage collector."""
+
+    __slots__ = ("seen", "span", "surfaces", "text")
+
+    def __init__(self, text: str, chunks: list[str], chunk_words: dict[str, tuple[str, ...]],
+                 layouts: dict[str, tuple[tuple[int, int], ...]], seen: dict[str, _Word]) -> None:
+        self.text = text
+        self.seen = seen
+        words_of = chunk_words.__getitem__
+        self.surfaces = tuple(itertools.chain.from_iterable(map(words_of, chunks)))
+        words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
+        chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
+        chunk_of = functools.partial(bisect.bisect_right, words_before)
+
+        def span(i: int) -> tuple[int, int]:
+            """Where word i starts and ends in the text."""
+            chunk = chunk_of(i) - 1
+            begin, end = layouts[chunks[chunk]][i - words_before[chunk]]
+            at = chars_before[chunk] + chunk  # (the spaces between chunks)
+            return at + begin, at + end
+
+        self.span = span  # (a closure: it is called for every name)
+
+    def __len__(self) -> int:
+        return len(self.surfaces)
+
+    def __getitem__(self, i: int) -> _Word:
+        return self.seen[self.surfaces[i]]
+
+    def surface(self, i: int) -> str:
+        return self.surfaces[i]
+
+    def start(self, i: int) -> int:
+        return self.span(i)[0]
+
+    def end(self, i: int) -> int:
+        return self.span(i)[1]
+
+    def gap(self, i: int) -> str:
+        """What lies between word i - 1 and word i."""
+        return self.text[self.end(i - 1) if i else 0:self.start(i)]
 
 
 @dataclass(slots=True)
 class _Expression:
-    """A name's tokens with its heads and qualifiers, and the words it shares by coordination."""
+    """A name's words with its heads and qualifiers, and what the text around it says."""
 
     first: int
     last: int
     head_from: int
     tail_to: int
-    heads: list[str] = field(default_factory=list)
-    tails: list[str] = field(default_factory=list)
+    led: bool = False                 # a head word before it, vague ones too ("منطقة دمر")
+    heads: tuple[str, ...] = ()       # shared by coordination
+    tails: tuple[str, ...] = ()
+    coordinated: tuple[int, ...] = ()  # neighbours joined by "and"
 
 
-class _Tokens:
-    """The words of a text: analysed up front (cheap, cached per word), but made into `_Token`
-    objects only where a name was found, which is most of the saving on long texts."""
+class _Found(NamedTuple):
+    start: int
+    end: int
+    query: str
+    sentence: int
+    paragraph: int
+    bare: bool        # one word, no head, no qualifier
+    single: bool      # one word of name
+    needs: str        # evidence it needs: "", "never", "head", "verb", "noun", "context", "initial"
+    placed: bool      # a preposition of place right before it
+    role: str
 
-    def __init__(self, matches: list[re.Match], analyses: list[tuple[str, int, str, str]]) -> None:
-        self.matches = matches
-        self.analyses = analyses
-        self._built: list[_Token | None] = [None] * len(matches)
 
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def __getitem__(self, index: int) -> _Token:
-        token = self._built[index]
-        if token is None:
-            m = self.matches[index]
-            token = self._built[index] = _Token(m.start(), m.end(), m.group(), *self.analyses[index])
-        return token
-
-    def span(self, first: int, last: int) -> list[_Token]:
-        """Tokens `first` to `last`, both included."""
-        return [self[i] for i in range(max(first, 0), min(last + 1, len(self.matches)))]
+# Text words go into the automaton's stream between two marks, so that a key matches whole
+# words only and two matches never share a character (as a separating space would).
+_OPEN, _CLOSE = "\x01", "\x02"
 
 
 class Geoparser:
     """Finds and resolves place mentions over one gazetteer; build once, parse many texts."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, common: CommonWords | None = None) -> None:
         import ahocorasick
 
         self.gazetteer = gazetteer
+        self.common = common or _bundled_common_words()
         self._automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
-        self._seen: dict[str, tuple[str, int, str, str]] = {}  # word of text -> its analysis
+        self._seen: dict[str, _Word] = {}   # word of text -> its analysis
+        self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
+        self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
+        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it
         for place, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -156,36 +354,56 @@ class Geoparser:
     def _add(self, key: str, kind: str) -> None:
         words = key.split()
         self._words.update(words)
-        padded = f" {key} "
-        current = self._automaton.get(padded, None)
+        marked = _OPEN + f"{_CLOSE}{_OPEN}".join(words) + _CLOSE
+        current = self._automaton.get(marked, None)
         if current is None or current[1] == "place":
-            self._automaton.add_word(padded, (len(words), kind, len(padded)))
+            self._automaton.add_word(marked, (len(words), kind))
 
-    # --- tokens ------------------------------------------------------------------------------
+    # --- words -------------------------------------------------------------------------------
 
-    def _tokens(self, text: str) -> _Tokens:
-        matches = list(_TOKEN.finditer(text))
-        seen = self._seen
-        if len(seen) > 500_000:
+    def _document(self, text: str) -> _Document:
+        chunks = text.split(" ")
+        seen, layouts, chunk_words = self._seen, self._layouts, self._chunk_words
+        if len(seen) > 500_000 or len(layouts) > 500_000:
             seen.clear()
-        surfaces = [m.group() for m in matches]
-        analyses: list[Any] = list(map(seen.get, surfaces))  # most words were seen before
-        for i, analysis in enumerate(analyses):
-            if analysis is None:
-                analyses[i] = seen[surfaces[i]] = self._analyse(surfaces[i])
-        return _Tokens(matches, analyses)
+            self._keys.clear()
+            layouts.clear()
+            chunk_words.clear()
+        for chunk in set(chunks).difference(layouts):  # most chunks were seen before
+            found = list(_TOKEN.finditer(chunk))
+            chunk_words[chunk] = tuple(m.group() for m in found)
+            layouts[chunk] = tuple(m.span() for m in found)
+            for m in found:
+                surface = m.group()
+                if surface not in seen:
+                    word = seen[surface] = self._analyse(surface)
+                    # In the stream, a word of no name is one mark: a shorter stream to search.
+                    self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
+        return _Document(text, chunks, chunk_words, layouts, seen)
 
-    def _analyse(self, surface: str) -> tuple[str, int, str, str]:
-        """(key, clitic length, word as a query, normalized word) of one word of text."""
+    def _analyse(self, surface: str) -> _Word:
+        """What one word of text is (see `_Word`)."""
         word = normalize(surface)
         if not _ARABIC.search(word):
             plain = surface
-            if re.search(r"['’]s$", surface):  # "Hasakah's"
+            if _POSSESSIVE.search(surface):  # "Hasakah's"
                 plain, word = surface[:-2], word[:-1]
-            if word in _LATIN_ARTICLES:
-                return "", 0, plain, word
-            return fold_word(word), 0, plain, word
+            key = "" if word in _LATIN_ARTICLES else fold_word(word)
+            lead = 2 if _is_vague(word) else int(generic_of(word) is not None or word in DIRECTIONS)
+            tail = (bool(generic_of(word)) | 2 * (word in DIRECTIONS) | 4 * (word in _PAIR_STARTS))
+            return _Word(key, 0, plain, word, self.common.class_of(word), lead, tail, False,
+                         bool(generic_of(word)))
         word = word.translate(ARABIC_LETTERS)
+        kind = self.common.class_of(word)
+        lead = 2 if _is_vague(word) else int(generic_of(word) is not None)
+        key, cut, query, norm = self._arabic_key(surface, word)
+        tail = int(norm in DIRECTIONS or (norm.startswith("ال") and norm[2:] in DIRECTIONS)
+                   or norm in ARABIC_TAILS)
+        clitic = word[:len(word) - len(norm)]
+        return _Word(key, cut, query, norm, kind, lead, tail, "ب" in clitic, bool(generic_of(norm)))
+
+    def _arabic_key(self, surface: str, word: str) -> tuple[str, int, str, str]:
+        """(key, clitic length, word as a query, normalized word without clitic)."""
         key = fold_word(word)
         if key != word and key in DEMONYMS:  # the article came off: "السوري"
             return _DEMONYM, 0, surface, word
@@ -212,157 +430,311 @@ class Geoparser:
     def parse(self, text: str, *, hints: Mapping[str, str] | None = None) -> list[Mention]:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
-        tokens = self._tokens(text)
-        spans = self._find(tokens)
-        sentences = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
-        breaks = [m.end() for m in _PARAGRAPH_END.finditer(text)] + [len(text) + 1]
-
-        def paragraph_of(offset: int) -> int:
-            return bisect.bisect_right(breaks, offset)
-
+        doc = self._document(text)
+        expressions = self._expressions(doc, self._find(doc))
+        datelines: set[int] = set()
+        seen, surfaces, span = doc.seen, doc.surfaces, doc.span
+        # Sentences and paragraphs are told apart by an end between two names.
+        sentence = paragraph = previous = 0
+        sentence_end, line_end = _SENTENCE_END.search, text.find
         found = []
-        for first, last, head_from, tail_to, heads, tails in self._expressions(text, tokens, spans):
-            name_start = tokens[first].start + tokens[first].clitic
-            query_words = [_strip_clitic(t) for t in tokens.span(head_from, tail_to)]
-            query = " ".join(w for w in [*heads, *query_words, *tails] if w)
-            inherited = heads or tails
-            start = tokens[head_from].start + tokens[head_from].clitic
-            end = tokens[tail_to].end
-            sentence = bisect.bisect_right(sentences, name_start)
-            bare = first == last == tail_to and head_from == first and not inherited
-            found.append((start, end, query, sentence, paragraph_of(name_start), bare, first == last))
-        return self._resolve(text, found, hints)
+        for n, e in enumerate(expressions):
+            first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
+            word_start, end = span(head_from)
+            if tail_to != head_from:
+                end = span(tail_to)[1]
+            start = word_start + seen[surfaces[head_from]].clitic
+            name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
+            if (word_start < 16 or text.rfind("\n", word_start - 16, word_start) >= 0) \
+                    and _opens_paragraph(text, word_start):  # (a cheap test first)
+                datelines.update(self._dateline(doc, expressions, n, word_start))
+            if sentence_end(text, previous, name_start):
+                sentence += 1
+                paragraph += line_end("\n", previous, name_start) >= 0
+            previous = name_start
+            if head_from == tail_to:
+                query = seen[surfaces[first]].word
+            else:
+                query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
+            if e.heads or e.tails:
+                query = " ".join(filter(None, [*e.heads, query, *e.tails]))
+            bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
+            needs = ""
+            if seen[surfaces[first]].kind and not (e.led or e.heads):
+                # A generic word after the name ("About village") is evidence like a head; a
+                # direction is not ("إلى الغرب" is "to the west").
+                if not (any(generic_of(_letters(t)) for t in e.tails)
+                        or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
+                    needs = self._needs(doc, first, last)
+            placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
+            found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
+                                placed, "dateline" if n in datelines else "place"))
+        return self._resolve(text, found, expressions, hints)
 
-    def _find(self, tokens: _Tokens) -> list[tuple[int, int]]:
-        """(first, last) token indices of names, leftmost-longest, organisations removed."""
-        keys = [a[0] for a in tokens.analyses]
-        stream_tokens = [i for i, k in enumerate(keys) if k]
-        pieces = [keys[i] for i in stream_tokens]
-        # Offset of each word in the stream -> its index in `stream_tokens`.
-        offsets = map(operator.add, itertools.accumulate(map(len, pieces), initial=1), itertools.count())
-        starts = dict(zip(offsets, range(len(pieces))))
-        stream = " " + " ".join(pieces) + " "
-        hits = []
-        matches = tokens.matches
-        for end, (length, kind, width) in self._automaton.iter(stream):
-            first = starts.get(end - width + 2)  # the padded key " a b " ends at `end`
-            if first is None:
-                continue
-            if length == 1 and kind == "place":
-                initial = matches[stream_tokens[first]].group()[0]
-                if initial.islower() and initial.isascii():
-                    continue  # one lower-case English word is not a proper noun
-            hits.append((first, first + length - 1, kind))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        chosen, blocked_until = [], -1
-        organisations = [(a, b) for a, b, kind in hits if kind == "organisation"]
-        for a, b, kind in hits:
-            if a <= blocked_until or kind == "organisation":
-                continue
-            if any(oa <= a and b <= ob for oa, ob in organisations):
-                continue
-            chosen.append((stream_tokens[a], stream_tokens[b]))
-            blocked_until = b
-        return [(a, b) for a, b in chosen if not self._false_friend(tokens, a, b)]
+    def _find(self, doc: _Document) -> list[tuple[int, int]]:
+        """(first, last) word indices of names, leftmost-longest, organisations removed."""
+        keys = tuple(map(self._keys.__getitem__, doc.surfaces))
+        stream_words = tuple(itertools.compress(range(len(keys)), keys))
+        stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
+        surfaces = doc.surfaces
+        count = stream.count
+        chosen = []
+        # Matches come in order: the closing marks counted since the last one tell which word
+        # each ends at, in C and over the stream once.
+        last, counted_to = -1, 0
+        for end, (length, kind) in self._automaton.iter_long(stream):
+            last += count(_CLOSE, counted_to, end + 1)
+            counted_to = end + 1
+            if kind == "organisation":
+                continue  # the names inside it went with it
+            a, b = stream_words[last - length + 1], stream_words[last]
+            if a == b:
+                word = doc[a]
+                if word.kind == "head":
+                    continue  # "مدينة" alone is no place, but the head of the next one
+                # One English word names a place only when capitalised, and is no demonym.
+                if _ARABIC.match(surfaces[a]) is None \
+                        and (not surfaces[a][:1].isupper() or word.norm in DEMONYMS):
+                    continue
+            chosen.append((a, b))
+        return chosen
 
-    def _false_friend(self, tokens: _Tokens, first: int, last: int) -> bool:
-        if first != last:
-            return False
-        token = tokens[first]
-        if token.key == _DEMONYM:
-            return True
-        if not _ARABIC.search(token.surface):
-            if token.key in DEMONYMS:
-                return True
-            # A single English word names a place only when capitalised like a proper noun.
-            return not token.surface[:1].isupper() or token.key in STOPWORDS
-        return False
-
-    def _expressions(self, text: str, tokens: _Tokens, spans: list[tuple[int, int]]):
+    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> list[_Expression]:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
+        seen, surfaces = doc.seen, doc.surfaces
+        size = len(surfaces)
+        plural_heads = self.common.classes
         starts = {first for first, _ in spans}
-        found = []
+        found: list[_Expression] = []
         previous_last = -1
         for first, last in spans:
             head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and _is_head(tokens[head_from - 1]):
+            while head_from - 1 > previous_last and first - head_from < 3 and seen[surfaces[head_from - 1]].lead:
                 head_from -= 1
+            # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
+            # plural one, which is not part of the name ("قرى حوض اليرموك").
+            led = head_from < first or (first - 1 > previous_last
+                                        and plural_heads.get(seen[surfaces[first - 1]].norm) == "head")
             tail_to = last
-            while tail_to + 1 < len(tokens) and tail_to - last < 3:
-                extra = _tail_length(tokens, tail_to + 1)
+            while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
+                extra = _tail_length(doc, tail_to + 1)
                 if not extra:
                     break
                 tail_to += extra
-            if tail_to + 1 in starts:
+            if tail_to != last and tail_to + 1 in starts:
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
-            while head_from < first and _is_vague(tokens[head_from]):
+            while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and tokens[first - 1].key == "" \
-                    and text[tokens[first - 1].end:tokens[first].start] == "-":
+            if head_from == first and first - 1 > previous_last and seen[surfaces[first - 1]].key == "" \
+                    and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            found.append(_Expression(first, last, head_from, tail_to))
+            found.append(_Expression(first, last, head_from, tail_to, led))
             previous_last = tail_to
-        for before, after in zip(found, found[1:]):
-            if not self._coordinated(tokens, before.tail_to, after.head_from, after.first):
+        for n in range(len(found) - 1):
+            before, after = found[n], found[n + 1]
+            if not _coordinated(doc, before.tail_to, after.head_from, after.first):
                 continue
-            b_heads = [_strip_clitic(t) for t in tokens.span(before.head_from, before.first - 1)] \
-                or before.heads
-            a_tails = [_strip_clitic(t) for t in tokens.span(after.last + 1, after.tail_to)]
+            before.coordinated += (n + 1,)
+            after.coordinated += (n,)
+            b_heads = tuple(doc[i].word for i in range(before.head_from, before.first)) or before.heads
+            a_tails = tuple(doc[i].word for i in range(after.last + 1, after.tail_to + 1))
             if after.head_from == after.first and b_heads:
                 after.heads = b_heads
             if before.tail_to == before.last and a_tails and before.head_from == before.first:
                 before.tails = a_tails
-        for e in found:
-            yield e.first, e.last, e.head_from, e.tail_to, e.heads, e.tails
+        return found
 
     @staticmethod
-    def _coordinated(tokens: _Tokens, before_end: int, after_start: int, after_first: int) -> bool:
-        """True when only "and" (or a clitic و) stands between two names."""
-        gap = after_start - before_end - 1
-        if gap == 0:
-            return tokens[after_first].clitic > 0
-        return gap == 1 and normalize(tokens[before_end + 1].surface) in _COORDINATORS
+    def _needs(doc: _Document, first: int, last: int) -> str:
+        """What evidence a name with no head or qualifier needs, by the class of its words:
+        "never", "head", "context" (a head, a preposition of place or coordination),
+        "initial" (coordination, or the place's very name), or "" (see the module doc)."""
+        if first != last:  # a generic word inside the name is its head: "حقل العمر"
+            if doc[first].lead:
+                return ""
+            words = [doc[i] for i in range(first, last + 1)]
+            return "context" if all(w.kind in _NOT_A_NAME and not w.lead for w in words) else ""
+        kind = doc[first].kind
+        if kind == "head":
+            return "never"
+        if kind in ("function", "calendar", "given_name"):
+            return "head"
+        if kind in ("verb", "noun"):
+            return kind
+        if kind == "word" and _starts_sentence(doc, first):
+            return "initial"
+        return ""
+
+    def _placed(self, doc: _Document, i: int, start: int) -> bool:
+        """True when a preposition of place stands right before word i, which begins at `start`
+        ("في دمر", "بدمر")."""
+        if doc[i].place_clitic:
+            return True
+        return i > 0 and doc.text[doc.end(i - 1):start].isspace() and doc[i - 1].norm in self.common.prepositions
+
+    def _dateline(self, doc: _Document, expressions: list[_Expression], n: int, start: int) -> list[int]:
+        """The expressions from `n` on that make a dateline: at the start of a paragraph, names
+        followed by only a date or an agency before a dash ("DAMASCUS (AP) —"); or none."""
+        text = doc.text
+        dash = _DATELINE_DASH.search(text, doc.end(expressions[n].tail_to), start + 160)
+        if dash is None or "\n" in text[start:dash.start()]:
+            return []
+        members = list(itertools.takewhile(
+            lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
+        rest, last = [], start
+        for m in members:
+            rest.append(text[last:doc.start(expressions[m].head_from)])
+            last = doc.end(expressions[m].tail_to)
+        rest.append(text[last:dash.start()])
+        return members if self._only_date(_AGENCY.sub(" ", " ".join(rest))) else []
+
+    def _only_date(self, rest: str) -> bool:
+        """True when `rest` holds nothing but dates and punctuation ("، 14 آذار/مارس")."""
+        for word in _TOKEN.findall(rest):
+            norm = _letters(word)
+            if not (norm.isdigit() or self.common.classes.get(norm) == "calendar"
+                    or _ORDINAL.fullmatch(norm)):
+                return False
+        return True
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[tuple[int, int, str, int, int, bool, bool]],
+    def _resolve(self, text: str, found: list[_Found], expressions: list[_Expression],
                  hints: dict[str, str]) -> list[Mention]:
         gaz = self.gazetteer
         country = hints.get("country")
         admin1 = hints.get("admin1")
-        first_pass = [gaz.resolve(f[2], country=country, admin1=admin1) for f in found]
+        # One text names its places again and again: each query is resolved once.
+        memo: dict[tuple[str, str | None, tuple[float, float] | None], Match | None] = {}
+        settled: dict[int, Match] = {}  # id of a match (held by `memo`) -> it with method "context"
+
+        def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
+            key = (query, local, near)
+            if key not in memo:
+                memo[key] = gaz.resolve(query, country=country, admin1=local, near=near)
+            return memo[key]
+
+        def in_context(match: Match) -> Match:
+            if id(match) not in settled:
+                settled[id(match)] = replace(match, method="context")
+            return settled[id(match)]
+
+        first_pass = [resolve(f.query, admin1, None) for f in found]
+        facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
+
+        def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
+            """(kind, admin1, point if named with confidence, too small to be named bare)."""
+            known = facts.get(id(match))
+            if known is None:
+                place = match.place
+                confident = (not match.ambiguous and match.score >= CONFIDENT_SCORE
+                             and place.kind in ("settlement", "site"))
+                known = facts[id(match)] = (place.kind, place.admin1,
+                                            (place.lat, place.lon) if confident else None,
+                                            _needs_evidence(match))
+            return known
+
         # A governorate named in a sentence steers the other names of that sentence; places
-        # named with confidence in a paragraph pull its ambiguous names toward them.
+        # named with confidence in a paragraph pull its ambiguous names toward their centre.
+        # Names that need evidence and datelines steer nothing.
         sentence_admin1: dict[int, str] = {}
-        paragraph_points: dict[int, list[tuple[float, float]]] = {}
-        for (_, _, _, sentence, paragraph, _, _), match in zip(found, first_pass):
-            if match is None:
+        sums: dict[int, list[float]] = {}
+        for f, match in zip(found, first_pass):
+            if match is None or f.needs or f.role == "dateline":
                 continue
-            if match.place.kind == "admin1":
-                sentence_admin1.setdefault(sentence, match.place.admin1)
-            elif not match.ambiguous and match.score >= 0.85 and match.place.kind in ("settlement", "site"):
-                paragraph_points.setdefault(paragraph, []).append((match.place.lat, match.place.lon))
+            kind, area, point, _ = facts_of(match)
+            if kind == "admin1":
+                sentence_admin1.setdefault(f.sentence, area)
+            elif point is not None:
+                total = sums.get(f.paragraph)
+                if total is None:
+                    total = sums[f.paragraph] = [0.0, 0.0, 0]
+                total[0] += point[0]
+                total[1] += point[1]
+                total[2] += 1
+        centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
         mentions = []
-        for (start, end, query, sentence, paragraph, bare, single), match in zip(found, first_pass):
-            local = sentence_admin1.get(sentence)
+        for n, (f, match) in enumerate(zip(found, first_pass)):
+            local = sentence_admin1.get(f.sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
-                points = paragraph_points.get(paragraph)
-                near = None
-                if not local and points:
-                    near = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-                better = gaz.resolve(query, country=country, admin1=local or admin1, near=near)
+                better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
                 if better is not None and (match is None or better.place.id != match.place.id
                                            or better.ambiguous != match.ambiguous):
-                    match = replace(better, method="context")
-            supported = match is not None and local is not None and match.place.admin1 == local
-            if bare and not supported and _needs_evidence(query, match):
+                    match = in_context(better)
+            if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
                 continue
-            if match is None and single:
-                continue  # one unknown word with a generic word beside it: "الفصائل العسكرية"
-            mentions.append(Mention(start, end, text[start:end], match))
+            if match is None:
+                if f.bare or f.single:
+                    continue  # one unknown word, or one beside a generic word ("الفصائل العسكرية")
+            elif f.bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
+                continue  # a small village named bare, unless its governorate is named with it
+            mentions.append(Mention(f.start, f.end, text[f.start:f.end], match, f.role))
         return mentions
+
+    @staticmethod
+    def _evidenced(f: _Found, match: Match | None, n: int, found: list[_Found],
+                   first_pass: list[Match | None], expressions: list[_Expression]) -> bool:
+        """Whether a bare name has the evidence its class needs (see the module doc)."""
+        if f.needs in ("never", "head"):
+            return False  # (a head word before it would have left it needing nothing)
+
+        def confident(m: int) -> bool:
+            other = first_pass[m]
+            return (other is not None and not other.ambiguous and other.score >= CONFIDENT_SCORE
+                    and not found[m].needs)
+
+        if any(confident(m) for m in expressions[n].coordinated):
+            return True
+        if f.needs in ("context", "verb"):
+            return f.placed  # a preposition is no evidence for a name that is also a noun
+        if match is None:
+            return False
+        if f.needs == "noun":
+            # ...but it is with a place we keep ourselves: "في الباب" is al-Bab, "في بيان" is
+            # "in a statement", not Bayan in Kuwait. A governorate's name outweighs the noun.
+            return (f.placed and (match.place.curated or match.place.kind in _AREAS)) \
+                or _names_an_area(match, f.query)
+        # "initial": the word opens a sentence; its match must be the place's very name.
+        return normalize(match.matched_name) == normalize(f.query)
+
+
+def _names_an_area(match: Match, query: str) -> bool:
+    """True when the name is that of a governorate or a country ("حماة"), as the match or a
+    namesake among its candidates."""
+    key = fold(query)
+    return any(m.place.kind in ("admin1", "country") and m.method != "fuzzy" and fold(m.matched_name) == key
+               for m in (match, *match.candidates))
+
+
+# A dateline: names, then perhaps a date and an agency in brackets, then a dash (spaced, so
+# that "Deir ez-Zor" is not cut) or a colon.
+_DATELINE_DASH = re.compile(r"\s[-–—]+(?=\s|$)|(?<=\))[-–—]+|[:：](?=\s)")
+_AGENCY = re.compile(r"\([^()\n]{1,40}\)|[,،/.]")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_BLANK = " \t\r\u00a0"
+
+
+def _opens_paragraph(text: str, start: int) -> bool:
+    """True when `start` begins the text or follows an empty line (spaces aside)."""
+    i = start
+    while i and text[i - 1] in _BLANK:
+        i -= 1
+    if i == 0:
+        return True
+    if text[i - 1] != "\n":
+        return False
+    i -= 1
+    while i and text[i - 1] in _BLANK:
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
+_OPENS_SENTENCE = re.compile(r"[.!?؟؛:\n]")
+
+
+def _starts_sentence(doc: _Document, i: int) -> bool:
+    """True for the first word of a text, of a line, or after a full stop or a colon."""
+    return i == 0 or bool(_OPENS_SENTENCE.search(doc.gap(i)))
 
 
 def _surface_offset(surface: str, letters: int) -> int:
@@ -376,40 +748,37 @@ def _surface_offset(surface: str, letters: int) -> int:
     return len(surface)
 
 
-def _strip_clitic(token: _Token) -> str:
-    return token.word or token.surface[token.clitic:]
+def _letters(word: str) -> str:
+    return normalize(word).translate(ARABIC_LETTERS)
 
 
-def _is_head(token: _Token) -> bool:
-    """Generic words before a name; English direction words too ("eastern Deir ez-Zor")."""
-    word = token.norm
-    if _ARABIC.search(word):
-        return generic_of(word) is not None
-    return generic_of(word) is not None or word in DIRECTIONS
-
-
-def _tail_length(tokens: _Tokens, i: int) -> int:
-    """Words at `i` that qualify the name before them: Arabic directions and adjectives,
-    English generic words ("gas field", "countryside"); 0 when there are none."""
-    word = tokens[i].norm
-    if _ARABIC.search(word):
-        return int(word in DIRECTIONS or (word.startswith("ال") and word[2:] in DIRECTIONS)
-                   or word in ARABIC_TAILS)
-    if word in DIRECTIONS and i + 1 < len(tokens) and _tail_length(tokens, i + 1):
-        return 1  # "Hasakah's southern countryside"
-    if i + 1 < len(tokens) and generic_of(f"{word} {tokens[i + 1].norm}"):
-        return 2
-    return 1 if generic_of(word) else 0
-
-
-def _is_vague(token: _Token) -> bool:
-    generic = generic_of(token.norm)
+def _is_vague(norm: str) -> bool:
+    generic = generic_of(norm)
     return generic is not None and not generic
 
 
-def _needs_evidence(query: str, match: Match | None) -> bool:
-    """A bare word that is common, unknown, or only a small uncurated village is not a mention."""
-    if match is None or fold_word(normalize(query).translate(ARABIC_LETTERS)) in STOPWORDS:
+def _tail_length(words: _Document, i: int) -> int:
+    """Words at `i` that qualify the name before them: Arabic directions and adjectives,
+    English generic words ("gas field", "countryside"); 0 when there are none."""
+    tail = words[i].tail
+    if tail & 2 and i + 1 < len(words) and words[i + 1].tail and _tail_length(words, i + 1):
+        return 1  # "Hasakah's southern countryside"
+    if tail & 4 and i + 1 < len(words) and generic_of(f"{words[i].norm} {words[i + 1].norm}"):
+        return 2
+    return tail & 1
+
+
+def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
+    """True when only "and" (or a clitic و) stands between two names."""
+    gap = after_start - before_end - 1
+    if gap == 0:
+        return doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")
+    return gap == 1 and normalize(doc.surface(before_end + 1)) in _COORDINATORS
+
+
+def _needs_evidence(match: Match | None) -> bool:
+    """A bare word that is unknown or only a small uncurated village is not a mention."""
+    if match is None:
         return True
     place = match.place
     return not place.curated and place.kind == "settlement" and place.population < MIN_BARE_POPULATION
@@ -435,4 +804,4 @@ def _default_gazetteer() -> Gazetteer:
     return Gazetteer.default()
 
 
-__all__ = ["Geoparser", "Mention", "geoparse"]
+__all__ = ["CommonWords", "Geoparser", "Mention", "geoparse"]

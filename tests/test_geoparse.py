@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import distance_km
-from gazetteer.geoparse import Geoparser
+from gazetteer import DataError, Gazetteer, Place, distance_km
+from gazetteer.geoparse import CommonWords, Geoparser, _letters
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7636e21c7e38833a.txt"
 DEV = Path(__file__).resolve().parent / "data" / "geoparse_dev.txt"
@@ -147,3 +147,195 @@ def test_offsets_are_code_points_into_the_given_text(parser):
     text = "🙂 Drone hits Shaddadi base; rockets on Qamishli."
     for m in parser.parse(text):
         assert text[m.start:m.end] == m.text
+
+
+def test_offsets_survive_any_spacing(parser):
+    text = "Drone  hits\tShaddadi base;\u00a0rockets on\r\nQamishli.  \n\n  قصف  على\tالميادين."
+    mentions = parser.parse(text)
+    assert [m.text for m in mentions] == ["Shaddadi base", "Qamishli", "الميادين"]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+
+
+# --- common words need evidence -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "مدينة",                              # a generic head alone: not Al Madinah (Basra)
+    "قتل شخص في مدينة",
+    "توجهت القوات إلى الغرب",              # "to the west", not Ali al-Gharbi
+    "وقال وأن الهجوم لم يوقع إصابات",       # و + أن ("and that"), not Van
+    "دُمّر المنزل بالكامل",                 # the verb "was destroyed", not Dummar
+    "About 20 rockets hit the base.",      # folds to ABOT, the Basra oil terminal
+], ids=["madinah", "madinah-after-fi", "ila-al-gharb", "wa-an", "dummira", "about"])
+def test_reported_common_words_are_not_places(parser, text):
+    assert parser.parse(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "كسب الفريق المباراة بهدفين",           # verb "won", not Kassab
+    "نشرت الوكالة صور الدمار",             # "pictures", not Tyre
+    "سيرت القوات الروسية دوريات",          # verb "sent out", not Siirt
+    "قالت الوزارة في بيان إن الهجوم فشل",   # "in a statement", not Bayan (Kuwait)
+    "فتح الاتفاق الباب أمام المفاوضات",     # "the door", not al-Bab
+    "يلعب التنظيم الدور الأكبر",            # "the role", not ad-Dawr
+    "ولم يتبين حجم الأضرار الناجمة عنه",    # "from it", not Anah
+    "وقال بأنه سيعود",                     # ب + أنه ("that he"), not Baneh
+    "Can you confirm the strike?",         # not Çan
+    "Tell me what happened.",
+    "March 14 was quiet in the north.",
+], ids=["kasab", "suwar", "sayyarat", "bayan", "al-bab", "ad-dawr", "anhu", "bi-annahu",
+        "can", "tell", "march"])
+def test_common_words_that_are_also_place_names_need_evidence(parser, text):
+    assert parser.parse(text) == []
+
+
+@pytest.mark.parametrize("text,place_id", [
+    ("قصف على بلدة كسب", "place:kassab"),          # a head word
+    ("سقطت قذائف في كسب", "place:kassab"),         # a preposition of place
+    ("سقطت قذيفة في دمر", "site:dummar"),
+    ("سقطت قذيفة بدمر", "site:dummar"),            # the clitic bi-
+    ("اشتباكات عنيفة في الباب", "place:al-bab"),   # a noun, a preposition and a curated place
+    ("سيطرت القوات على قضاء عنه", "adm2:IQ-anah"),
+])
+def test_common_words_with_evidence_are_places(parser, text, place_id):
+    assert [m.match.place.id for m in parser.parse(text)] == [place_id]
+
+
+def test_a_generic_word_that_names_a_village_is_still_the_head_of_the_next_name(parser):
+    # Al-Midaina (Basra) is called "المدينة": "مدينة الباب" is still the town of al-Bab.
+    mentions = parser.parse("دمرت الطائرات مستودعاً قرب مدينة الباب شرقي حلب")
+    assert [(m.text, m.match.place.id) for m in mentions][0] == ("مدينة الباب", "place:al-bab")
+
+
+def test_english_demonyms_are_not_places(parser):
+    assert parser.parse("Iraqi officials blamed Islamic State cells.") == []
+
+
+def test_coordination_with_a_confident_place_is_evidence(parser):
+    mentions = parser.parse("سقطت قذائف على قدسيا ودمر")
+    assert [(m.text, m.match.place.id) for m in mentions] == [
+        ("قدسيا", "place:qudsaya"), ("دمر", "site:dummar")]
+
+
+def test_a_governorate_name_outweighs_the_noun(parser):
+    # حماة is also "mother-in-law"; as the name of a governorate it needs no more evidence.
+    mentions = parser.parse("حماة تشهد اشتباكات عنيفة")
+    assert [m.text for m in mentions] == ["حماة"]
+    assert distance_km(mentions[0].match.place.lat, mentions[0].match.place.lon, 35.13, 36.75) < 10
+
+
+def test_capitalised_words_inside_a_sentence_stay_proper_nouns(parser):
+    # "Batman" is an English word and a Turkish city (GeoNames 321836); "Van" too, but a name
+    # of three letters abroad is only an answer with Turkey in the working area.
+    assert [m.match.place.id for m in parser.parse("Rockets hit Batman overnight.")] == ["gn:321836"]
+
+
+def _village(gid: int, name: str, population: int, lat: float = 35.0, lon: float = 40.0) -> Place:
+    return Place(f"gn:{gid}", name, lat, lon, "settlement", name_ar=name if _AR.search(name) else "",
+                 country="SY", admin1="SY-DY", radius_km=2.0, population=population,
+                 source=f"GeoNames:{gid}")
+
+
+_AR = re.compile("[\u0600-\u06ff]")
+
+
+@pytest.fixture(scope="module")
+def common_word_villages() -> Geoparser:
+    """Towns named after common words, populous enough to be named bare: the rule must come
+    from the words, not from which villages the gazetteer happens to hold."""
+    return Geoparser(Gazetteer([
+        _village(1, "About", 50_000), _village(2, "Field", 50_000), _village(3, "Can", 50_000),
+        _village(4, "Van", 500, lat=34.0), _village(5, "دمر", 50_000), _village(6, "وان", 50_000),
+        _village(7, "بيان", 50_000), _village(8, "قرية", 50_000), _village(9, "Sabkha", 50_000),
+    ]))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("About 20 rockets hit the base.", []),        # a function word: only after a head
+    ("Shelling hit About village.", ["About village"]),
+    ("Field commanders said.", []),                # a generic word alone
+    ("Can you confirm?", []),
+    ("Van drivers said the road was closed.", []),  # a dictionary word opening a sentence,
+    ("Officials in Van said.", []),                # and a hamlet, named bare: no
+    ("دُمّر المنزل بالكامل", []),                   # a verb form needs a preposition ...
+    ("سقطت قذيفة في دمر", ["دمر"]),                 # ... and then counts
+    ("وأن الهجوم فشل", []),                         # و + أن
+    ("قالت في بيان", []),                           # a noun after a preposition, not a known place
+    ("قرية", []),
+    ("A drone hit Sabkha.", ["Sabkha"]),           # no common word: as before
+])
+def test_the_rule_holds_for_any_gazetteer(common_word_villages, text, expected):
+    assert [m.text for m in common_word_villages.parse(text)] == expected
+
+
+def test_word_classes_read_arabic_clitics_as_arabic_allows(parser):
+    common = parser.common
+    assert common.class_of(_letters("وأن")) == "function"     # و + أن
+    assert common.class_of(_letters("فومن")) == ""            # ف + و + من is not Arabic
+    assert common.class_of(_letters("ودمر")) == "verb"
+    assert common.class_of(_letters("ليدمر")) == "verb"       # lam of purpose + present
+    assert common.class_of(_letters("الجمعة")) == "calendar"  # the article hides a day name
+    assert common.class_of(_letters("الغرب")) == "head"       # a direction
+    assert common.class_of("city") == common.class_of("مدينه") == "head"
+    assert common.class_of(_letters("دمشق")) == ""
+
+
+def test_a_bad_row_in_the_word_table_names_file_and_line():
+    with pytest.raises(DataError, match=r"words\.tsv, line 3"):
+        CommonWords.read(["word\tlang\tclass\n", "في\tar\tpreposition\n", "x\tfr\tverb\n"], "words.tsv")
+
+
+# --- datelines -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,datelines", [
+    ("BEIRUT, 14 March (Reuters) - Israeli jets struck Damascus overnight.", ["BEIRUT"]),
+    ("DAMASCUS (AP) — A drone hit a car in Qamishli.", ["DAMASCUS"]),
+    ("QAMISHLI, Syria (AP) — A drone hit a car near Qamishli.", ["QAMISHLI", "Syria"]),
+    ("دير الزور - قصفت طائرات مسيّرة مواقع في الميادين.", ["دير الزور"]),
+    ("بيروت، 14 آذار/مارس (رويترز) - قصفت طائرات إسرائيلية دمشق.", ["بيروت"]),
+    ("Intro line.\n\nHOMS, Jan 5 (Reuters) - Shelling hit Talbiseh.", ["HOMS"]),
+    ("Intro line.\n \n        HOMS (AP) - Shelling hit Talbiseh.", ["HOMS"]),
+    ("Raqqa is a city on the Euphrates - it was hit again.", []),
+    ("Shelling hit the town.\nدير الزور - ليست بداية تقرير", []),  # no blank line before
+])
+def test_datelines_are_places_with_their_own_role(parser, text, datelines):
+    mentions = parser.parse(text)
+    assert [m.text for m in mentions if m.role == "dateline"] == datelines
+    assert all(m.role == "place" for m in mentions if m.text not in datelines)
+    assert all(m.match is not None for m in mentions)
+
+
+def test_mention_json_keeps_its_keys_and_adds_the_role(parser):
+    mention = parser.parse("DAMASCUS (AP) — A drone hit a car in Qamishli.")[0]
+    shape = mention.as_dict()
+    assert list(shape) == ["start", "end", "text", "match", "role"]
+    assert (shape["start"], shape["end"], shape["text"], shape["role"]) == (0, 8, "DAMASCUS", "dateline")
+
+
+def test_a_dateline_steers_no_other_name(with_lookalikes):
+    parser = Geoparser(with_lookalikes)
+    steered = parser.parse("سقطت قذائف على كناكر في محافظة السويداء.")
+    assert steered[0].match.place.id == "gn:168580"
+    filed_from = parser.parse("السويداء - سقطت قذائف على كناكر.")
+    assert [m.role for m in filed_from] == ["dateline", "place"]
+    assert filed_from[1].match.place.id != "gn:168580"
+
+
+# --- long texts ----------------------------------------------------------------------------------
+
+def test_a_long_text_gives_the_mentions_of_its_parts(parser):
+    """Offsets and context stay right over a text of many reports: each repeat of a report
+    gives the same mentions, shifted by the report's length."""
+    report = "\n\n".join(text for text, _ in read_dev())
+    once = [(m.start, m.end, m.text, m.match.place.id if m.match else None, m.role)
+            for m in parser.parse(report)]
+    copies = 300
+    text = "\n\n".join([report] * copies)
+    many = parser.parse(text)
+    assert len(many) == copies * len(once)
+    step = len(report) + 2
+    for k in (0, 1, copies // 2, copies - 1):
+        shifted = [(m.start - k * step, m.end - k * step, m.text,
+                    m.match.place.id if m.match else None, m.role)
+                   for m in many[k * len(once):(k + 1) * len(once)]]
+        assert shifted == once
