@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from gazetteer import Gazetteer
 
 __all__ = ["Columns", "Document", "Failure", "GazetteerPlugin", "Part", "PartResult", "Settings",
-           "Summary", "TXT_BATCH", "cluster", "merge_drafts", "plan", "process_part",
+           "Summary", "TXT_BATCH", "cluster", "merge_drafts", "plan", "process_part", "schema_of",
            "read_documents", "read_drafts", "read_part", "run_corpus", "worker_gazetteer",
            "write_parquet"]
 
@@ -93,6 +93,7 @@ class Settings:
     columns: Columns = Columns()
     date: dt.date | None = None
     country: str | None = None
+    require_date: bool = True      # extract needs a date; geoparse reads undated documents too
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class Document:
 
     id: str
     text: str
-    published: dt.date
+    published: dt.date | None      # None only when Settings.require_date is False
     url: str = ""
     origin: str = ""
 
@@ -308,7 +309,7 @@ def _read_txt(path: Path, root: str, settings: Settings, docs: list[Document],
             return
     else:
         published = _date_in_name(path.name) or settings.date
-        if published is None:
+        if published is None and settings.require_date:
             failures.append(Failure(str(path), doc_id, "no date: give a DATE: header line, a date "
                                                         "in the file's name, or --date"))
             return
@@ -337,7 +338,7 @@ def _record(record: dict, origin: str, fallback_id: str, settings: Settings,
         return
     date = record.get(c.date)
     if date is None or str(date).strip() == "":
-        if settings.date is None:
+        if settings.date is None and settings.require_date:
             failures.append(Failure(origin, doc_id, f"no date in column {c.date!r}, and no --date"))
             return
         published = settings.date
@@ -443,7 +444,8 @@ def _read_parquet(part: Part, settings: Settings, docs: list[Document], failures
 
 # --- the work on one part --------------------------------------------------------------------------
 
-def _schema(columns: Sequence[str]) -> pa.Schema:
+def schema_of(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema of a table of these columns (drafts, mentions or incidents)."""
     floats = {"lat", "lon", "radius_km", "score"}
     ints = {"fatalities", "injuries", "count", "evidence_start", "evidence_end", "start", "end",
             "fatalities_min", "injuries_min", "reports"}
@@ -475,7 +477,7 @@ MENTION_COLUMNS: tuple[str, ...] = (
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
-    schema = _schema(columns)
+    schema = schema_of(columns)
     data = {}
     for f in schema:
         values = [row.get(f.name) for row in rows]
@@ -506,7 +508,8 @@ def _mention_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> li
     hints = {"country": settings.country} if settings.country else None
     rows = []
     for m in geoparse(doc.text, hints=hints, gazetteer=gazetteer):
-        row: dict[str, Any] = {"document_id": doc.id, "published": doc.published.isoformat(),
+        row: dict[str, Any] = {"document_id": doc.id,
+                               "published": doc.published.isoformat() if doc.published else None,
                                "source_url": doc.url, "start": m.start, "end": m.end, "text": m.text}
         if m.match is not None:
             found = m.match.as_dict()
@@ -610,7 +613,7 @@ def cluster(scheduler: str | None = None, *, data_dir: str | None = None,
             local.close()
         return
     try:
-        client = Client(scheduler, timeout=20)
+        client = Client(scheduler, timeout=10)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(scheduler, f"cannot reach the Dask scheduler: {exc}") from exc
     with client:
@@ -723,10 +726,10 @@ def run_corpus(paths: Sequence[str | Path], output: str | Path, *, task: str = "
             table = pa.concat_tables([_table([], columns), *tables()])
             drafts = table.num_rows
             rows = merge_drafts(table, client)
-            write_parquet([rows], output, _schema(MERGED_COLUMNS))
+            write_parquet([rows], output, schema_of(MERGED_COLUMNS))
             written = rows.num_rows
         else:
-            written = write_parquet(tables(), output, _schema(columns))
+            written = write_parquet(tables(), output, schema_of(columns))
             drafts = written
     finally:
         bar.close()
