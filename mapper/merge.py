@@ -94,7 +94,7 @@ TYPE_FAMILIES: dict[str, str] = {
 # The hour each part of the day (as `extract` writes it) stands for.
 HOURS_OF_DAY: dict[str, int] = {
     "before dawn": 3, "dawn": 5, "morning": 9, "noon": 12, "afternoon": 15, "evening": 19,
-    "night": 22,
+    "night": 23,
 }
 # How specific a place kind is: the most specific report gives the incident its place.
 SPECIFICITY: dict[str, int] = {"site": 5, "settlement": 4, "region": 3, "admin2": 2, "admin1": 1}
@@ -276,7 +276,7 @@ def priority(r: Report) -> tuple:
 @dataclass(slots=True)
 class _Group:
     reports: list[Report]
-    ambiguous: int = 0             # how many other incidents the first report also fitted
+    ambiguous: int = 0             # how many incidents the first report fitted (it joined none)
 
 
 def _group(reports: Sequence[Report]) -> list[_Group]:
@@ -350,7 +350,7 @@ MERGED_COLUMNS: tuple[str, ...] = (
 
 def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object]:
     """One incident row from its reports (the module's rules); `ambiguous` counts the other
-    incidents the first report also fitted, for the notes."""
+    incidents its first report fitted (and so did not join), for the notes."""
     if not reports:
         raise ValueError("an incident needs at least one report")
     ordered = sorted(reports, key=priority)
@@ -374,7 +374,7 @@ def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object
         notes.append("sources name other actors too: " + ", ".join(
             a for a, _ in actors.most_common()[1:]))
     if ambiguous:
-        notes.append(f"a report fits {ambiguous + 1} incidents; kept apart, check for a duplicate")
+        notes.append(f"a report fits {ambiguous} incidents; kept apart, check for a duplicate")
     if len(reports) > 1:
         notes.append(f"merged from {len(reports)} reports")
     for r in ordered:
