@@ -93,7 +93,7 @@ class Settings:
     columns: Columns = Columns()
     date: dt.date | None = None
     country: str | None = None
-    require_date: bool = True      # extract needs a date; geoparse reads undated documents too
+    require_date: bool = True      # extract needs a date; geoparse reads any document
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +305,10 @@ def _read_txt(path: Path, root: str, settings: Settings, docs: list[Document],
         try:
             published = _published(header["DATE"])
         except ValueError as exc:
-            failures.append(Failure(str(path), doc_id, f"DATE: header: {exc}"))
-            return
+            if settings.require_date:
+                failures.append(Failure(str(path), doc_id, f"DATE: header: {exc}"))
+                return
+            published = None
     else:
         published = _date_in_name(path.name) or settings.date
         if published is None and settings.require_date:
@@ -346,8 +348,10 @@ def _record(record: dict, origin: str, fallback_id: str, settings: Settings,
         try:
             published = _published(date)
         except ValueError as exc:
-            failures.append(Failure(origin, doc_id, f"column {c.date!r}: {exc}"))
-            return
+            if settings.require_date:
+                failures.append(Failure(origin, doc_id, f"column {c.date!r}: {exc}"))
+                return
+            published = None
     url = record.get(c.url)
     docs.append(Document(doc_id, text, published, "" if url is None else str(url).strip(), origin))
 

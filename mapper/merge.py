@@ -37,7 +37,8 @@ How an incident row is reconciled (`reconcile`):
 - place: the most specific report's (then the smallest radius, then the most reports);
 - date and time: the day most reports state (assumed dates count last), the earliest on a tie;
   the part of the day most reports give;
-- type: the most reported specific type ("other" only when no report is more precise);
+- type: the most reported specific type ("other" only when no report is more precise), on a
+  tie the type of the report whose place the incident takes;
 - outcome: the one most reports give among hit and intercepted; a tie is "unknown", and
   the notes say that the sources disagree;
 - tolls: the highest reported (`fatalities`, `injuries`), with the lowest kept beside it
@@ -349,7 +350,7 @@ MERGED_COLUMNS: tuple[str, ...] = (
 
 
 def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object]:
-    """One incident row from its reports (the module's rules); `ambiguous` counts the other
+    """One incident row from its reports (the module's rules); `ambiguous` counts the
     incidents its first report fitted (and so did not join), for the notes."""
     if not reports:
         raise ValueError("an incident needs at least one report")
@@ -379,8 +380,11 @@ def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object
         notes.append(f"merged from {len(reports)} reports")
     for r in ordered:
         for note in r.notes.split("; "):
-            if note and note not in notes and not note.startswith("date assumed"):
-                notes.append(note)
+            if not note or note in notes or note.startswith("date assumed"):
+                continue
+            if r is not here and note.startswith("location "):
+                continue   # about a place the incident did not take
+            notes.append(note)
 
     documents = list(dict.fromkeys(r.document_id for r in sorted(ordered, key=_source_order)))
     urls = list(dict.fromkeys(r.source_url for r in sorted(ordered, key=_source_order) if r.source_url))
@@ -400,7 +404,7 @@ def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object
         "radius_km": here.radius_km,
         "country": here.country,
         "admin1": here.admin1 or _most_common([r.admin1 for r in ordered if r.admin1]),
-        "event_type": _event_type(ordered),
+        "event_type": _event_type(ordered, here),
         "actor": actors.most_common(1)[0][0] if actors else "",
         "target": here.target or _most_common([r.target for r in ordered if r.target]),
         "outcome": outcome,
@@ -445,13 +449,17 @@ def _date(ordered: Sequence[Report]) -> tuple[str, str]:
     return first.date, first.date_precision
 
 
-def _event_type(ordered: Sequence[Report]) -> str:
+def _event_type(ordered: Sequence[Report], here: Report) -> str:
+    """The specific type most reports give; on a tie, the place report's, else the first in
+    EVENT_TYPES."""
     counts = Counter(r.event_type for r in ordered if r.event_type != OTHER)
     if not counts:
         return OTHER
     best = max(counts.values())
-    return min((t for t, n in counts.items() if n == best),
-               key=lambda t: EVENT_TYPES.index(t) if t in EVENT_TYPES else len(EVENT_TYPES))
+    tied = [t for t, n in counts.items() if n == best]
+    if here.event_type in tied:
+        return here.event_type
+    return min(tied, key=lambda t: EVENT_TYPES.index(t) if t in EVENT_TYPES else len(EVENT_TYPES))
 
 
 def _most_common(values: Sequence[str]) -> str:
