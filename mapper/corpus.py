@@ -172,6 +172,7 @@ def plan(paths: Sequence[str | Path]) -> tuple[list[Part], list[Failure]]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            path = path.resolve()   # "." has no name to start the ids with
             files = sorted(p for p in path.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             root = str(path.parent)

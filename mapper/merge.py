@@ -280,28 +280,86 @@ class _Group:
     ambiguous: int = 0             # how many incidents the first report fitted (it joined none)
 
 
+# Where a report looks for the incidents it may join: points in a grid of CELL_DEGREES cells
+# (the 3 x 3 cells around a point hold every point within CELL_REACH_KM of it), anything wider
+# (an area, a place larger than CELL_REACH_KM, a place without coordinates) by governorate.
+CELL_DEGREES = 0.5
+CELL_REACH_KM = 40.0
+
+
+def _cell(r: Report) -> tuple[int, int] | None:
+    """The grid cell of a point report, or None for a wide one (see CELL_REACH_KM)."""
+    if (r.lat is None or r.lon is None or r.place_kind in _AREAS or r.radius_km > CELL_REACH_KM
+            or abs(r.lat) > 44):   # farther north a cell is narrower than CELL_REACH_KM
+        return None
+    return math.floor(r.lat / CELL_DEGREES), math.floor(r.lon / CELL_DEGREES)
+
+
+class _Index:
+    """The groups by day and place, so that a report is compared with the groups it may join
+    and not with every group of its days: an optimisation only, `_group` decides as if it
+    compared all of them (`fits` needs every report of a group to be one with the new one,
+    and a point within reach shares or neighbours its cell)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int, int], list[int]] = {}   # (day, cell) -> groups with a point there
+        self.wide: dict[tuple[int, str], list[int]] = {}         # (day, admin1) -> groups with a wide report
+        self.admin1: dict[tuple[int, str], list[int]] = {}       # (day, admin1) -> every group
+        self.days: dict[int, list[int]] = {}                     # day -> every group
+        self.months: dict[tuple[str, str], list[int]] = {}       # (month, admin1) -> groups starting then
+        self.month_all: dict[str, list[int]] = {}
+
+    def add(self, g: int, r: Report, first: bool) -> None:
+        day = r.day
+        if first and r.month:
+            self.months.setdefault((r.month, r.admin1), []).append(g)
+            self.month_all.setdefault(r.month, []).append(g)
+        if day is None:
+            return
+        cell = _cell(r)
+        if cell is None:
+            self.wide.setdefault((day, r.admin1), []).append(g)
+        else:
+            self.cells.setdefault((day, *cell), []).append(g)
+        self.admin1.setdefault((day, r.admin1), []).append(g)
+        self.days.setdefault(day, []).append(g)
+
+    def near(self, r: Report) -> set[int]:
+        day = r.day
+        if day is None:
+            if not (r.month and r.date_precision == "month"):
+                return set()
+            if not r.admin1:
+                return set(self.month_all.get(r.month, ()))
+            return {*self.months.get((r.month, r.admin1), ()), *self.months.get((r.month, ""), ())}
+        days = range(day - DATE_WINDOW_DAYS, day + DATE_WINDOW_DAYS + 1)
+        if not r.admin1:
+            return {g for d in days for g in self.days.get(d, ())}
+        cell = _cell(r)
+        if cell is None:
+            return {g for d in days for a in (r.admin1, "") for g in self.admin1.get((d, a), ())}
+        found = {g for d in days for a in (r.admin1, "") for g in self.wide.get((d, a), ())}
+        y, x = cell
+        for d in days:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    found.update(self.cells.get((d, y + dy, x + dx), ()))
+        return found
+
+
 def _group(reports: Sequence[Report]) -> list[_Group]:
     groups: list[_Group] = []
-    by_day: dict[int, list[int]] = {}      # a day -> groups with a report on it
-    by_month: dict[str, list[int]] = {}    # a month -> groups whose first report is of it
+    index = _Index()
     for r in sorted(reports, key=priority):
-        day = r.day
-        if day is not None:
-            near = {g for d in range(day - DATE_WINDOW_DAYS, day + DATE_WINDOW_DAYS + 1)
-                    for g in by_day.get(d, ())}
-        else:
-            near = set(by_month.get(r.month, ())) if r.month and r.date_precision == "month" else set()
-        fits = [g for g in sorted(near) if all(may_be_one(r, m) for m in groups[g].reports)]
+        fits = [g for g in sorted(index.near(r)) if all(may_be_one(r, m) for m in groups[g].reports)]
         if len(fits) == 1:
             g = fits[0]
             groups[g].reports.append(r)
+            index.add(g, r, first=False)
         else:
             g = len(groups)
             groups.append(_Group([r], ambiguous=len(fits)))
-            if r.month:
-                by_month.setdefault(r.month, []).append(g)
-        if day is not None:
-            by_day.setdefault(day, []).append(g)
+            index.add(g, r, first=True)
     return groups
 
 

@@ -11,7 +11,7 @@ import pytest
 from mapper.errors import InputError
 from mapper.merge import (
     DATE_WINDOW_DAYS, TYPE_FAMILIES, WEAK_DATE_NOTE, Report, blocks_of, merge_block,
-    merge_reports, may_be_one, reports_from_rows,
+    merge_reports, may_be_one, priority, reconcile, reports_from_rows,
 )
 from mapper.vocabulary import EVENT_TYPES, OTHER
 
@@ -209,3 +209,28 @@ def test_rows_without_the_merge_columns_are_refused_with_the_row():
         reports_from_rows(rows, "drafts.parquet")
     got = reports_from_rows(rows[:1] + [{**rows[1], "document_id": "b", "fatalities": 2.0}])
     assert got[1] == replace(got[1], fatalities=2) and got[0].lat == 36.0
+
+
+def _brute_force(reports: list[Report]) -> list[dict]:
+    """The grouping rule of mapper.merge, comparing each report with every incident so far."""
+    groups: list[list[Report]] = []
+    ambiguous: list[int] = []
+    for r in sorted(reports, key=priority):
+        fits = [g for g in groups if all(may_be_one(r, m) for m in g)]
+        if len(fits) == 1:
+            fits[0].append(r)
+        else:
+            groups.append([r])
+            ambiguous.append(len(fits))
+    rows = [reconcile(g, a) for g, a in zip(groups, ambiguous)]
+    return sorted(rows, key=lambda row: (row["date"], row["id"]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_index_finds_every_incident_a_report_may_join(seed):
+    rng = random.Random(seed)
+    reports = _random_reports(rng, 300)
+    # Some reports without a governorate or without coordinates, which the index files apart.
+    reports = [replace(r, admin1="") if rng.random() < 0.1 else
+               replace(r, lat=None, lon=None) if rng.random() < 0.05 else r for r in reports]
+    assert merge_reports(reports) == _brute_force(reports)
