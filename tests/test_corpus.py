@@ -87,6 +87,21 @@ def corpus_paths(root: Path) -> list[str]:
 SETTINGS = Settings(date=DEFAULT_DATE)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_gazetteer_cache(tmp_path_factory):
+    """A cache folder of this module's own, filled before any worker starts.
+
+    gazetteer.sources gives curated coordinates to 5 decimals when it reads its cache and in
+    full when it has just built it, so a process that builds it and one that reads it would
+    disagree in the 6th decimal: with the cache built first, every process reads it."""
+    from gazetteer import Gazetteer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INCIDENT_MAPPER_CACHE", str(tmp_path_factory.mktemp("cache")))
+        Gazetteer.bundled()
+        yield
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     """A real two-process cluster, started once for the module, with the gazetteer plugin."""
