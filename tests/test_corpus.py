@@ -279,3 +279,40 @@ def test_merged_table_renders_with_every_source_in_the_popups(reference, tmp_pat
     result = CliRunner().invoke(main, ["report", str(reference / "incidents.parquet"), "-o",
                                        str(tmp_path / "brief.html")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_broken_parquet_table_is_an_input_error_naming_it(tmp_path):
+    from mapper.errors import InputError
+
+    path = tmp_path / "incidents.parquet"
+    path.write_bytes(b"not parquet at all")
+    with pytest.raises(InputError, match=r"incidents\.parquet: cannot read as Parquet"):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["extract", "--corpus", "x.jsonl"], "--corpus needs -o OUTPUT"),
+    (["geoparse", "--corpus", "-o", "m.parquet"], "--corpus needs one or more PATHS"),
+    (["geoparse", "--corpus", "x.jsonl", "-o", "m.parquet", "--json"], "read one TEXTFILE, not a --corpus"),
+    (["extract", "a.txt", "b.txt", "--date", "2024-01-03"], "give one TEXTFILE, or --corpus PATH..."),
+    (["extract", "--corpus", "no-such-folder", "-o", "x.parquet", "--scheduler", "synchronous"],
+     "no-such-folder: no such file or folder"),
+    (["extract", "--corpus", "x.jsonl", "-o", "x.parquet", "--date", "03/01/2024"], "--date: bad date"),
+    (["merge", "no-such.parquet", "-o", "x.parquet"], "no-such.parquet: no such file or folder"),
+])
+def test_corpus_usage_errors_exit_2_with_one_line(args, words):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and words in lines[0], result.stderr
+
+
+def test_geoparse_corpus_from_the_cli_writes_parquet_and_lists_failures(corpus, tmp_path):
+    result = CliRunner().invoke(main, ["geoparse", "--corpus", str(corpus / "wire.jsonl"), "-o",
+                                       str(tmp_path / "m.parquet"), "--scheduler", "synchronous",
+                                       "--failed", str(tmp_path / "failed.csv")])
+    assert result.exit_code == 0, result.output
+    assert "2 documents, 2 could not be read" in result.stderr
+    assert pq.read_table(tmp_path / "m.parquet").num_rows >= 2
+    with open(tmp_path / "failed.csv", encoding="utf-8") as fh:
+        assert [r["document_id"] for r in csv.DictReader(fh)] == ["wire.jsonl:line 3", "wire-4"]
