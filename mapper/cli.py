@@ -328,6 +328,9 @@ def extract(ctx, paths, published, source_url, output, country, no_merge, corpus
     from .extract import drafts_csv, extract as extract_drafts, write_drafts
 
     if corpus:
+        if source_url:
+            raise UsageError("--source-url is for one TEXTFILE; a corpus gives each document's "
+                             "address (a URL: header line, or --url-column)")
         _run_corpus(ctx, paths, output, task="extract", published=_day(published) if published else None,
                     country=country, scheduler=scheduler, failed_path=failed_path,
                     merge=not no_merge, columns=_columns(text_column, date_column, url_column, id_column))

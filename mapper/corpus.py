@@ -759,8 +759,9 @@ def write_failures(failures: Iterable[Failure], path: str | Path) -> None:
 
 def write_parquet(tables: Iterable[pa.Table], path: str | Path, schema: pa.Schema) -> int:
     """Write tables as one Parquet file (a row group each) or, for a path without the
-    `.parquet` suffix or an existing folder, as a folder of part files; returns the rows
-    written. Raises WriteError naming the path."""
+    `.parquet` suffix or an existing folder, as a folder of part files (replacing the
+    part files of an earlier run there); returns the rows written. Raises WriteError naming
+    the path."""
     path = Path(path)
     folder = path.is_dir() or path.suffix.lower() != ".parquet"
     rows = 0

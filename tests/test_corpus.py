@@ -299,6 +299,8 @@ def test_a_broken_parquet_table_is_an_input_error_naming_it(tmp_path):
      "no-such-folder: no such file or folder"),
     (["extract", "--corpus", "x.jsonl", "-o", "x.parquet", "--date", "03/01/2024"], "--date: bad date"),
     (["merge", "no-such.parquet", "-o", "x.parquet"], "no-such.parquet: no such file or folder"),
+    (["extract", "--corpus", "x.jsonl", "-o", "x.parquet", "--source-url", "https://a.example"],
+     "--source-url is for one TEXTFILE"),
 ])
 def test_corpus_usage_errors_exit_2_with_one_line(args, words):
     result = CliRunner().invoke(main, args)
