@@ -190,16 +190,87 @@ def _read_text(path: str) -> str:
         raise InputError(path, f"cannot read as UTF-8 text: {exc}") from exc
 
 
+def corpus_options(func):
+    """Options of `extract --corpus` and `geoparse --corpus`: output, cluster, columns, failures."""
+    options = [
+        click.option("--corpus", is_flag=True,
+                     help="Read PATHS as a corpus: folders and files of .txt, .jsonl, .csv and "
+                          ".parquet documents, run on Dask; write Parquet to -o."),
+        click.option("--scheduler", metavar="ADDR",
+                     help="With --corpus: a running Dask scheduler (tcp://HOST:8786); default a "
+                          "local cluster, a process per core; 'synchronous' runs in this process."),
+        click.option("--failed", "failed_path", type=click.Path(dir_okay=False),
+                     help="With --corpus: write the documents that could not be read, and why (CSV)."),
+        click.option("--text-column", default="text", show_default=True,
+                     help="With --corpus: the column of JSON Lines, CSV and Parquet holding the text."),
+        click.option("--date-column", default="date", show_default=True,
+                     help="With --corpus: the column holding the publication date."),
+        click.option("--url-column", default="url", show_default=True,
+                     help="With --corpus: the column holding the document's address."),
+        click.option("--id-column", default="id", show_default=True,
+                     help="With --corpus: the column holding the document's id."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_corpus(ctx, paths, output, *, task: str, published, country, scheduler, failed_path,
+                columns: dict[str, str], merge: bool) -> None:
+    """`extract --corpus` / `geoparse --corpus`: the corpus on Dask, Parquet out, one line said."""
+    from .corpus import Columns, Settings, cluster, run_corpus
+
+    if not paths:
+        raise UsageError("--corpus needs one or more PATHS (folders or files)")
+    if not output:
+        raise UsageError("--corpus needs -o OUTPUT (a .parquet file, or a folder for part files)")
+    settings = Settings(Columns(**columns), published, country.upper() if country else None,
+                        require_date=task == "extract")
+    data_dir = ctx.find_root().params.get("data_dir")
+    with cluster(scheduler, data_dir=data_dir) as client:
+        summary = run_corpus(paths, output, task=task, settings=settings, client=client,
+                             gazetteer=_gazetteer(ctx) if client is None else None, merge=merge,
+                             failed=failed_path, progress=sys.stderr.isatty())
+    what = {"geoparse": "place mentions", "extract": "incidents" if merge else "draft incidents"}[task]
+    click.echo(summary.line(what) + f", written to {output}", err=True)
+    if summary.failed and not failed_path:
+        click.echo(f"{summary.failed} documents could not be read: list them with --failed FILE", err=True)
+
+
+def _columns(text_column, date_column, url_column, id_column) -> dict[str, str]:
+    return {"text": text_column, "date": date_column, "url": url_column, "id": id_column}
+
+
+def _one_textfile(paths: tuple[str, ...]) -> str:
+    if len(paths) != 1:
+        raise UsageError("give one TEXTFILE, or --corpus PATH... for many documents"
+                         if paths else "Missing argument 'TEXTFILE' (or --corpus PATH...)")
+    return paths[0]
+
+
 @main.command()
-@click.argument("textfile", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, metavar="TEXTFILE | --corpus PATH...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of mentions.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Write the text with mentions highlighted beside a map of them.")
 @click.option("--country", help="Country hint for every mention (SY, IQ).")
 @click.option("--admin1", help="Governorate hint for every mention.")
+@click.option("-o", "--output", type=click.Path(), help="With --corpus: the mentions' Parquet file or folder.")
+@corpus_options
 @click.pass_context
-def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
-    """Find and resolve the places a text names (Arabic or English)."""
+def geoparse(ctx, paths, as_json, html_out, country, admin1, output, corpus, scheduler, failed_path,
+             text_column, date_column, url_column, id_column) -> None:
+    """Find and resolve the places a text names (Arabic or English), or a corpus's (--corpus)."""
+    if corpus:
+        if as_json or html_out or admin1:
+            raise UsageError("--json, --html and --admin1 read one TEXTFILE, not a --corpus")
+        _run_corpus(ctx, paths, output, task="geoparse", published=None, country=country,
+                    scheduler=scheduler, failed_path=failed_path, merge=False,
+                    columns=_columns(text_column, date_column, url_column, id_column))
+        return
+    if output:
+        raise UsageError("-o writes a --corpus's mentions; for one TEXTFILE use --json or --html")
+    textfile = _one_textfile(paths)
     from gazetteer.geoparse import Geoparser
 
     text = _read_text(textfile)
@@ -222,28 +293,52 @@ def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
 
 # --- extract ---------------------------------------------------------------------------------
 
-@main.command()
-@click.argument("textfile", type=click.Path(dir_okay=False))
-@click.option("--date", "published", required=True, metavar="YYYY-MM-DD",
-              help="Publication date of the text: relative dates ('أمس', 'on Tuesday') count from it.")
-@click.option("--source-url", default="", help="Address of the article, copied into every row.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the drafts here as CSV (default: stdout).")
-@click.option("--country", help="Country hint for the places (SY, IQ).")
-@click.pass_context
-def extract(ctx, textfile, published, source_url, output, country) -> None:
-    """Draft incidents from an article: one row per reported strike or attack, for review."""
+def _day(value: str, option: str = "--date"):
     import datetime as dt
     import re
 
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: bad date {value!r} (expected YYYY-MM-DD)") from exc
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="TEXTFILE | --corpus PATH...")
+@click.option("--date", "published", metavar="YYYY-MM-DD",
+              help="Publication date of the text: relative dates ('أمس', 'on Tuesday') count from it. "
+                   "With --corpus: the date of documents that give none.")
+@click.option("--source-url", default="", help="Address of the article, copied into every row.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write the drafts here as CSV (default: stdout); with --corpus the incidents' "
+                   "Parquet file or folder.")
+@click.option("--country", help="Country hint for the places (SY, IQ).")
+@click.option("--no-merge", is_flag=True,
+              help="With --corpus: write every document's drafts, not merged into incidents.")
+@corpus_options
+@click.pass_context
+def extract(ctx, paths, published, source_url, output, country, no_merge, corpus, scheduler,
+            failed_path, text_column, date_column, url_column, id_column) -> None:
+    """Draft incidents from an article: one row per reported strike or attack, for review.
+
+    With --corpus, over an archive on Dask, the drafts of one incident merged into one row
+    (see `incident-map merge`)."""
     from .extract import drafts_csv, extract as extract_drafts, write_drafts
 
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-            raise ValueError(published)
-        day = dt.date.fromisoformat(published)
-    except ValueError as exc:
-        raise UsageError(f"--date: bad date {published!r} (expected YYYY-MM-DD)") from exc
+    if corpus:
+        if source_url:
+            raise UsageError("--source-url is for one TEXTFILE; a corpus gives each document's "
+                             "address (a URL: header line, or --url-column)")
+        _run_corpus(ctx, paths, output, task="extract", published=_day(published) if published else None,
+                    country=country, scheduler=scheduler, failed_path=failed_path,
+                    merge=not no_merge, columns=_columns(text_column, date_column, url_column, id_column))
+        return
+    textfile = _one_textfile(paths)
+    if not published:
+        raise UsageError("Missing option '--date' (the publication date of TEXTFILE, YYYY-MM-DD)")
+    day = _day(published)
     text = _read_text(textfile)
     drafts = extract_drafts(text, day, gazetteer=_gazetteer(ctx), source_url=source_url,
                             country=country.upper() if country else None)
@@ -252,6 +347,29 @@ def extract(ctx, textfile, published, source_url, output, country) -> None:
     else:
         click.echo(drafts_csv(drafts), nl=False)
     click.echo(f"{len(drafts)} draft incidents from {textfile}" + (f" written to {output}" if output else ""),
+               err=True)
+
+
+@main.command()
+@click.argument("drafts", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The incidents' Parquet file (.parquet) or folder.")
+@click.option("--scheduler", metavar="ADDR",
+              help="A running Dask scheduler (tcp://HOST:8786) to merge on; default this process.")
+@click.pass_context
+def merge(ctx, drafts, output, scheduler) -> None:
+    """Merge the drafts of one incident from several documents into one row (Parquet in and out).
+
+    The rules (type family, place, date window, how place, outcome and tolls are reconciled)
+    are documented at the top of mapper/merge.py."""
+    from .corpus import cluster, merge_drafts, read_drafts, schema_of, write_parquet
+    from .merge import MERGED_COLUMNS
+
+    table = read_drafts(drafts, _gazetteer(ctx))
+    with cluster(scheduler or "synchronous", data_dir=ctx.find_root().params.get("data_dir")) as client:
+        merged = merge_drafts(table, client)
+    write_parquet([merged], output, schema_of(MERGED_COLUMNS))
+    click.echo(f"{table.num_rows} drafts merged into {merged.num_rows} incidents, written to {output}",
                err=True)
 
 

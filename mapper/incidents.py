@@ -1,4 +1,4 @@
-"""Reading and validating incident tables: CSV/TSV, Excel .xlsx, GeoJSON and JSON Lines.
+"""Reading and validating incident tables: CSV/TSV, Excel .xlsx, GeoJSON, JSON Lines and Parquet.
 
 >>> incidents = read_incidents("data/samples/seed_incidents.csv")   # doctest: +SKIP
 >>> incidents[0].location, incidents[0].date, incidents[0].event_type   # doctest: +SKIP
@@ -62,7 +62,7 @@ REGION = (25.0, 65.0, 12.0, 45.0)   # lon_min, lon_max, lat_min, lat_max
 
 _EXTENSIONS = {".csv": "table", ".tsv": "table", ".tab": "table", ".txt": "table",
                ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson", ".json": "json",
-               ".jsonl": "jsonl", ".ndjson": "jsonl"}
+               ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 _EMPTY_NUMBERS = {"", "-", "n/a", "na", "none", "null", "unknown", "?", "غير معروف"}
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::\d{2})?)\S*)?)?)?$")
@@ -79,7 +79,7 @@ class Table:
 
 
 def read_incidents(path: str | Path) -> list[Incident]:
-    """Read and validate an incident table (.csv, .tsv, .xlsx, .geojson, .json, .jsonl).
+    """Read and validate an incident table (.csv, .tsv, .xlsx, .geojson, .json, .jsonl, .parquet).
 
     Headers are matched in any case with common aliases (see HEADER_ALIASES); columns that
     are none of the standard fields are kept, in file order, in `Incident.extra`. Raises
@@ -97,6 +97,8 @@ def read_table(path: str | Path) -> Table:
     if kind is None:
         known = ", ".join(sorted(_EXTENSIONS))
         raise InputError(path, f"unsupported file type {path.suffix or '(none)'!r}; expected one of {known}")
+    if kind == "parquet":
+        return _read_parquet(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -499,6 +501,29 @@ def _read_json_lines(path: Path, text: str) -> Table:
     if not table.rows and not problems:
         raise InputError(path, "the file holds no records")
     return table
+
+
+def _read_parquet(path: Path) -> Table:
+    """A Parquet file or folder of part files (as `extract --corpus` writes incidents), a record
+    a row numbered from 1; a list cell (the sources of a merged incident) becomes its items
+    joined by "; "."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError as exc:
+        raise InputError(path, "cannot read the file: no such file or folder") from exc
+    except Exception as exc:  # pyarrow raises OSError and its own ArrowInvalid alike
+        raise InputError(path, f"cannot read as Parquet: {exc}") from exc
+    if not table.num_rows:
+        raise InputError(path, "the file holds no records")
+    columns = [[_joined(v) for v in table.column(i).to_pylist()] for i in range(table.num_columns)]
+    rows = tuple((n, cells) for n, cells in enumerate(zip(*columns), start=1))
+    return Table(tuple(table.column_names), rows, "record")
+
+
+def _joined(value: Any) -> Any:
+    return "; ".join(_text(v) for v in value if v is not None) if isinstance(value, list) else value
 
 
 def _read_geojson(path: Path, text: str) -> Table:
