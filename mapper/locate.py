@@ -12,7 +12,9 @@ rows only in review, always.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -21,9 +23,10 @@ from pathlib import Path
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 
 from .errors import OutputError
+from .incidents import REGION
 from .model import Incident, Located, ReviewItem
 
-__all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "located_records",
+__all__ = ["LOW_SCORE", "REASON_IMPLAUSIBLE", "LocateResult", "implausible", "Resolution", "geo_precision", "locate", "located_records",
            "resolve_row", "write_located",
            "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
 
@@ -40,6 +43,11 @@ REASON_LOW_SCORE = "low score"
 REASON_SWAPPED = "lat and lon may be swapped"
 REASON_HINT = "unknown hint"
 REASON_ADMIN1 = "admin1 disagrees"
+# A value no report of a strike can hold (a date to come, 25:99, a point in the Atlantic, a
+# coordinate that is no number): the row is kept for review, never drawn.
+REASON_IMPLAUSIBLE = "implausible"
+EARLIEST_YEAR = 1900
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
                    "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
@@ -79,8 +87,8 @@ class LocateResult:
         line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
         reasons = self.reasons()
         if reasons:
-            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_HINT,
-                     REASON_ADMIN1, REASON_SWAPPED]
+            order = [REASON_UNRESOLVED, REASON_IMPLAUSIBLE, REASON_AMBIGUOUS, REASON_LOW_SCORE,
+                     REASON_HINT, REASON_ADMIN1, REASON_SWAPPED]
             ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
             line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
         return line
@@ -145,16 +153,52 @@ def resolve_row(gazetteer: Gazetteer, name: str, *, country: str | None = None,
     return Resolution(None, tuple(found), tuple(bad))
 
 
+def implausible(incident: Incident, today: dt.date | None = None) -> list[str]:
+    """Why a row cannot be what it says: what the reader doubted, a date after `today` (by
+    more than a day, for time zones) or before EARLIEST_YEAR, a clock time past 23:59, given
+    coordinates outside the region the tool maps (incidents.REGION). Empty when plausible.
+
+    >>> implausible(Incident(row=2, date="2099-01-01", date_precision="day", location="x"))
+    ['date 2099-01-01 is in the future']
+    """
+    reasons = list(incident.doubts)
+    today = today or dt.date.today()
+    try:
+        year, month, day = (int(p) for p in (incident.date.split("-") + ["1", "1"])[:3])
+        first = dt.date(year, month, day)
+    except ValueError:
+        first = None   # not a date the reader gave; nothing to say about it here
+    if first is not None and first > today + dt.timedelta(days=1):
+        reasons.append(f"date {incident.date} is in the future")
+    elif first is not None and first.year < EARLIEST_YEAR:
+        reasons.append(f"date {incident.date} is before {EARLIEST_YEAR}")
+    clock = _CLOCK.match(incident.time.strip())
+    if clock and (int(clock[1]) > 23 or int(clock[2]) > 59 or int(clock[3] or 0) > 59):
+        reasons.append(f"time {incident.time!r} is no time of day")
+    if incident.lat is not None and incident.lon is not None:
+        lon_min, lon_max, lat_min, lat_max = REGION
+        if not (lat_min <= incident.lat <= lat_max and lon_min <= incident.lon <= lon_max):
+            reasons.append(f"point ({incident.lat:g}, {incident.lon:g}) is far outside the "
+                           f"region mapped, lat {lat_min:g}..{lat_max:g} and lon {lon_min:g}..{lon_max:g}")
+    return reasons
+
+
 def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
-           countries: Sequence[str] | None = None) -> LocateResult:
+           countries: Sequence[str] | None = None, today: dt.date | None = None) -> LocateResult:
     """Put each incident on the map: given coordinates as they are, else its location resolved
     with the row's own country and admin1 hints, in the working area `countries` (Syria and
-    Iraq by default). Doubtful and unresolved rows go to review."""
+    Iraq by default). Doubtful and unresolved rows go to review; implausible ones (see
+    `implausible`; `today` is the date future dates are judged by) go there only."""
     located: list[Located] = []
     review: list[ReviewItem] = []
     read = 0
+    today = today or dt.date.today()
     for incident in incidents:
         read += 1
+        doubts = implausible(incident, today)
+        if doubts:
+            review.append(ReviewItem(incident, f"{REASON_IMPLAUSIBLE} ({' / '.join(doubts)})", False))
+            continue
         if incident.lat is not None and incident.lon is not None:
             located.append(_given(incident, gazetteer))
             if _looks_swapped(incident.lat, incident.lon):
