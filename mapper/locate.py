@@ -11,8 +11,8 @@ rows only in review, always.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import itertools
 import json
 import re
 from collections import Counter
@@ -25,6 +25,7 @@ from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 from .errors import OutputError
 from .incidents import REGION
 from .model import Incident, Located, ReviewItem
+from .output import atomic_write, write_csv, write_text
 
 __all__ = ["LOW_SCORE", "REASON_IMPLAUSIBLE", "LocateResult", "implausible", "Resolution", "geo_precision", "locate", "located_records",
            "resolve_row", "write_located",
@@ -315,10 +316,11 @@ def located_records(result: LocateResult) -> tuple[list[str], list[dict[str, obj
     return [*columns, *renamed.values()], records
 
 
-def write_located(result: LocateResult, path: str | Path) -> None:
+def write_located(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
     """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv), with the
     columns of `located_records`. CSV is written with a BOM so that spreadsheet programs read
-    the Arabic right."""
+    the Arabic right, and with its cells made safe to open (`output.csv_cell`) unless
+    `raw_cells`. Written whole or not at all (`mapper.output`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     columns, records = located_records(result)
@@ -330,19 +332,19 @@ def write_located(result: LocateResult, path: str | Path) -> None:
                              "properties": record})
         # One feature a line: readable in a diff, and json's fast (non-indenting) encoder.
         lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
-        path.write_text('{"type": "FeatureCollection", "features": [\n' + lines + "\n]}\n",
-                        encoding="utf-8")
+        write_text(path, '{"type": "FeatureCollection", "features": [\n' + lines + "\n]}\n")
     elif suffix in (".csv", ".tsv"):
         _write_csv(path, columns, [[r[c] for c in columns] for r in records],
-                   "\t" if suffix == ".tsv" else ",")
+                   "\t" if suffix == ".tsv" else ",", raw_cells)
     else:
         raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
                           "use .geojson, .json, .csv or .tsv")
 
 
-def write_review(result: LocateResult, path: str | Path) -> None:
+def write_review(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
     """Write the review report as CSV: row, location, reason, mapped, candidates, the place and
-    point it was mapped to (if any), then every incident field and extra column."""
+    point it was mapped to (if any), then every incident field and extra column; cells made
+    safe to open unless `raw_cells`, and written whole or not at all, as `write_located`."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise OutputError(f"{path}: the review report is written as .csv or .tsv, "
@@ -361,7 +363,7 @@ def write_review(result: LocateResult, path: str | Path) -> None:
                      round(at.lat, 6) if at else "", round(at.lon, 6) if at else "",
                      *(fields[c] for c in incident_columns), *_extra_cells(item.incident, extra)])
     _write_csv(path, [*columns, *(_free_key(k, columns) for k in extra)], rows,
-               "\t" if path.suffix.lower() == ".tsv" else ",")
+               "\t" if path.suffix.lower() == ".tsv" else ",", raw_cells)
 
 
 def _incident_row(incident: Incident) -> dict[str, object]:
@@ -398,8 +400,6 @@ def _free_key(key: str, taken: Sequence[str]) -> str:
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
-               delimiter: str) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
+               delimiter: str, raw_cells: bool) -> None:
+    with atomic_write(path, "w", encoding="utf-8-sig", newline="") as f:
+        write_csv(f, itertools.chain([header], rows), raw=raw_cells, delimiter=delimiter)
