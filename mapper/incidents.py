@@ -223,7 +223,7 @@ def _incident(number: int, cells: tuple[Any, ...], headers: tuple[str, ...],
             try:
                 value = _number(raw)
             except ValueError:
-                problem(field, f"not a number: {text(field)!r}")
+                problem(field, f"not a number: {text(field) or str(raw)!r}")   # NaN reads as ""
                 continue
             if field == "lat":
                 lat = value
@@ -445,7 +445,8 @@ def _read_delimited(path: Path, text: str) -> Table:
     if csv.field_size_limit() < MAX_CELL_CHARS:
         csv.field_size_limit(MAX_CELL_CHARS)
     delimiter = _sniff_delimiter(text, path.suffix.lower())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error, not the rest of the file read as one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     headers: tuple[str, ...] | None = None
     rows = []
     problems = []
@@ -469,9 +470,13 @@ def _read_delimited(path: Path, text: str) -> Table:
                 cells = cells[:len(headers)]
             rows.append((start, tuple(cells) + ("",) * (len(headers) - len(cells))))
     except csv.Error as exc:
-        why = (f"a cell longer than {MAX_CELL_CHARS // (1024 * 1024)} MB" if "field limit" in str(exc)
-               else str(exc))
-        raise InputError(path, [Problem(f"cannot split the table: {why}", reader.line_num)]) from exc
+        if "field limit" in str(exc):
+            why, row = f"a cell longer than {MAX_CELL_CHARS // (1024 * 1024)} MB", start
+        elif "unexpected end of data" in str(exc):
+            why, row = "a quoted cell is never closed (a \" missing?)", start
+        else:
+            why, row = str(exc), reader.line_num
+        raise InputError(path, [Problem(f"cannot split the table: {why}", row)]) from exc
     if headers is None:
         raise InputError(path, "the file holds no header row, only blank cells")
     return Table(headers, tuple(rows), "row", tuple(problems))
