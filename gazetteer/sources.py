@@ -12,6 +12,7 @@ import io
 import math
 import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -388,7 +389,11 @@ def imported_index_files(data_dir: Path) -> list[Path]:
 def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
 
-    Importing a file of the same name again replaces the earlier import.
+    The import is stored under the file's name less its extension (`mysites.2024.csv` as
+    `mysites.2024.tsv`); importing a file of that name again replaces the earlier import.
+    Imports into one data folder take turns (a lock on the folder), and each index file is
+    replaced whole or not at all: a failed or killed import leaves the earlier one as it was
+    and no partial file behind. Raises ImportFailed or DataError naming the file.
     """
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
@@ -402,16 +407,132 @@ def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
         except (OSError, UnicodeDecodeError) as exc:
             raise ImportFailed(f"{path}: cannot read: {exc}") from exc
     folder = data_dir / "imported"
+    stored = folder / f"{path.stem}.tsv"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"{path.name.split('.')[0]}.tsv"
-        partial = stored.with_suffix(".part")
-        with open(partial, "w", encoding="utf-8", newline="\n") as out:
-            count = write_index(places, out)
-        os.replace(partial, stored)
     except OSError as exc:
-        raise ImportFailed(f"{folder}: cannot write the index: {exc}") from exc
+        raise ImportFailed(f"{folder}: cannot make the folder for imports: {exc.strerror or exc}") from exc
+    with _ImportLock(folder):
+        for stale in folder.glob("*.part"):   # left by an import killed while it renamed
+            stale.unlink(missing_ok=True)
+        with _IndexFile(stored) as out:
+            count = write_index(places, out)
     return stored, count
+
+
+class _ImportLock:
+    """An exclusive lock on the imports of a data folder (flock on `.lock` in it), released
+    when the block ends or the process dies. Where flock does not exist, no lock."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:   # not a POSIX system
+            return
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            if self.fd is not None:
+                os.close(self.fd)
+                self.fd = None
+            raise ImportFailed(f"{self.path}: cannot lock the imports folder: {exc.strerror or exc}") from exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)   # closing the file releases the lock
+            self.fd = None
+
+
+class _IndexFile:
+    """A text file that becomes `stored` when its block ends without an error, and leaves no
+    trace otherwise. It is written unnamed (O_TMPFILE) where the system allows, so that not
+    even a kill leaves a partial file, and named `.NAME.XXXX.part` otherwise (removed on any
+    error, and by the next import after a kill)."""
+
+    def __init__(self, stored: Path) -> None:
+        self.stored = stored
+        self.fd: int | None = None
+        self.name: Path | None = None
+        self.out: io.TextIOWrapper | None = None
+
+    def __enter__(self) -> io.TextIOWrapper:
+        folder = self.stored.parent
+        try:
+            if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+                try:
+                    self.fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0),
+                                      0o644)
+                except OSError:
+                    self.fd = None   # not on this file system
+            if self.fd is None:
+                self.fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.",
+                                                 suffix=".part")
+                self.name = Path(name)
+                os.fchmod(self.fd, 0o644)
+            self.out = open(os.dup(self.fd), "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            self._discard()
+            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
+        return self.out
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 *rest: object) -> None:
+        try:
+            if isinstance(error, OSError) and not isinstance(error, ImportFailed):
+                # writing failed (a full disk): reading errors come as ImportFailed already
+                raise ImportFailed(f"{self.stored}: cannot write the index: "
+                                   f"{error.strerror or error}") from error
+            if kind is None:
+                self.out.flush()
+                os.fsync(self.out.fileno())
+                self.out.close()
+                self._name()
+                os.replace(self.name, self.stored)
+                self.name = None
+        except OSError as exc:
+            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
+        finally:
+            self._discard()
+
+    def _name(self) -> None:
+        """Give an unnamed file a name beside `stored` (a link, else a copy)."""
+        if self.name is not None:
+            return
+        folder = self.stored.parent
+        name = folder / f".{self.stored.stem}.{os.getpid()}.{os.urandom(4).hex()}.part"
+        try:
+            os.link(f"/proc/self/fd/{self.fd}", name)
+            self.name = name
+            return
+        except OSError:
+            pass   # some kernels and overlay file systems refuse: copy it instead
+        fd, raw = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.", suffix=".part")
+        self.name = Path(raw)
+        try:
+            os.fchmod(fd, 0o644)
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            while chunk := os.read(self.fd, 1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _discard(self) -> None:
+        if self.out is not None and not self.out.closed:
+            self.out.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.name is not None:
+            self.name.unlink(missing_ok=True)
+            self.name = None
 
 
 def download_dump(base_url: str, country: str, folder: Path, timeout: float = 60.0) -> Path:

@@ -16,6 +16,7 @@ import click
 from gazetteer import MIN_SCORE, Gazetteer, GazetteerError, Match
 
 from .errors import InputError, MapperError, WriteError
+from .output import all_or_nothing, check_distinct, write_text
 
 # Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input,
 # 70 an internal error (EX_SOFTWARE of sysexits.h: a bug, shown with its traceback).
@@ -82,6 +83,23 @@ def _writing(path: str | Path) -> Iterator[None]:
         raise WriteError(path, exc) from exc
 
 
+def raw_cells_option(func):
+    """--raw-cells: CSV and XLSX cells exactly as they were (see mapper.output.csv_cell)."""
+    return click.option(
+        "--raw-cells", is_flag=True,
+        help="Write CSV/XLSX cells as they are: no ' before cells that start with = + - @ "
+             "(which spreadsheet programs run as formulas), bidi controls kept.")(func)
+
+
+@contextmanager
+def _outputs(inputs: list[str | None], outputs: list[str | None]) -> Iterator[None]:
+    """The files of one command: none of them an input or named twice, and written all
+    together when the command succeeds, or none of them."""
+    check_distinct(inputs, outputs)
+    with all_or_nothing():
+        yield
+
+
 def _gazetteer(ctx: click.Context) -> Gazetteer:
     """The invocation's gazetteer, loaded once however many steps ask for it."""
     root = ctx.find_root()
@@ -135,9 +153,10 @@ def _describe(match: Match) -> str:
 @click.option("--output", type=click.Path(dir_okay=False),
               help="With --input: write the table here (CSV or XLSX) instead of stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
+@raw_cells_option
 @click.pass_context
 def resolve(ctx, names, country, admin1, countries, as_json, input_path, column, output,
-            strict) -> None:
+            strict, raw_cells) -> None:
     """Resolve place names to places, with score, method and ambiguity."""
     gaz = _gazetteer(ctx)
     # A hint given once for every name is checked once, before any work.
@@ -150,9 +169,10 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
             raise UsageError("--input needs --column (the column of place names)")
         from .batch import resolve_table
 
-        with _writing(output) if output else nullcontext():
+        with _writing(output) if output else nullcontext(), _outputs([input_path], [output]):
             unresolved = resolve_table(gaz, Path(input_path), column, output and Path(output),
-                                       country=country, admin1=admin1, countries=countries)
+                                       country=country, admin1=admin1, countries=countries,
+                                       raw_cells=raw_cells)
     else:
         if not names:
             raise UsageError("give one or more NAMES, or --input FILE --column COL")
@@ -273,6 +293,7 @@ def geoparse(ctx, paths, as_json, html_out, country, admin1, output, corpus, sch
     textfile = _one_textfile(paths)
     from gazetteer.geoparse import Geoparser
 
+    check_distinct([textfile], [html_out])
     text = _read_text(textfile)
     hints = {k: v for k, v in (("country", country), ("admin1", admin1)) if v}
     mentions = Geoparser(_gazetteer(ctx)).parse(text, hints=hints)
@@ -297,12 +318,19 @@ def _day(value: str, option: str = "--date"):
     import datetime as dt
     import re
 
+    from .extract import check_published
+
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise UsageError(f"{option}: bad date {value!r} (expected YYYY-MM-DD)") from exc
+    try:
+        check_published(day)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}: give the day the text was published") from exc
+    return day
 
 
 @main.command()
@@ -317,10 +345,11 @@ def _day(value: str, option: str = "--date"):
 @click.option("--country", help="Country hint for the places (SY, IQ).")
 @click.option("--no-merge", is_flag=True,
               help="With --corpus: write every document's drafts, not merged into incidents.")
+@raw_cells_option
 @corpus_options
 @click.pass_context
-def extract(ctx, paths, published, source_url, output, country, no_merge, corpus, scheduler,
-            failed_path, text_column, date_column, url_column, id_column) -> None:
+def extract(ctx, paths, published, source_url, output, country, no_merge, raw_cells, corpus,
+            scheduler, failed_path, text_column, date_column, url_column, id_column) -> None:
     """Draft incidents from an article: one row per reported strike or attack, for review.
 
     With --corpus, over an archive on Dask, the drafts of one incident merged into one row
@@ -339,13 +368,14 @@ def extract(ctx, paths, published, source_url, output, country, no_merge, corpus
     if not published:
         raise UsageError("Missing option '--date' (the publication date of TEXTFILE, YYYY-MM-DD)")
     day = _day(published)
+    check_distinct([textfile], [output])
     text = _read_text(textfile)
     drafts = extract_drafts(text, day, gazetteer=_gazetteer(ctx), source_url=source_url,
                             country=country.upper() if country else None)
     if output:
-        write_drafts(drafts, output)
+        write_drafts(drafts, output, raw_cells=raw_cells)
     else:
-        click.echo(drafts_csv(drafts), nl=False)
+        click.echo(drafts_csv(drafts, raw_cells=raw_cells), nl=False)
     click.echo(f"{len(drafts)} draft incidents from {textfile}" + (f" written to {output}" if output else ""),
                err=True)
 
@@ -435,6 +465,7 @@ def map_options(func):
                      help="PNG/SVG/PDF: auto, syria, iraq or MINLON,MINLAT,MAXLON,MAXLAT."),
         click.option("--tiles", is_flag=True,
                      help="PNG/SVG/PDF: a tile background when online (outlines otherwise)."),
+        raw_cells_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -442,17 +473,19 @@ def map_options(func):
 
 
 def _located_result(ctx, incidents: str, located_path: str | None, review_path: str | None,
-                    countries: tuple[str, ...] | None):
+                    countries: tuple[str, ...] | None, raw_cells: bool):
+    """The incidents located, and the --located and --review files written (to be put in
+    place with the map, by the command's `_outputs`)."""
     from .incidents import read_incidents
     from .locate import locate, write_located, write_review
 
     result = locate(read_incidents(incidents), _gazetteer(ctx), countries=countries)
     if located_path:
         with _writing(located_path):
-            write_located(result, located_path)
+            write_located(result, located_path, raw_cells=raw_cells)
     if review_path:
         with _writing(review_path):
-            write_review(result, review_path)
+            write_review(result, review_path, raw_cells=raw_cells)
     return result
 
 
@@ -470,7 +503,8 @@ def _finish(ctx, result, strict: bool) -> None:
 @map_options
 @click.pass_context
 def render(ctx, incidents, output, fragment, self_contained, title, color_by, basemap,
-           located_path, review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
+           located_path, review_path, strict, countries, labels, dpi, size, extent, tiles,
+           raw_cells) -> None:
     """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
     out = Path(output)
     kind = out.suffix.lower()
@@ -478,8 +512,8 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
         raise UsageError(f"{output}: write the map as .html, .png, .svg or .pdf, not "
                          f"{out.suffix or '(no extension)'!r}")
     title = title or Path(incidents).stem
-    with _writing(output):
-        result = _located_result(ctx, incidents, located_path, review_path, countries)
+    with _writing(output), _outputs([incidents], [output, located_path, review_path]):
+        result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
 
@@ -494,7 +528,7 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
             m = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
                             self_contained=self_contained)
             if fragment:
-                out.write_text(m.to_fragment(), encoding="utf-8")
+                write_text(out, m.to_fragment())
             else:
                 m.save(out)
     _finish(ctx, result, strict)
@@ -506,15 +540,15 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
 @map_options
 @click.pass_context
 def report(ctx, incidents, output, self_contained, title, color_by, basemap, located_path,
-           review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
+           review_path, strict, countries, labels, dpi, size, extent, tiles, raw_cells) -> None:
     """A one-page brief: map, timeline, sortable table, totals, review list and sources."""
     from .report import write_report
 
     out = Path(output)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{output}: write the brief as .html or .pdf")
-    with _writing(output):
-        result = _located_result(ctx, incidents, located_path, review_path, countries)
+    with _writing(output), _outputs([incidents], [output, located_path, review_path]):
+        result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
                      color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
                      **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}

@@ -18,7 +18,6 @@ with offsets into the text) and says in `notes` what was assumed.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -29,7 +28,7 @@ from pathlib import Path
 from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets
 
-from .errors import WriteError
+from .output import write_csv, write_text
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
 from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of  # noqa: F401
@@ -568,6 +567,7 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
     """
     from gazetteer.geoparse import geoparse
 
+    check_published(published)
     hints = {"country": country} if country else None
     mentions = geoparse(text, hints=hints, gazetteer=gazetteer)   # None: the default, loaded once
     allowed = CORE_COUNTRIES | ({country.upper()} if country else set())
@@ -976,21 +976,31 @@ def _describe(d: Draft) -> str:
 
 # --- output -------------------------------------------------------------------------------------
 
-def drafts_csv(drafts: Iterable[Draft]) -> str:
-    """The drafts as CSV text with the incident columns (see COLUMNS)."""
+# The publication dates relative dates can be reckoned from: reports of this century and the
+# last, and none from the future (a day's grace for time zones).
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+
+
+def check_published(published: date, today: date | None = None) -> None:
+    """Raise ValueError, saying why, for a publication date before EARLIEST_PUBLISHED or after
+    tomorrow (`today` by default the system's date)."""
+    latest = (today or date.today()) + timedelta(days=1)
+    if published < EARLIEST_PUBLISHED:
+        raise ValueError(f"{published.isoformat()} is before {EARLIEST_PUBLISHED.isoformat()}")
+    if published > latest:
+        raise ValueError(f"{published.isoformat()} is in the future")
+
+
+def drafts_csv(drafts: Iterable[Draft], *, raw_cells: bool = False) -> str:
+    """The drafts as CSV text with the incident columns (see COLUMNS); cells made safe to
+    open in a spreadsheet unless `raw_cells` (see `mapper.output.csv_cell`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for d in drafts:
-        writer.writerow(d.as_row())
+    rows = [[row[c] for c in COLUMNS] for row in (d.as_row() for d in drafts)]
+    write_csv(out, [COLUMNS, *rows], raw=raw_cells, lineterminator="\n")
     return out.getvalue()
 
 
-def write_drafts(drafts: Iterable[Draft], path: str | Path) -> None:
-    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read;
-    raises WriteError naming the file when it cannot be written."""
-    text = drafts_csv(drafts)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise WriteError(path, exc) from exc
+def write_drafts(drafts: Iterable[Draft], path: str | Path, *, raw_cells: bool = False) -> None:
+    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read,
+    whole or not at all; raises WriteError naming the file when it cannot be written."""
+    write_text(path, drafts_csv(drafts, raw_cells=raw_cells), newline="")

@@ -18,6 +18,7 @@ from .assets import AssetError
 from .html import IncidentMap
 from .locate import geo_precision
 from .model import Incident, Located
+from .output import write_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,8 @@ def _paragraphs(text: str, mentions: Sequence[Mention]) -> list[list[_Piece]]:
 
 
 def write_geoparse_html(text: str, mentions: Sequence[Mention], path: Path, *, title: str) -> Path:
-    """Write the text with mentions highlighted (right-to-left where Arabic) and their map."""
+    """Write the text with mentions highlighted (right-to-left where Arabic) and their map,
+    whole or not at all; raises WriteError naming `path` when it cannot be written."""
     located = _located(mentions)
     try:
         fragment = IncidentMap(located, title=f"Places in {title}", color_by="event_type",
@@ -86,5 +88,4 @@ def write_geoparse_html(text: str, mentions: Sequence[Mention], path: Path, *, t
                                height="100vh").to_fragment()
     page = pages.render("geoparse.html", title=title, paragraphs=_paragraphs(text, mentions),
                         fragment=fragment)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text(path, page)

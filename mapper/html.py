@@ -28,6 +28,7 @@ from branca.element import Figure
 from . import assets, pages
 from .encode import DataBlock, date_span, encode, script_json
 from .model import Located
+from .output import atomic_write
 from .style import COLOR_BY, SHAPE_PATHS
 
 __all__ = ["BASEMAPS", "IncidentMap", "Shell", "date_span", "folium_shell", "render_map",
@@ -205,9 +206,10 @@ class IncidentMap:
         return pages.render("map_fragment.html", m=self._page())
 
     def save(self, path: str | Path) -> Path:
-        """Write the map as an HTML document (UTF-8) and return the path."""
+        """Write the map as an HTML document (UTF-8), whole or not at all (a failure leaves an
+        earlier file as it was: `mapper.output`), and return the path."""
         path = Path(path)
-        with path.open("w", encoding="utf-8") as out:
+        with atomic_write(path, "w", encoding="utf-8") as out:
             out.writelines(pages.generate("map.html", m=self._page()))
         return path
 

@@ -25,6 +25,7 @@ from gazetteer import Gazetteer
 from . import pages
 from .errors import OutputError
 from .model import Located, ReviewItem
+from .output import write_text
 from .static import date_range_text, write_pdf_brief
 from .style import EVENT_STYLES, OUTCOME_LABELS, event_style
 
@@ -301,8 +302,4 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
                           f"use {', '.join(FORMATS)}")
     page = report_html(result, title=title, self_contained=self_contained, color_by=color_by,
                        basemap=basemap, gazetteer=gazetteer, cache_dir=cache_dir)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the brief: {exc.strerror or exc}") from exc
-    return path
+    return write_text(path, page)   # whole or not at all; WriteError names the file

@@ -25,15 +25,16 @@ StaticMap(path=PosixPath('map.png'), ...)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
 import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import arabic_reshaper
 import matplotlib
@@ -51,6 +52,7 @@ from gazetteer import Gazetteer
 from . import assets
 from .errors import OutputError
 from .model import Located
+from .output import atomic_write, strip_bidi
 from .style import (
     COLOR_BY, EVENT_STYLES, color_key, color_label, color_table, event_style, legend_key,
 )
@@ -76,6 +78,7 @@ FONT = "DejaVu Sans"    # ships with matplotlib and has the Arabic presentation 
 LAND, SEA, BORDER = "#f3f1ea", "#d7e6ef", "#7a7a7a"
 # matplotlib with libraqm shapes and orders complex text itself (see shape_text).
 NATIVE_BIDI = bool(getattr(ft2font, "__libraqm_version__", None))
+_T = TypeVar("_T")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -95,14 +98,16 @@ def shape_text(text: str) -> str:
     forms (arabic-reshaper), and, when this matplotlib lays text out left to right glyph by
     glyph, the line put in visual order (python-bidi). A matplotlib built with libraqm (3.11 and
     later) runs the bidi algorithm itself: visual order would then come out reversed, so the
-    text stays in logical order, which is also what an SVG viewer expects. Text without Arabic
-    is returned as it is.
+    text stays in logical order, which is also what an SVG viewer expects. Bidi embedding,
+    override and isolate controls are dropped first; text without Arabic is otherwise returned
+    as it is.
 
     >>> shape_text("abc")
     'abc'
     >>> shape_text("كناكر") in ("\ufedb\ufee8\ufe8e\ufed3\ufeae", "\ufeae\ufed3\ufe8e\ufee8\ufedb")
     True
     """
+    text = strip_bidi(text)   # an override in the data would draw it backwards
     if not _ARABIC.search(text):
         return text
     shaped = arabic_reshaper.reshape(text)
@@ -648,6 +653,18 @@ def _draw_notes(canvas: _Canvas, notes: Sequence[str]) -> None:
                          "boxstyle": "round"})
 
 
+def _plain_text(draw: Callable[..., _T]) -> Callable[..., _T]:
+    """Draw with every text taken as it is written: "$x^2$ group" or an actor "$\\foo$" from
+    the data is shown as such, never read as matplotlib mathtext or TeX (which could abort the
+    render). Text artists read these settings when they are made."""
+    @functools.wraps(draw)
+    def plain(*args: Any, **kwargs: Any) -> _T:
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            return draw(*args, **kwargs)
+    return plain
+
+
+@_plain_text
 def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi: int = 200,
                size: tuple[float, float] = (10.0, 8.0), extent: Any = "auto",
                tiles: bool = False, color_by: str = "actor", gazetteer: Gazetteer | None = None,
@@ -705,11 +722,10 @@ def render_static(result: Any, path: str | Path, *, title: str | None = None,
     # SVG keeps its labels as text (searchable, editable) where the text is in logical order,
     # which SVG viewers expect; otherwise the glyphs are drawn as paths.
     svg_text = "none" if NATIVE_BIDI else "path"
-    with matplotlib.rc_context({"svg.fonttype": svg_text, "pdf.fonttype": 42}):
-        try:
-            fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write the map: {exc.strerror or exc}") from exc
+    # Whole or not at all: a failed or killed render leaves an earlier map as it was.
+    with matplotlib.rc_context({"svg.fonttype": svg_text, "pdf.fonttype": 42}), \
+            atomic_write(path, "wb") as out:
+        fig.savefig(out, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
     w, s, e, n = (round(v, 4) for v in box)
     return StaticMap(path, (w, s, e, n), notes, "points")
 
@@ -726,6 +742,7 @@ def _clip(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1] + "\u2026"
 
 
+@_plain_text
 def _table_pages(result: Any, title: str, size: tuple[float, float]) -> list[Figure]:
     located: Sequence[Located] = tuple(getattr(result, "located", result))
     rows = sorted(located, key=lambda r: (r.incident.date, r.incident.row))
@@ -771,12 +788,10 @@ def write_pdf_brief(result: Any, path: str | Path, *, title: str | None = None,
     path = Path(path)
     title = title or "Incidents"
     fig, _, _ = map_figure(result, title=title, size=size, **options)
-    try:
-        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": title}) as pdf:
-            pdf.savefig(fig, facecolor="white")
-            for page in _table_pages(result, title, size):
-                pdf.savefig(page, facecolor="white")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the brief: {exc.strerror or exc}") from exc
+    with matplotlib.rc_context({"pdf.fonttype": 42}), atomic_write(path, "wb") as out, \
+            PdfPages(out, metadata={"Title": title}) as pdf:
+        pdf.savefig(fig, facecolor="white")
+        for page in _table_pages(result, title, size):
+            pdf.savefig(page, facecolor="white")
     return path
 

@@ -250,3 +250,36 @@ def test_given_point_of_a_known_place_keeps_its_radius_and_precision(tmp_path, g
                      extra=(("place_id", "site:shaddadi-base"),))
     (item,) = locate([moved], gazetteer).located
     assert item.place_id == "" and item.radius_km == 0  # the point is not the place's
+
+
+# --- implausible values go to review, never onto the map -----------------------------------------
+
+@pytest.mark.parametrize("row, words", [
+    ("2099-01-02,Kanaker,,,", "date 2099-01-02 is in the future"),
+    ("9999-12-31,,35.1,40.5,", "date 9999-12-31 is in the future"),
+    ("1850-01-01,Kanaker,,,", "date 1850-01-01 is before 1900"),
+    ("2024-01-02T25:99,Kanaker,,,", "time '25:99' is no time of day"),
+    ("2024-01-02,Kanaker,,,23:60", "time '23:60' is no time of day"),
+    ("2024-01-02,,5,36,", "point (5, 36) is far outside the region mapped"),
+    ('2024-01-02,,"35,500",40.1,', "lat '35,500' is ambiguous"),
+])
+def test_implausible_rows_go_to_review_only(tmp_path, gazetteer, row, words):
+    path = write(tmp_path, "odd.csv", "date,location,lat,lon,time\n2024-01-02,Kanaker,,,12:30\n" + row + "\n")
+    result = locate(read_incidents(path), gazetteer)
+    assert result.read == 2 and len(result.located) == 1
+    (item,) = result.review
+    assert not item.mapped and item.incident.row == 3
+    assert item.reason.startswith("implausible (") and words in item.reason
+    assert "1 implausible" in result.summary()
+
+
+def test_today_is_a_plausible_date(gazetteer):
+    import datetime as dt
+
+    today = dt.date(2024, 1, 3)
+    rows = [Incident(row=2, date="2024-01-04", date_precision="day", location="Kanaker"),
+            Incident(row=3, date="2024-01-05", date_precision="day", location="Kanaker"),
+            Incident(row=4, date="2024-02", date_precision="month", location="Kanaker")]
+    result = locate(rows, gazetteer, today=today)
+    assert [r.incident.row for r in result.located] == [2]
+    assert [r.incident.row for r in result.unmapped] == [3, 4]

@@ -218,3 +218,55 @@ def test_brief_is_one_call_from_a_table(gazetteer, tmp_path):
 
     page = mapper.brief(SEED, tmp_path / "brief.html", gazetteer=gazetteer)
     assert page.read_text(encoding="utf-8").count('<tr data-row="') == 10
+
+
+# --- text from the data, and failures ------------------------------------------------------------
+
+def _hostile(gazetteer):
+    from mapper.model import Incident
+
+    rows = [Incident(row=2, date="2024-01-02", date_precision="day", location="Kanaker",
+                     actor="$\\foo$"),
+            Incident(row=3, date="2024-01-02", date_precision="day", location="Shaddadi",
+                     actor="$x^2$ group"),
+            Incident(row=4, date="2024-01-03", date_precision="day", location="Shaddadi",
+                     actor="\u202eevil actor")]
+    return locate(rows, gazetteer)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_dollar_signs_and_bidi_overrides_in_the_data_are_drawn_as_plain_text(gazetteer, tmp_path,
+                                                                             suffix):
+    out = render_static(_hostile(gazetteer), tmp_path / f"map{suffix}", labels="en", dpi=60,
+                        title="$cost$ \u202ereport", gazetteer=gazetteer)
+    assert out.path.stat().st_size > 1000
+    if suffix == ".svg" and NATIVE_BIDI:
+        texts = _svg_texts(out.path)
+        assert "$\\foo$  (1)" in texts and "$x^2$ group  (1)" in texts
+        assert "evil actor  (1)" in texts and "$cost$ report" in texts
+        assert not [t for t in texts if "\u202e" in t]
+
+
+def test_the_pdf_brief_table_draws_dollar_signs_as_written(gazetteer, tmp_path):
+    path = static.write_pdf_brief(_hostile(gazetteer), tmp_path / "brief.pdf", labels="en", dpi=60,
+                                  gazetteer=gazetteer)
+    assert path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_failed_static_render_leaves_the_earlier_map(seed, gazetteer, tmp_path, monkeypatch,
+                                                       suffix):
+    from matplotlib.figure import Figure
+
+    path = tmp_path / f"map{suffix}"
+    path.write_bytes(b"the earlier map")
+
+    def fails_half_way(self, fname, **kwargs):
+        fname.write(b"<svg half a map")
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(Figure, "savefig", fails_half_way)
+    with pytest.raises(RuntimeError):
+        render_static(seed, path, dpi=60, gazetteer=gazetteer)
+    assert path.read_bytes() == b"the earlier map"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
