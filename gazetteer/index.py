@@ -24,16 +24,15 @@ not by fuzzy matching), fits the hints just as well, and lies far away (beyond b
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .fold import Generic, fold, fold_words, normalize, readings, skeleton, split_generic
 from .place import Match, Place, distance_km
 from .sources import (
-    Keys, bundled_geonames, curated_keyed, imported_index_files, place_keys, read_index,
-    user_data_dir,
+    GEONAMES_FILE, Keys, Layer, bundled_layer, curated_keyed, imported_index_files, place_keys,
+    read_index, user_data_dir,
 )
 
 MIN_SCORE = 0.5
@@ -60,12 +59,15 @@ class Gazetteer:
     """
 
     def __init__(self, places: Iterable[Place] = ()) -> None:
-        self._places: list[Place] = []
-        self._keys: list[Keys] = []
-        self._ids: dict[str, int] = {}
-        self._fold: dict[str, list[int]] = {}
-        self._skel: dict[str, list[int]] = {}
-        self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
+        # A bundled layer (if any) holds indexes 0 .. len(layer) - 1, read lazily; every place
+        # added by `add` or `add_keyed` comes after it, or replaces a layer place of its id.
+        self._layer: Layer | None = None
+        self._places = _Places()
+        self._keys: dict[int, Keys] = {}  # keys of added places (for a layer place: added ones)
+        self._ids: dict[str, int] = {}  # ids of added places
+        self._fold = _KeyTable("fold")
+        self._skel = _KeyTable("skel")
+        self._fuzzy: _GramIndex | None = None
         self._joined_keys: dict[str, list[int]] | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
@@ -75,10 +77,17 @@ class Gazetteer:
 
     @classmethod
     def bundled(cls) -> "Gazetteer":
-        """The data shipped with the package: curated tables and the GeoNames subset."""
+        """The data shipped with the package: curated tables and the populated-place layer."""
         gaz = cls()
+        layer = bundled_layer()
+        if layer is not None and not layer.stale:
+            gaz._attach(layer)
         gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
-        gaz.add_keyed(bundled_geonames(), label="GeoNames cities500 subset (data/geonames.tsv)")
+        label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
+        if layer is not None and layer.stale:  # folding changed since the build: right, but slow
+            gaz.add_keyed(layer.keyed(), label=label)
+        elif layer is not None:
+            gaz.sources.append((label, len(layer)))
         return gaz
 
     @classmethod
@@ -97,30 +106,41 @@ class Gazetteer:
     def add_keyed(self, keyed: Iterable[tuple[Place, Keys]], label: str = "") -> None:
         """Add places whose keys are already computed (from an index file)."""
         count = 0
-        places, ids, all_keys = self._places, self._ids, self._keys
+        places, ids, all_keys, layer = self._places, self._ids, self._keys, self._layer
         tables = (self._fold, self._skel)  # in the order of Keys' fields
         for place, keys in keyed:
             i = ids.get(place.id)
+            if i is None and layer is not None:
+                i = layer.find(place.id)
             if i is None:
                 i = ids[place.id] = len(places)
                 places.append(place)
-                all_keys.append(keys)
+                all_keys[i] = keys
             else:
+                # The old keys stay in the tables: a replaced place keeps its old names too.
                 places[i] = place
-                old = all_keys[i]
-                keys = Keys(tuple(dict.fromkeys(old.fold + keys.fold)),
-                            tuple(dict.fromkeys(old.skel + keys.skel)))
+                old = all_keys.get(i)
+                if old is not None:
+                    keys = Keys(tuple(dict.fromkeys(old.fold + keys.fold)),
+                                tuple(dict.fromkeys(old.skel + keys.skel)))
                 all_keys[i] = keys
             for table, ks in zip(tables, keys):
                 for k in ks:
-                    bucket = table.get(k)
-                    if bucket is None:
-                        table[k] = [i]
-                    elif bucket[-1] != i:
-                        bucket.append(i)
+                    table.add(k, i)
             count += 1
         if label and count:
             self.sources.append((label, count))
+        self._fuzzy = self._joined_keys = None
+        self._cache.clear()
+
+    def _attach(self, layer: Layer) -> None:
+        """Make a layer's places the first of this (empty) gazetteer, read as they are used."""
+        if len(self._places):
+            raise ValueError("a layer can only be attached to an empty gazetteer")
+        self._layer = layer
+        self._places.attach(layer)
+        self._fold.attach(layer)
+        self._skel.attach(layer)
         self._fuzzy = self._joined_keys = None
         self._cache.clear()
 
@@ -134,11 +154,24 @@ class Gazetteer:
 
     def keyed(self) -> Iterator[tuple[Place, Keys]]:
         """Every place with its name keys (for multi-pattern matching over text)."""
-        return zip(self._places, self._keys)
+        places, added = self._places, self._keys
+        start = 0
+        if self._layer is not None:
+            for i, keys in enumerate(self._layer.row_keys()):
+                more = added.get(i)
+                if more is not None:
+                    keys = Keys(tuple(dict.fromkeys(keys.fold + more.fold)),
+                                tuple(dict.fromkeys(keys.skel + more.skel)))
+                yield places[i], keys
+            start = len(self._layer)
+        for i in range(start, len(places)):
+            yield places[i], added[i]
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
         i = self._ids.get(place_id)
+        if i is None and self._layer is not None:
+            i = self._layer.find(place_id)
         return None if i is None else self._places[i]
 
     # --- resolving ---------------------------------------------------------------------------
@@ -245,31 +278,15 @@ class Gazetteer:
         return self._joined_keys
 
     def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
+        """Places with a folded key of edit ratio >= FUZZY_CUTOFF to `key` (at least 4 letters)."""
         if len(key) < 4:
             return {}
-        from rapidfuzz import fuzz, process
-
         if self._fuzzy is None:
-            buckets: dict[str, list[str]] = {}
-            for k in self._fold:
-                buckets.setdefault(k[:1], []).append(k)
-                buckets.setdefault(k[:2], []).append(k)
-            self._fuzzy = {c: (sorted(ks, key=len), sorted(map(len, ks))) for c, ks in buckets.items()}
-        # A ratio of 85 needs lengths within a factor of 0.74 (2·shorter / sum >= 0.85), and a
-        # misspelling seldom touches the first letters: compare keys that begin alike, first
-        # the two letters, then the one (on 1,000 misspelt names the best match changed twice).
-        n = len(key)
-        found = []
-        for prefix in (key[:2], key[:1]):
-            keys, lengths = self._fuzzy.get(prefix, ((), ()))
-            pool = keys[bisect.bisect_left(lengths, math.ceil(n * 0.74)):bisect.bisect_right(lengths, n / 0.74)]
-            found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20)
-            if found:
-                break
+            self._fuzzy = _SegmentIndex(self._fold)
         hits: dict[int, tuple[float, str]] = {}
-        for k, ratio, _ in found:
-            for i in self._fold[k]:
-                quality = FUZZY_WEIGHT * ratio / 100
+        for k, ratio in self._fuzzy.lookup(key):
+            quality = FUZZY_WEIGHT * ratio / 100
+            for i in self._fold.get(k, ()):
                 if hits.get(i, (0.0,))[0] < quality:
                     hits[i] = (quality, "fuzzy")
         return hits
@@ -344,3 +361,230 @@ def _prominence(place: Place) -> float:
     if place.kind == "site":
         return 0.6
     return by_population
+
+
+# --- storage: a lazily read layer under the places added to it -------------------------------
+
+class _Places(Sequence):
+    """The places by index: a layer's (built into `Place` objects when first asked for), then
+    the added ones. Indexing is all the ranking needs, so 35k rows cost nothing until used."""
+
+    __slots__ = ("_layer", "_built", "_added")
+
+    def __init__(self) -> None:
+        self._layer: Layer | None = None
+        self._built: list[Place | None] = []
+        self._added: list[Place] = []
+
+    def attach(self, layer: Layer) -> None:
+        self._layer = layer
+        self._built = [None] * len(layer)
+
+    def __len__(self) -> int:
+        return len(self._built) + len(self._added)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        built = self._built
+        if i < 0:
+            i += len(self)
+        if i < len(built):
+            place = built[i]
+            if place is None:
+                place = built[i] = self._layer.place(i)  # type: ignore[union-attr]
+            return place
+        return self._added[i - len(built)]
+
+    def __setitem__(self, i: int, place: Place) -> None:
+        if i < len(self._built):
+            self._built[i] = place
+        else:
+            self._added[i - len(self._built)] = place
+
+    def __iter__(self) -> Iterator[Place]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def append(self, place: Place) -> None:
+        self._added.append(place)
+
+
+class _KeyTable(Mapping):
+    """Name key -> place indexes: a layer's sorted key table, merged with a dict of the keys of
+    the places added since (`add`). `get` returns a list the caller must not change."""
+
+    __slots__ = ("_name", "_layer", "_added")
+
+    def __init__(self, name: str) -> None:
+        self._name = name  # the layer's table: "fold" or "skel"
+        self._layer: Layer | None = None
+        self._added: dict[str, list[int]] = {}
+
+    def attach(self, layer: Layer) -> None:
+        self._layer = layer
+
+    def add(self, key: str, i: int) -> None:
+        bucket = self._added.get(key)
+        if bucket is None:
+            self._added[key] = [i]
+        elif bucket[-1] != i:
+            bucket.append(i)
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        added = self._added.get(key)
+        if self._layer is not None:
+            rows = self._layer.rows(self._name, key)
+            if rows is not None:
+                if added:
+                    rows += [i for i in added if i not in rows]
+                return rows
+        return default if added is None else added
+
+    def __getitem__(self, key: str) -> list[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        layer_keys = self._layer.keys(self._name) if self._layer is not None else []
+        yield from layer_keys
+        if self._added:
+            known = set(layer_keys)
+            yield from (key for key in self._added if key not in known)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def items(self) -> Iterator[tuple[str, list[int]]]:  # type: ignore[override]
+        """Every key with its indexes: the layer's in sorted order, then the other added ones."""
+        added = self._added
+        seen: set[str] = set()
+        if self._layer is not None:
+            for key, rows in self._layer.table(self._name):
+                seen.add(key)
+                more = added.get(key)
+                yield key, rows + [i for i in more if i not in rows] if more else rows
+        for key, found in added.items():
+            if key not in seen:
+                yield key, found
+
+
+class _SegmentIndex:
+    """Folded keys cut into segments, for fuzzy lookup over the whole index.
+
+    Two keys of lengths n and m with an edit ratio >= FUZZY_CUTOFF differ by at most
+    d = 0.15 (n + m) inserted or deleted letters. Cut a key into t + 1 segments: a name within
+    t edits of it holds one of them unchanged, shifted by at most t letters (the pigeonhole
+    filter of Pass-Join, Li et al., VLDB 2011). So a query probes, for each length m it may
+    match, a few of its own substrings against the segments of the keys of length m, and only
+    the keys found there are scored by rapidfuzz. `_edits` sets t for a pair of lengths.
+
+    The segment tables of a length are built the first time a query needs them; the first
+    fuzzy lookups pay for that (about 1 s for 100k keys in all), later ones find them built.
+    """
+
+    __slots__ = ("_by_length", "_tables", "_plans", "build_seconds")
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        import time
+
+        started = time.perf_counter()
+        by_length: dict[int, list[str]] = {}
+        for key in keys:
+            by_length.setdefault(len(key), []).append(key)
+        self._by_length = by_length
+        self._tables: dict[tuple[int, int], list[dict[str, list[str]]]] = {}
+        self._plans: dict[int, list[tuple[dict[str, list[str]] | None, int, int, int]]] = {}
+        self.build_seconds = time.perf_counter() - started  # grows as tables are built
+
+    def lookup(self, key: str, limit: int = 20) -> list[tuple[str, float]]:
+        """Up to `limit` keys with a ratio >= FUZZY_CUTOFF, best first: (key, ratio 0..100)."""
+        from rapidfuzz import fuzz, process
+
+        plan = self._plans.get(len(key))
+        if plan is None:
+            plan = self._plan(len(key))
+        pool: list[str] = []
+        for table, width, first, last in plan:
+            if table is None:  # keys too short to cut: all of them
+                pool += self._by_length[width]
+                continue
+            get = table.get
+            for at in range(first, last + 1):
+                found = get(key[at:at + width])
+                if found:
+                    pool += found
+        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+        ratios = {k: ratio for k, ratio, _ in found}  # a key found by two segments: once
+        return sorted(ratios.items(), key=lambda kr: (-kr[1], kr[0]))[:limit]
+
+    @staticmethod
+    def _edits(n: int, m: int) -> int | None:
+        """Edits t to allow between keys of lengths n and m, or None if no ratio can reach the
+        cutoff. Ratio >= 85 allows d = 0.15 (n + m) letters inserted or deleted; a letter
+        replaced in place is one of each, so a pair mostly differs by (d + |n - m|) / 2 edits.
+        Two edits are always allowed (a letter dropped here and another added there), and
+        never more than d. Only names with three or more scattered changes can escape this
+        (none did among 2,000 misspellings compared with scoring every key)."""
+        d = int((100 - FUZZY_CUTOFF) * (n + m) // 100)
+        if abs(n - m) > d:
+            return None
+        return min(d, max(2, (d + abs(n - m)) // 2))
+
+    def _plan(self, n: int) -> list[tuple[dict[str, list[str]] | None, int, int, int]]:
+        """For a query of length n: (segment table, segment width, first and last start of
+        the query's substrings to look up) for every length it may match."""
+        import time
+
+        started = time.perf_counter()
+        plan: list[tuple[dict[str, list[str]] | None, int, int, int]] = []
+        for m in range(max(1, (n * 7) // 10), n * 2):
+            t = self._edits(n, m)
+            if t is None or m not in self._by_length:
+                continue
+            if t + 1 > m:
+                plan.append((None, m, 0, 0))
+                continue
+            shift = n - m
+            for i, ((start, width), table) in enumerate(zip(_segments(m, t), self._table(m, t))):
+                # Pass-Join's multi-match-aware window: segment i moves by at most i letters,
+                # and by no more than the edits left after it allow.
+                first = max(start - i, start + shift - (t - i), 0)
+                last = min(start + i, start + shift + (t - i), n - width)
+                if first <= last:
+                    plan.append((table, width, first, last))
+        self._plans[n] = plan
+        self.build_seconds += time.perf_counter() - started
+        return plan
+
+    def _table(self, m: int, t: int) -> list[dict[str, list[str]]]:
+        """Segment -> keys, for each of the t + 1 segments of the keys of length m."""
+        tables = self._tables.get((m, t))
+        if tables is None:
+            cuts = _segments(m, t)
+            tables = [{} for _ in cuts]
+            for key in self._by_length[m]:
+                for table, (start, width) in zip(tables, cuts):
+                    segment = key[start:start + width]
+                    found = table.get(segment)
+                    if found is None:
+                        table[segment] = [key]
+                    else:
+                        found.append(key)
+            self._tables[(m, t)] = tables
+        return tables
+
+
+def _segments(m: int, t: int) -> list[tuple[int, int]]:
+    """(start, width) of the t + 1 near-equal segments of a length-m key, shorter ones first."""
+    parts = t + 1
+    narrow, wide_from = m // parts, parts - m % parts
+    cuts, start = [], 0
+    for i in range(parts):
+        width = narrow if i < wide_from else narrow + 1
+        cuts.append((start, width))
+        start += width
+    return cuts
