@@ -68,7 +68,7 @@ class Gazetteer:
         self._fold = _KeyTable("fold")
         self._skel = _KeyTable("skel")
         self._fuzzy: _GramIndex | None = None
-        self._joined_keys: dict[str, list[int]] | None = None
+        self._joined_keys: _JoinedKeys | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -267,14 +267,10 @@ class Gazetteer:
             hits = self._fuzzy_lookup(fold(core))
         return hits, generic, core
 
-    def _joined(self) -> dict[str, list[int]]:
-        """Folded keys with their spaces taken out, built on first use (a rare fallback)."""
+    def _joined(self) -> Mapping[str, list[int]]:
+        """Folded keys with their spaces taken out (a rare fallback), grouped as needed."""
         if self._joined_keys is None:
-            joined: dict[str, list[int]] = {}
-            for key, found in self._fold.items():
-                if " " in key:
-                    joined.setdefault(key.replace(" ", ""), []).extend(found)
-            self._joined_keys = joined
+            self._joined_keys = _JoinedKeys(self._fold)
         return self._joined_keys
 
     def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
@@ -409,15 +405,17 @@ class _Places(Sequence):
 
 
 class _KeyTable(Mapping):
-    """Name key -> place indexes: a layer's sorted key table, merged with a dict of the keys of
-    the places added since (`add`). `get` returns a list the caller must not change."""
+    """Name key -> place indexes: a layer's sorted key table ("fold" or "skel"), merged with a
+    dict of the keys of the places added since (`add`). `get` returns a list the caller must
+    not change."""
 
-    __slots__ = ("_name", "_layer", "_added")
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length")
 
     def __init__(self, name: str) -> None:
-        self._name = name  # the layer's table: "fold" or "skel"
+        self._name = name
         self._layer: Layer | None = None
         self._added: dict[str, list[int]] = {}
+        self._added_by_length: dict[int, list[str]] | None = None
 
     def attach(self, layer: Layer) -> None:
         self._layer = layer
@@ -426,6 +424,7 @@ class _KeyTable(Mapping):
         bucket = self._added.get(key)
         if bucket is None:
             self._added[key] = [i]
+            self._added_by_length = None
         elif bucket[-1] != i:
             bucket.append(i)
 
@@ -459,7 +458,7 @@ class _KeyTable(Mapping):
         return sum(1 for _ in self)
 
     def items(self) -> Iterator[tuple[str, list[int]]]:  # type: ignore[override]
-        """Every key with its indexes: the layer's in sorted order, then the other added ones."""
+        """Every key with its indexes: the layer's first, then the other added ones."""
         added = self._added
         seen: set[str] = set()
         if self._layer is not None:
@@ -470,6 +469,64 @@ class _KeyTable(Mapping):
         for key, found in added.items():
             if key not in seen:
                 yield key, found
+
+    def of_length(self, length: int) -> list[str]:
+        """The keys of `length` letters (a key both in the layer and added may come twice)."""
+        if self._added_by_length is None:
+            grouped: dict[int, list[str]] = {}
+            for key in self._added:
+                grouped.setdefault(len(key), []).append(key)
+            self._added_by_length = grouped
+        found = self._layer.keys(self._name, length) if self._layer is not None else []
+        return found + self._added_by_length.get(length, [])
+
+    def most_spaces(self) -> int:
+        """The most spaces in one key."""
+        layer = self._layer.spaces if self._layer is not None else 0
+        return max(layer, max((k.count(" ") for k in self._added), default=0))
+
+
+class _JoinedKeys(Mapping):
+    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"). A
+    key of n letters written joined comes from keys of n + 1 .. n + most_spaces letters: those
+    are grouped the first time a joined key of that length is asked for."""
+
+    __slots__ = ("_table", "_spaces", "_by_length")
+
+    def __init__(self, table: _KeyTable) -> None:
+        self._table = table
+        self._spaces = table.most_spaces()
+        self._by_length: dict[int, dict[str, list[str]]] = {}
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        keys = self._of_length(len(key)).get(key)
+        if keys is None:
+            return default
+        return list(dict.fromkeys(i for k in keys for i in self._table.get(k, ())))
+
+    def __getitem__(self, key: str) -> list[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._table:
+            if " " in key:
+                yield key.replace(" ", "")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def _of_length(self, length: int) -> dict[str, list[str]]:
+        joined = self._by_length.get(length)
+        if joined is None:
+            joined = self._by_length[length] = {}
+            for spaces in range(1, self._spaces + 1):
+                for key in self._table.of_length(length + spaces):
+                    if key.count(" ") == spaces:
+                        joined.setdefault(key.replace(" ", ""), []).append(key)
+        return joined
 
 
 class _SegmentIndex:
@@ -482,23 +539,19 @@ class _SegmentIndex:
     match, a few of its own substrings against the segments of the keys of length m, and only
     the keys found there are scored by rapidfuzz. `_edits` sets t for a pair of lengths.
 
-    The segment tables of a length are built the first time a query needs them; the first
-    fuzzy lookups pay for that (about 1 s for 100k keys in all), later ones find them built.
+    The segment tables of a length are built the first time a query needs them, from the keys
+    of that length only: a first fuzzy lookup costs tens of milliseconds, all lengths together
+    about a second for 100k keys.
     """
 
-    __slots__ = ("_by_length", "_tables", "_plans", "build_seconds")
+    __slots__ = ("_keys", "_by_length", "_tables", "_plans", "build_seconds")
 
-    def __init__(self, keys: Iterable[str]) -> None:
-        import time
-
-        started = time.perf_counter()
-        by_length: dict[int, list[str]] = {}
-        for key in keys:
-            by_length.setdefault(len(key), []).append(key)
-        self._by_length = by_length
+    def __init__(self, keys: _KeyTable) -> None:
+        self._keys = keys
+        self._by_length: dict[int, list[str]] = {}
         self._tables: dict[tuple[int, int], list[dict[str, list[str]]]] = {}
         self._plans: dict[int, list[tuple[dict[str, list[str]] | None, int, int, int]]] = {}
-        self.build_seconds = time.perf_counter() - started  # grows as tables are built
+        self.build_seconds = 0.0  # time spent building tables, for the benchmark
 
     def lookup(self, key: str, limit: int = 20) -> list[tuple[str, float]]:
         """Up to `limit` keys with a ratio >= FUZZY_CUTOFF, best first: (key, ratio 0..100)."""
@@ -543,7 +596,7 @@ class _SegmentIndex:
         plan: list[tuple[dict[str, list[str]] | None, int, int, int]] = []
         for m in range(max(1, (n * 7) // 10), n * 2):
             t = self._edits(n, m)
-            if t is None or m not in self._by_length:
+            if t is None or not self._of_length(m):
                 continue
             if t + 1 > m:
                 plan.append((None, m, 0, 0))
@@ -560,13 +613,19 @@ class _SegmentIndex:
         self.build_seconds += time.perf_counter() - started
         return plan
 
+    def _of_length(self, m: int) -> list[str]:
+        keys = self._by_length.get(m)
+        if keys is None:
+            keys = self._by_length[m] = self._keys.of_length(m)
+        return keys
+
     def _table(self, m: int, t: int) -> list[dict[str, list[str]]]:
         """Segment -> keys, for each of the t + 1 segments of the keys of length m."""
         tables = self._tables.get((m, t))
         if tables is None:
             cuts = _segments(m, t)
             tables = [{} for _ in cuts]
-            for key in self._by_length[m]:
+            for key in self._of_length(m):
                 for table, (start, width) in zip(tables, cuts):
                     segment = key[start:start + width]
                     found = table.get(segment)

@@ -235,21 +235,24 @@ LAYER_COLUMNS = (*PLACE_COLUMNS, "population")
 LAYER_TABLES = ("fold", "skel")  # in the order of Keys' fields
 LAYER_BLOCK = 32  # rows compressed together: small enough to inflate for one lookup
 LAYER_STRIDE = 32  # lines of a sorted section between two entries of its table of starts
+_KEY_WIDTH = 3  # a key's line starts with its length, so the keys of one length are together
 
 
 def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
     """Write places as a layer file (read by `Layer`); returns the place count.
 
-    Layout: a text header line; the sections; a directory line (`name:offset:count`, the
-    offset of the section's table of starts); the directory's length. Tables of starts are
-    little-endian uint32 file offsets. Sections:
+    Layout: a text header line; the sections; a directory line (`name:offset:count` with the
+    offset of the section's table of starts; `places:n`; `spaces:n`, the most spaces in a
+    fold key); the directory's length. Tables of starts are little-endian uint32 file
+    offsets. Sections:
 
     - ids: `id<TAB>` for every place, sorted (a place's row is its id's line number);
-    - fold, skel: `key<TAB>row,row,...` for every key of the table, one a line, sorted by key;
+    - fold, skel: `LLLkey<TAB>row,row,...` for every key of the table, LLL its length in
+      letters, one a line, sorted (so by length, then key);
     - rows: blocks of LAYER_BLOCK rows (LAYER_COLUMNS, tab-separated, one a line), each zlib.
 
     A sorted section's table holds where every LAYER_STRIDE-th line starts (and where the
-    section ends): a lookup bisects the first lines of the strides, then splits one stride.
+    section ends): a lookup bisects the first lines of the strides, then searches one stride.
     A block table holds where every block starts, and where the last ends.
     """
     by_id: dict[str, Place] = {}
@@ -263,7 +266,7 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
     for row, place in enumerate(ordered):
         for table, keys in zip(tables, place_keys(place)):
             for key in keys:
-                table.setdefault(key, []).append(row)
+                table.setdefault(_key_cell(key), []).append(row)
         cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
                  place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
                  f"{place.radius_km:g}", place.source, str(place.population))
@@ -276,7 +279,8 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
     header = f"{LAYER_HEADER}, fold version {FOLD_VERSION}\n".encode()
     out.write(header)
     at = len(header)
-    directory = [f"places:{len(ordered)}"]
+    spaces = max((k.count(" ") for k in tables[0]), default=0)
+    directory = [f"places:{len(ordered)}", f"spaces:{spaces}"]
 
     def section(name: str, items: list[bytes], step: int) -> None:
         nonlocal at
@@ -303,8 +307,14 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
     return len(ordered)
 
 
-# Ids and keys hold no control character, so "key<TAB>" sorts where its key does and a key's
-# line is found by bisection for that probe.
+def _key_cell(key: str) -> str:
+    if len(key) >= 10 ** _KEY_WIDTH:
+        raise DataError(f"a name key of {len(key)} letters: {key[:40]}...")
+    return f"{len(key):0{_KEY_WIDTH}d}{key}"
+
+
+# Ids and keys hold no control character, so "cell<TAB>" sorts where its cell does and a
+# cell's line is found by bisection for that probe.
 _CONTROL = re.compile("[\x00-\x1f]")
 
 
@@ -355,9 +365,25 @@ class _Sorted:
         at = self.data.find(b"\n" + line + b"\n", begin - 1)
         return stride * LAYER_STRIDE + (self.data.count(b"\n", begin, at + 1) if at >= begin else 0)
 
-    def lines(self) -> list[bytes]:
-        """Every line, in order."""
-        return self.data[self.starts[0]:self.starts[-1] - 1].split(b"\n") if self.count else []
+    def text(self, low: bytes = b"", high: bytes | None = None) -> str:
+        """The lines from the first >= low to the last < high (all by default), decoded and
+        without the last one's end ("" if there are none)."""
+        first = self._offset(low) if low else self.starts[0]
+        end = self._offset(high) if high is not None else self.starts[-1]
+        return self.data[first:end - 1].decode() if end > first else ""
+
+    def _offset(self, probe: bytes) -> int:
+        """Where the first line >= probe starts (the section's end if there is none)."""
+        stride = bisect.bisect_right(self.firsts, probe) - 1
+        if stride < 0:
+            return self.starts[0]
+        data, at, end = self.data, self.starts[stride], self.starts[stride + 1]
+        while at < end:
+            line_end = data.index(b"\n", at)
+            if data[at:line_end] >= probe:
+                return at
+            at = line_end + 1
+        return end
 
 
 class Layer:
@@ -377,6 +403,7 @@ class Layer:
             size = int(data[-11:])
             fields = dict(f.split(":", 1) for f in data[-11 - size:-11].decode("ascii").split())
             self.size = int(fields.pop("places"))
+            self.spaces = int(fields.pop("spaces"))  # the most spaces in one fold key
             at, blocks = map(int, fields.pop("rows").split(":"))
             self._rows = _starts(data, at, blocks + 1, origin)
             self._ids = _Sorted(data, *map(int, fields.pop("ids").split(":")), origin)
@@ -396,9 +423,7 @@ class Layer:
         """The place of one row, parsed afresh."""
         block, at = divmod(row, LAYER_BLOCK)
         lines = self._blocks.get(block)
-        if lines is None:
-            if len(self._blocks) >= 64:  # the Places built from them are kept by their user
-                self._blocks.clear()
+        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
             lines = self._blocks[block] = self._inflate(block)
         return self._parse(lines[at], row)
 
@@ -409,19 +434,27 @@ class Layer:
 
     def rows(self, table: str, key: str) -> list[int] | None:
         """Rows of the places that have `key` in a key table ("fold" or "skel"), or None."""
-        cell = key.encode()
+        cell = _key_cell(key).encode()
         found = self._tables[table].find(cell)
         return None if found is None else [int(r) for r in found[len(cell) + 1:].split(b",")]
 
-    def keys(self, table: str) -> list[str]:
-        """Every key of a key table ("fold" or "skel"), in sorted order."""
-        return [line[:line.index(b"\t")].decode() for line in self._tables[table].lines()]
+    def keys(self, table: str, length: int | None = None) -> list[str]:
+        """Every key of a key table ("fold" or "skel"), or those of one length, sorted by
+        length, then key."""
+        if length is None:
+            text = self._tables[table].text()
+        else:
+            low = f"{length:0{_KEY_WIDTH}d}".encode()
+            high = f"{length + 1:0{_KEY_WIDTH}d}".encode()
+            text = self._tables[table].text(low, high)
+        return [line[_KEY_WIDTH:line.index("\t")] for line in text.split("\n")] if text else []
 
     def table(self, table: str) -> Iterator[tuple[str, list[int]]]:
-        """Every key of a key table ("fold" or "skel") with its rows, in sorted order."""
-        for line in self._tables[table].lines():
-            key, _, rows = line.decode().partition("\t")
-            yield key, [int(r) for r in rows.split(",")]
+        """Every key of a key table with its rows, sorted by length, then key."""
+        text = self._tables[table].text()
+        for line in text.split("\n") if text else ():
+            key, _, rows = line.partition("\t")
+            yield key[_KEY_WIDTH:], [int(r) for r in rows.split(",")]
 
     def places(self) -> Iterator[Place]:
         """Every place, in row order."""
