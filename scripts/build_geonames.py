@@ -33,10 +33,12 @@ Merging rules (a dump record and a cities500 record may describe one place):
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import math
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,26 +143,46 @@ def merge(primary: Place, other: Place, *, same_id: bool) -> Place:
                    radius_km=radius_for(kind, population), source=source)
 
 
-class NameGrid:
-    """Places by folded name key, for finding the record a keyless duplicate belongs to."""
+class Vicinity:
+    """Places in 0.25-degree cells, with their folded name keys computed when first compared:
+    folding every name of 36k places would take most of the build."""
 
-    def __init__(self) -> None:
-        self.by_key: dict[str, list[str]] = {}
+    CELL = 0.25  # degrees, about 28 km: more than the largest radius a duplicate is sought in
 
-    def add(self, place: Place) -> None:
-        for key in place_keys(place).fold:
-            self.by_key.setdefault(key, []).append(place.id)
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        self.cells: dict[tuple[int, int], dict[str, Place]] = {}
+        self.keys: dict[str, frozenset[str]] = {}
+        for place in places:
+            self.put(place)
 
-    def nearest(self, place: Place, places: dict[str, Place], min_km: float) -> Place | None:
+    def put(self, place: Place) -> None:
+        """Add a place, or replace the one of its id (its keys are folded again)."""
+        self.cells.setdefault(self._cell(place.lat, place.lon), {})[place.id] = place
+        self.keys.pop(place.id, None)
+
+    def namesake(self, place: Place, min_km: float) -> Place | None:
         """The nearest place sharing a folded key with `place`, within max(min_km, its radius)."""
+        mine = self._keys(place)
+        row, col = self._cell(place.lat, place.lon)
         best, best_km = None, math.inf
-        for key in place_keys(place).fold:
-            for pid in self.by_key.get(key, ()):
-                other = places[pid]
-                km = distance_km(place.lat, place.lon, other.lat, other.lon)
-                if km <= max(min_km, other.radius_km) and (km, other.id) < (best_km, best.id if best else ""):
-                    best, best_km = other, km
+        for r in (row - 1, row, row + 1):
+            for c in (col - 1, col, col + 1):
+                for other in self.cells.get((r, c), {}).values():
+                    km = distance_km(place.lat, place.lon, other.lat, other.lon)
+                    if km > max(min_km, other.radius_km) or (km, other.id) >= (best_km, best.id if best else ""):
+                        continue
+                    if mine & self._keys(other):
+                        best, best_km = other, km
         return best
+
+    def _keys(self, place: Place) -> frozenset[str]:
+        found = self.keys.get(place.id)
+        if found is None:
+            found = self.keys[place.id] = frozenset(place_keys(place).fold)
+        return found
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return int(math.floor(lat / self.CELL)), int(math.floor(lon / self.CELL))
 
 
 def merged_places(cities: list[Place], dumps: list[Place], curated: list[Place]) -> tuple[list[Place], Counter]:
@@ -180,23 +202,19 @@ def merged_places(cities: list[Place], dumps: list[Place], curated: list[Place])
                 places[place.id] = merge(place, places[place.id], same_id=True)
         else:
             places[place.id] = place
-    grid = NameGrid()
-    for place in places.values():
-        grid.add(place)
-    curated_grid = NameGrid()
-    curated_by_id = {p.id: p for p in curated}
-    for place in curated:
-        curated_grid.add(place)
+    near = Vicinity(places.values())
+    near_curated = Vicinity(curated)
     for place in sorted(keyless, key=lambda p: p.id):
-        host = grid.nearest(place, places, SAME_PLACE_MIN_KM)
+        host = near.namesake(place, SAME_PLACE_MIN_KM)
         if host is not None:
             places[host.id] = merge(host, place, same_id=False)
+            near.put(places[host.id])
             stats["merged by name and distance"] += 1
-        elif place.feature == "neighbourhood" and curated_grid.nearest(place, curated_by_id, SAME_PLACE_MIN_KM):
+        elif place.feature == "neighbourhood" and near_curated.namesake(place, SAME_PLACE_MIN_KM):
             stats["dropped: neighbourhood repeating a curated place"] += 1
         else:
             places[place.id] = place
-            grid.add(place)
+            near.put(place)
             stats["kept without GeoNames id"] += 1
     return list(places.values()), stats
 
@@ -214,8 +232,8 @@ def fill_admin1(places: list[Place]) -> tuple[list[Place], int]:
     for p in places:
         if p.country in ("SY", "IQ") and p.admin1 not in iso and coded.get(p.country):
             scale = math.cos(math.radians(p.lat))
-            near = sorted(coded[p.country], key=lambda q: ((q.lat - p.lat) ** 2 + ((q.lon - p.lon) * scale) ** 2,
-                                                          q.id))[:ADMIN1_NEIGHBOURS]
+            near = heapq.nsmallest(ADMIN1_NEIGHBOURS, coded[p.country], key=lambda q: (
+                (q.lat - p.lat) ** 2 + ((q.lon - p.lon) * scale) ** 2, q.id))
             votes = Counter(q.admin1 for q in near)
             code = min(votes, key=lambda c: (-votes[c], c))
             p = replace(p, admin1=code)
