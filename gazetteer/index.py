@@ -409,16 +409,19 @@ class _KeyTable(Mapping):
     dict of the keys of the places added since (`add`). `get` returns a list the caller must
     not change."""
 
-    __slots__ = ("_name", "_layer", "_added", "_added_by_length")
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_seen")
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._layer: Layer | None = None
         self._added: dict[str, list[int]] = {}
         self._added_by_length: dict[int, list[str]] | None = None
+        # Layer lookups already made: one name is looked up under the same key several times.
+        self._seen: dict[str, list[int] | None] = {}
 
     def attach(self, layer: Layer) -> None:
         self._layer = layer
+        self._seen.clear()
 
     def add(self, key: str, i: int) -> None:
         bucket = self._added.get(key)
@@ -427,16 +430,24 @@ class _KeyTable(Mapping):
             self._added_by_length = None
         elif bucket[-1] != i:
             bucket.append(i)
+        if self._seen:
+            self._seen.clear()
 
     def get(self, key: str, default=None):  # type: ignore[override]
-        added = self._added.get(key)
-        if self._layer is not None:
-            rows = self._layer.rows(self._name, key)
-            if rows is not None:
-                if added:
-                    rows += [i for i in added if i not in rows]
-                return rows
-        return default if added is None else added
+        if self._layer is None:
+            return self._added.get(key, default)
+        seen = self._seen
+        if key in seen:
+            found = seen[key]
+        else:
+            found = self._layer.rows(self._name, key)
+            added = self._added.get(key)
+            if added:
+                found = found + [i for i in added if i not in found] if found else added
+            if len(seen) >= _CACHE_SIZE:
+                seen.clear()
+            seen[key] = found
+        return default if found is None else found
 
     def __getitem__(self, key: str) -> list[int]:
         found = self.get(key)

@@ -307,6 +307,9 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
     return len(ordered)
 
 
+_KEY_PREFIXES = [f"{n:0{_KEY_WIDTH}d}".encode() for n in range(10 ** _KEY_WIDTH)]
+
+
 def _key_cell(key: str) -> str:
     if len(key) >= 10 ** _KEY_WIDTH:
         raise DataError(f"a name key of {len(key)} letters: {key[:40]}...")
@@ -415,6 +418,7 @@ class Layer:
             raise DataError(f"{origin}: section sizes disagree; rebuild it")
         self._data = data
         self._blocks: dict[int, list[str]] = {}
+        self._row_keys: list[Keys] | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -434,9 +438,11 @@ class Layer:
 
     def rows(self, table: str, key: str) -> list[int] | None:
         """Rows of the places that have `key` in a key table ("fold" or "skel"), or None."""
-        cell = _key_cell(key).encode()
+        if len(key) >= len(_KEY_PREFIXES):
+            return None
+        cell = _KEY_PREFIXES[len(key)] + key.encode()
         found = self._tables[table].find(cell)
-        return None if found is None else [int(r) for r in found[len(cell) + 1:].split(b",")]
+        return None if found is None else list(map(int, found[len(cell) + 1:].split(b",")))
 
     def keys(self, table: str, length: int | None = None) -> list[str]:
         """Every key of a key table ("fold" or "skel"), or those of one length, sorted by
@@ -463,13 +469,21 @@ class Layer:
                 yield self._parse(line, block * LAYER_BLOCK + at)
 
     def row_keys(self) -> list[Keys]:
-        """The keys of every row, from the key tables (which must not be stale)."""
-        per_row: list[tuple[list[str], list[str]]] = [([], []) for _ in range(self.size)]
-        for field, table in enumerate(LAYER_TABLES):
-            for key, rows in self.table(table):
-                for r in rows:
-                    per_row[r][field].append(key)
-        return [Keys(tuple(f), tuple(s)) for f, s in per_row]
+        """The keys of every row, from the key tables (which must not be stale); kept once
+        made, since each text parser built over the gazetteer asks for them."""
+        if self._row_keys is None:
+            tables: list[list[list[str]]] = []
+            for table in LAYER_TABLES:
+                per_row: list[list[str]] = [[] for _ in range(self.size)]
+                text = self._tables[table].text()
+                for line in text.split("\n") if text else ():
+                    tab = line.index("\t")
+                    key = line[_KEY_WIDTH:tab]
+                    for r in line[tab + 1:].split(","):
+                        per_row[int(r)].append(key)
+                tables.append(per_row)
+            self._row_keys = [Keys(tuple(f), tuple(s)) for f, s in zip(*tables)]
+        return self._row_keys
 
     def keyed(self) -> Iterator[tuple[Place, Keys]]:
         """Every place with its keys: from the tables, or folded afresh when they are stale."""
