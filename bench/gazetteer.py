@@ -69,7 +69,8 @@ def cold_cli() -> None:
         times = []
         for _ in range(5):
             t = time.perf_counter()
-            subprocess.run([*command, "resolve", name, "--json"], capture_output=True, check=True, env=env)
+            subprocess.run([*command, "resolve", name, "--json"], capture_output=True, check=True,
+                           env=env)
             times.append(time.perf_counter() - t)
         times.sort()
         print(f"cold `incident-map resolve {name} --json`: median {times[2] * 1000:.0f} ms, "
@@ -112,9 +113,10 @@ def lookups(gaz, label: str) -> None:
         gaz._fuzzy_lookup(key)
     fuzzy = len(keys) / (time.process_time() - t)
     built = getattr(gaz._fuzzy, "build_seconds", None)
+    building = f", of which building {built:.2f} s" if built else ""
     print(f"{label}: {len(gaz)} places; exact/variant lookups {uncached:,.0f}/s uncached, "
           f"{cached:,.0f}/s repeated (cache); fuzzy {fuzzy:,.0f}/s (first 1,000 with the index "
-          f"built on the way: {first:.2f} s" + (f", of which building {built:.2f} s)" if built else ")"))
+          f"built on the way: {first:.2f} s{building})")
 
 
 def gaz_fold(name: str) -> str:

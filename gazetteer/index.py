@@ -67,7 +67,7 @@ class Gazetteer:
         self._ids: dict[str, int] = {}  # ids of added places
         self._fold = _KeyTable("fold")
         self._skel = _KeyTable("skel")
-        self._fuzzy: _GramIndex | None = None
+        self._fuzzy: _SegmentIndex | None = None
         self._joined_keys: _JoinedKeys | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []

@@ -364,9 +364,11 @@ class _Sorted:
     def line_number(self, line: bytes) -> int:
         """The number of a line `find` returned."""
         stride = bisect.bisect_right(self.firsts, line) - 1
+        if self.firsts[stride] == line:
+            return stride * LAYER_STRIDE
         begin = self.starts[stride]
-        at = self.data.find(b"\n" + line + b"\n", begin - 1)
-        return stride * LAYER_STRIDE + (self.data.count(b"\n", begin, at + 1) if at >= begin else 0)
+        at = self.data.find(b"\n" + line + b"\n", begin, self.starts[stride + 1])
+        return stride * LAYER_STRIDE + self.data.count(b"\n", begin, at + 1)
 
     def text(self, low: bytes = b"", high: bytes | None = None) -> str:
         """The lines from the first >= low to the last < high (all by default), decoded and

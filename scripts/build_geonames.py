@@ -137,7 +137,9 @@ def merge(primary: Place, other: Place, *, same_id: bool) -> Place:
     population = primary.population or other.population
     # Same id: the dump knows the feature code, which cities500 as shipped does not keep.
     kind, feature = (other.kind, other.feature) if same_id else (primary.kind, primary.feature)
-    source = primary.source if same_id or other.source in primary.source else f"{primary.source}; {other.source}"
+    source = primary.source
+    if not same_id and other.source not in source:
+        source = f"{source}; {other.source}"
     return replace(primary, name_ar=primary.name_ar or other.name_ar, aliases=aliases, kind=kind,
                    feature=feature, admin1=primary.admin1 or other.admin1, population=population,
                    radius_km=radius_for(kind, population), source=source)
@@ -169,7 +171,9 @@ class Vicinity:
             for c in (col - 1, col, col + 1):
                 for other in self.cells.get((r, c), {}).values():
                     km = distance_km(place.lat, place.lon, other.lat, other.lon)
-                    if km > max(min_km, other.radius_km) or (km, other.id) >= (best_km, best.id if best else ""):
+                    if km > max(min_km, other.radius_km):
+                        continue
+                    if (km, other.id) >= (best_km, best.id if best else ""):
                         continue
                     if mine & self._keys(other):
                         best, best_km = other, km
@@ -185,7 +189,8 @@ class Vicinity:
         return int(math.floor(lat / self.CELL)), int(math.floor(lon / self.CELL))
 
 
-def merged_places(cities: list[Place], dumps: list[Place], curated: list[Place]) -> tuple[list[Place], Counter]:
+def merged_places(cities: list[Place], dumps: list[Place],
+                  curated: list[Place]) -> tuple[list[Place], Counter]:
     """cities500 and dump records merged into one record per place (see the module docstring)."""
     stats: Counter = Counter()
     places: dict[str, Place] = {p.id: p for p in cities}
@@ -245,7 +250,8 @@ def fill_admin1(places: list[Place]) -> tuple[list[Place], int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dumps", nargs="*", type=Path,
-                        help="GeoNames-format dumps (.txt or .zip); default: the shared SY.txt and IQ.txt")
+                        help="GeoNames-format dumps (.txt or .zip); "
+                             "default: the shared SY.txt and IQ.txt")
     parser.add_argument("-o", "--output", type=Path, default=OUT)
     args = parser.parse_args(argv)
     dumps = args.dumps or [p for p in DEFAULT_DUMPS if p.is_file()]
@@ -260,7 +266,8 @@ def main(argv: list[str] | None = None) -> None:
     with open(args.output, "wb") as out:
         count = write_layer(places, out)
     print(f"wrote {count} places to {args.output} ({args.output.stat().st_size / 1e6:.2f} MB): "
-          f"{len(cities)} from cities500, {len(records)} from {', '.join(p.name for p in dumps) or 'no dumps'}")
+          f"{len(cities)} from cities500, "
+          f"{len(records)} from {', '.join(p.name for p in dumps) or 'no dumps'}")
     for what, n in sorted(stats.items()):
         print(f"  {n:>6}  {what}")
     print(f"  {filled:>6}  governorate taken from the nearest coded places")

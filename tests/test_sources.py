@@ -149,10 +149,11 @@ def _villages(count: int) -> list:
 
     names = ["Tall", "Khirbat", "Ayn", "Qaryat", "Umm"]
     return [Place(id=f"gn:{9_100_000 + i}", name=f"{names[i % 5]} Village {i:03d}",
-                  name_ar="قرية" if i % 7 == 0 else "", aliases=(f"Vil{i:03d}ah",) if i % 3 == 0 else (),
-                  kind="settlement", country="SY" if i % 2 else "IQ", admin1="SY-DY" if i % 2 else "IQ-AN",
-                  lat=round(34 + i / 1000, 5), lon=round(40 + i / 1000, 5), radius_km=1.5, population=i * 10,
-                  source=f"GeoNames:{9_100_000 + i}") for i in range(count)]
+                  name_ar="قرية" if i % 7 == 0 else "",
+                  aliases=(f"Vil{i:03d}ah",) if i % 3 == 0 else (), kind="settlement",
+                  country="SY" if i % 2 else "IQ", admin1="SY-DY" if i % 2 else "IQ-AN",
+                  lat=round(34 + i / 1000, 5), lon=round(40 + i / 1000, 5), radius_km=1.5,
+                  population=i * 10, source=f"GeoNames:{9_100_000 + i}") for i in range(count)]
 
 
 def _layer_bytes(places) -> bytes:
