@@ -79,14 +79,12 @@ class Gazetteer:
     def bundled(cls) -> "Gazetteer":
         """The data shipped with the package: curated tables and the populated-place layer."""
         gaz = cls()
-        layer = bundled_layer()
-        if layer is not None and not layer.stale:
+        layer = bundled_layer()  # refolded (and cached) if folding changed since the build
+        if layer is not None:
             gaz._attach(layer)
         gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
-        label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
-        if layer is not None and layer.stale:  # folding changed since the build: right, but slow
-            gaz.add_keyed(layer.keyed(), label=label)
-        elif layer is not None:
+        if layer is not None:
+            label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
             gaz.sources.append((label, len(layer)))
         return gaz
 
@@ -135,8 +133,8 @@ class Gazetteer:
 
     def _attach(self, layer: Layer) -> None:
         """Make a layer's places the first of this (empty) gazetteer, read as they are used."""
-        if len(self._places):
-            raise ValueError("a layer can only be attached to an empty gazetteer")
+        if len(self._places) or layer.stale:
+            raise ValueError("only a current layer can be attached, to an empty gazetteer")
         self._layer = layer
         self._places.attach(layer)
         self._fold.attach(layer)

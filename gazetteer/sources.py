@@ -512,12 +512,46 @@ class Layer:
                      int(c[12]), c[11])
 
 
-def bundled_layer() -> Layer | None:
+def bundled_layer(cache_dir: Path | None = None) -> Layer | None:
     """The populated places built by scripts/build_geonames.py, or None if not shipped."""
     resource = data_file(GEONAMES_FILE)
     if not resource.is_file():
         return None
-    return Layer(resource.read_bytes(), f"data/{GEONAMES_FILE}")
+    return current_layer(resource.read_bytes(), f"data/{GEONAMES_FILE}", cache_dir)
+
+
+def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> Layer:
+    """The layer of `data`, its keys folded by today's rules.
+
+    A layer built before the folding rules changed is refolded once (about 20 s for the
+    bundled one) and kept in the user's cache folder, keyed by its content and FOLD_VERSION,
+    until it is rebuilt; a read-only cache only costs the refolding at every start.
+    """
+    layer = Layer(data, origin)
+    if not layer.stale:
+        return layer
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    cache = (cache_dir or user_cache_dir()) / f"layer-{FOLD_VERSION}-{digest}.layer"
+    try:
+        kept = Layer(cache.read_bytes(), str(cache))
+        if not kept.stale:
+            return kept
+    except (OSError, DataError):
+        pass
+    out = io.BytesIO()
+    write_layer(layer.places(), out)
+    fresh = Layer(out.getvalue(), f"{origin} (refolded)")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(out.getvalue())
+        os.replace(partial, cache)
+        for old in cache.parent.glob("layer-*.layer"):  # refoldings of earlier rules or data
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return fresh
 
 
 def bundled_geonames() -> Iterator[tuple[Place, Keys]]:

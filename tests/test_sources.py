@@ -200,6 +200,21 @@ def test_stale_layer_keys_are_folded_again():
     assert all(keys == place_keys(place) for place, keys in layer.keyed())
 
 
+def test_stale_layer_is_refolded_once_and_kept_in_the_cache(tmp_path):
+    from gazetteer.fold import FOLD_VERSION
+    from gazetteer.sources import current_layer, place_keys
+
+    data = _layer_bytes(_villages(40))
+    mark = f"fold version {FOLD_VERSION}\n".encode()
+    stale = data.replace(mark, b"fold version ?".ljust(len(mark) - 1, b"?") + b"\n", 1)
+    layer = current_layer(stale, "stale.layer", tmp_path)
+    assert not layer.stale and len(layer) == 40
+    place = layer.place(7)
+    assert 7 in layer.rows("fold", place_keys(place).fold[0])
+    (kept,) = tmp_path.glob("layer-*.layer")
+    assert current_layer(stale, "stale.layer", tmp_path).origin == str(kept)
+
+
 @pytest.mark.parametrize("damage", [
     lambda d: d[:len(d) // 2],
     lambda d: b"# something else\n" + d,
