@@ -558,8 +558,8 @@ class _SegmentIndex:
     def __init__(self, keys: _KeyTable) -> None:
         self._keys = keys
         self._by_length: dict[int, list[str]] = {}
-        self._tables: dict[tuple[int, int], list[dict[str, list[str]]]] = {}
-        self._plans: dict[int, list[tuple[dict[str, list[str]] | None, int, int, int]]] = {}
+        self._tables: dict[tuple[int, int], list[dict[str, str | list[str]]]] = {}
+        self._plans: dict[int, list[tuple[dict[str, str | list[str]] | None, int, int, int]]] = {}
         self.build_seconds = 0.0  # time spent building tables, for the benchmark
 
     def lookup(self, key: str, limit: int = 20) -> list[tuple[str, float]]:
@@ -577,8 +577,11 @@ class _SegmentIndex:
             get = table.get
             for at in range(first, last + 1):
                 found = get(key[at:at + width])
-                if found:
-                    pool += found
+                if found is not None:
+                    if type(found) is str:
+                        pool.append(found)
+                    else:
+                        pool += found
         found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
         ratios = {k: ratio for k, ratio, _ in found}  # a key found by two segments: once
         return sorted(ratios.items(), key=lambda kr: (-kr[1], kr[0]))[:limit]
@@ -596,13 +599,13 @@ class _SegmentIndex:
             return None
         return min(d, max(2, (d + abs(n - m)) // 2))
 
-    def _plan(self, n: int) -> list[tuple[dict[str, list[str]] | None, int, int, int]]:
+    def _plan(self, n: int) -> list[tuple[dict[str, str | list[str]] | None, int, int, int]]:
         """For a query of length n: (segment table, segment width, first and last start of
         the query's substrings to look up) for every length it may match."""
         import time
 
         started = time.perf_counter()
-        plan: list[tuple[dict[str, list[str]] | None, int, int, int]] = []
+        plan: list[tuple[dict[str, str | list[str]] | None, int, int, int]] = []
         for m in range(max(1, (n * 7) // 10), n * 2):
             t = self._edits(n, m)
             if t is None or not self._of_length(m):
@@ -628,10 +631,15 @@ class _SegmentIndex:
             keys = self._by_length[m] = self._keys.of_length(m)
         return keys
 
-    def _table(self, m: int, t: int) -> list[dict[str, list[str]]]:
-        """Segment -> keys, for each of the t + 1 segments of the keys of length m."""
+    def _table(self, m: int, t: int) -> list[dict[str, str | list[str]]]:
+        """Segment -> key (or keys), for each of the t + 1 segments of the keys of length m.
+        A segment most keys do not share maps to the key itself, and segments are interned:
+        all tables together hold 800k entries."""
         tables = self._tables.get((m, t))
         if tables is None:
+            import sys
+
+            intern = sys.intern
             cuts = _segments(m, t)
             tables = [{} for _ in cuts]
             for key in self._of_length(m):
@@ -639,7 +647,9 @@ class _SegmentIndex:
                     segment = key[start:start + width]
                     found = table.get(segment)
                     if found is None:
-                        table[segment] = [key]
+                        table[intern(segment)] = key
+                    elif type(found) is str:
+                        table[segment] = [found, key]
                     else:
                         found.append(key)
             self._tables[(m, t)] = tables
