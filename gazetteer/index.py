@@ -549,29 +549,38 @@ class _SegmentIndex:
     the keys found there are scored by rapidfuzz. `_edits` sets t for a pair of lengths.
 
     The segment tables of a length are built the first time a query needs them, from the keys
-    of that length only: a first fuzzy lookup costs tens of milliseconds, all lengths together
-    about a second for 100k keys.
+    of that length only (all lengths together: about half a second of CPU for 100k keys). The
+    first SCORE_ALL lookups of an index skip them and score every key of the lengths they may
+    match, a few milliseconds each: a command resolving one misspelt name builds nothing.
     """
 
-    __slots__ = ("_keys", "_by_length", "_tables", "_plans", "build_seconds")
+    SCORE_ALL = 8
+
+    __slots__ = ("_keys", "_by_length", "_tables", "_plans", "_lookups", "build_seconds")
 
     def __init__(self, keys: _KeyTable) -> None:
         self._keys = keys
         self._by_length: dict[int, list[str]] = {}
         self._tables: dict[tuple[int, int], list[dict[str, str | list[str]]]] = {}
         self._plans: dict[int, list[tuple[dict[str, str | list[str]] | None, int, int, int]]] = {}
+        self._lookups = 0
         self.build_seconds = 0.0  # time spent building tables, for the benchmark
 
     def lookup(self, key: str, limit: int = 20) -> list[tuple[str, float]]:
         """Up to `limit` keys with a ratio >= FUZZY_CUTOFF, best first: (key, ratio 0..100)."""
         from rapidfuzz import fuzz, process
 
-        plan = self._plans.get(len(key))
-        if plan is None:
-            plan = self._plan(len(key))
+        n = len(key)
+        self._lookups += 1
+        plan = self._plans.get(n)
+        if plan is None and self._lookups <= self.SCORE_ALL:
+            plan = [(None, m, 0, 0) for m in range(max(1, (n * 7) // 10), n * 2)
+                    if self._edits(n, m) is not None and self._of_length(m)]
+        elif plan is None:
+            plan = self._plan(n)
         pool: list[str] = []
         for table, width, first, last in plan:
-            if table is None:  # keys too short to cut: all of them
+            if table is None:  # all keys of length `width` (too short to cut, or early)
                 pool += self._by_length[width]
                 continue
             get = table.get
