@@ -523,7 +523,7 @@ class Geoparser:
                 if not extra:
                     break
                 tail_to += extra
-            if tail_to != last and tail_to + 1 in starts:
+            if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
             while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker

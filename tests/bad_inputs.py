@@ -18,7 +18,7 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "data" / "bad"
 
-GOOD = "2024-01-02,Kanaker,,\n"   # a row that maps (Kanaker, Rif Dimashq)
+GOOD = "2024-01-02,Shaddadi,,\n"   # a row that maps (Shaddadi, Rif Dimashq)
 HEAD = "date,location,lat,lon\n"
 
 
@@ -61,7 +61,7 @@ def point(lon: object, lat: object) -> dict:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-OK_FEATURE = feature({"date": "2024-01-02", "location": "Kanaker"})
+OK_FEATURE = feature({"date": "2024-01-02", "location": "Shaddadi"})
 
 
 def workbook(rows: list[list[object]], start_row: int = 1, patch: Callable[[str], str] | None = None
@@ -97,7 +97,7 @@ def nested(depth: int, record: bool = False) -> Callable[[], bytes]:
     def make() -> bytes:
         inner = "[" * depth + "]" * depth
         if record:
-            return ('{"date": "2024-01-02", "location": "Kanaker", "tags": ' + inner + "}\n").encode()
+            return ('{"date": "2024-01-02", "location": "Shaddadi", "tags": ' + inner + "}\n").encode()
         return inner.encode()
     return make
 
@@ -108,26 +108,26 @@ CASES: list[Case] = [
     Case("blank_lines.csv", "csv structure", text("\n\n  \n"), 2, "the file is empty"),
     Case("commas_only.csv", "csv structure", text(",,,\n,,\n"), 2, "no header row"),
     Case("header_only.csv", "csv structure", text(HEAD), 0, "0 rows read", (0, 0, 0)),
-    Case("no_date_column.csv", "csv structure", text("location\nKanaker\n"), 2, "no date column"),
+    Case("no_date_column.csv", "csv structure", text("location\nShaddadi\n"), 2, "no date column"),
     Case("no_place_columns.csv", "csv structure", text("date,actor\n2024-01-02,X\n"), 2,
          "no location column and no lat/lon columns"),
     Case("lat_without_lon.csv", "csv structure", text("date,lat\n2024-01-02,35\n"), 2,
          "a lat column but no lon column"),
-    Case("too_many_cells.csv", "csv structure", text(HEAD + GOOD + "2024-01-02,Kanaker,,,surplus\n"), 2,
+    Case("too_many_cells.csv", "csv structure", text(HEAD + GOOD + "2024-01-02,Shaddadi,,,surplus\n"), 2,
          "row 3: 5 cells but the header has 4 columns"),
-    Case("trailing_empty_cells.csv", "csv structure", text(HEAD + "2024-01-02,Kanaker,,,,,\n"), 0,
+    Case("trailing_empty_cells.csv", "csv structure", text(HEAD + "2024-01-02,Shaddadi,,,,,\n"), 0,
          "1 rows read, 1 mapped", (1, 1, 0)),
-    Case("short_rows.csv", "csv structure", text(HEAD + "2024-01-02,Kanaker\n"), 0,
+    Case("short_rows.csv", "csv structure", text(HEAD + "2024-01-02,Shaddadi\n"), 0,
          "1 rows read, 1 mapped", (1, 1, 0)),
-    Case("unterminated_quote.csv", "csv structure", text(HEAD + GOOD + '2024-01-02,"Kanaker,,\n' + GOOD),
+    Case("unterminated_quote.csv", "csv structure", text(HEAD + GOOD + '2024-01-02,"Shaddadi,,\n' + GOOD),
          2, "row 3: cannot split the table: a quoted cell is never closed"),
     Case("text_after_quote.csv", "csv structure", text(HEAD + '2024-01-02,"Kana"ker,,\n'), 2,
          "row 2: cannot split the table: ',' expected after '\"'"),
     Case("duplicate_headers.csv", "csv structure",
-         text("date,location,notes,notes\n2024-01-02,Kanaker,a,b\n"), 0, "1 rows read", (1, 1, 0)),
-    Case("blank_header_cells.csv", "csv structure", text("date,,location,\n2024-01-02,x,Kanaker,y\n"),
+         text("date,location,notes,notes\n2024-01-02,Shaddadi,a,b\n"), 0, "1 rows read", (1, 1, 0)),
+    Case("blank_header_cells.csv", "csv structure", text("date,,location,\n2024-01-02,x,Shaddadi,y\n"),
          0, "1 rows read", (1, 1, 0)),
-    Case("long_header.csv", "csv structure", text("date,location," + "h" * 5000 + "\n2024-01-02,Kanaker,v\n"),
+    Case("long_header.csv", "csv structure", text("date,location," + "h" * 5000 + "\n2024-01-02,Shaddadi,v\n"),
          0, "1 rows read", (1, 1, 0)),
     Case("crlf.csv", "csv structure", text((HEAD + GOOD * 2).replace("\n", "\r\n")), 0, "2 rows read",
          (2, 2, 0)),
@@ -135,21 +135,21 @@ CASES: list[Case] = [
          (2, 2, 0)),
     Case("semicolons_decimal_comma.csv", "csv structure",
          text("date;lat;lon\n2024-01-02;35,15;40,57\n"), 0, "1 rows read, 1 mapped", (1, 1, 0)),
-    Case("tabs.tsv", "csv structure", text("date\tlocation\n2024-01-02\tKanaker\n"), 0, "1 rows read",
+    Case("tabs.tsv", "csv structure", text("date\tlocation\n2024-01-02\tShaddadi\n"), 0, "1 rows read",
          (1, 1, 0)),
-    Case("pipes.csv", "csv structure", text("date|location\n2024-01-02|Kanaker\n"), 0, "1 rows read",
+    Case("pipes.csv", "csv structure", text("date|location\n2024-01-02|Shaddadi\n"), 0, "1 rows read",
          (1, 1, 0)),
     Case("multiline_cell.csv", "csv structure",
-         text('date,location,description\n2024-01-02,Kanaker,"two\nlines"\n2024-01-32,Kanaker,x\n'), 2,
+         text('date,location,description\n2024-01-02,Shaddadi,"two\nlines"\n2024-01-32,Shaddadi,x\n'), 2,
          "row 4, column 'date'"),
     Case("many_bad_rows.csv", "csv structure",
-         text("date,location\n" + "".join(f"2024-01-{d:02d}x,Kanaker\n" for d in range(1, 31))), 2,
+         text("date,location\n" + "".join(f"2024-01-{d:02d}x,Shaddadi\n" for d in range(1, 31))), 2,
          "30 problems"),
     Case("cell_5mb.csv", "csv structure",
-         lambda: (HEAD.replace("\n", ",description\n") + "2024-01-02,Kanaker,,," + "x" * 5_000_000
+         lambda: (HEAD.replace("\n", ",description\n") + "2024-01-02,Shaddadi,,," + "x" * 5_000_000
                   + "\n").encode(), 0, "1 rows read, 1 mapped", (1, 1, 0), generated=True),
     Case("cell_over_64mb.csv", "csv structure",
-         lambda: (b"date,location,description\n2024-01-02,Kanaker," + b"x" * (65 * 1024 * 1024) + b"\n"),
+         lambda: (b"date,location,description\n2024-01-02,Shaddadi," + b"x" * (65 * 1024 * 1024) + b"\n"),
          2, "a cell longer than 64 MB", generated=True),
     # --- encodings ----------------------------------------------------------------------------
     Case("utf8_bom.csv", "encoding", lambda: b"\xef\xbb\xbf" + (HEAD + GOOD).encode(), 0, "1 rows read",
@@ -173,43 +173,43 @@ CASES: list[Case] = [
          "holds NUL characters"),
     # --- hostile cells ------------------------------------------------------------------------
     Case("formula_cells.csv", "hostile cells",
-         text('date,location,actor,notes\n2024-01-02,Kanaker,=cmd|\' /C calc\'!A0,@SUM(A1)\n'
+         text('date,location,actor,notes\n2024-01-02,Shaddadi,=cmd|\' /C calc\'!A0,@SUM(A1)\n'
               '2024-01-02,"=HYPERLINK(""http://x"",""y"")",+1+2,-2+3\n'), 0, "2 rows read, 1 mapped",
          (2, 1, 1)),
     Case("bidi_override.csv", "hostile cells",
-         text("date,location,actor\n2024-01-02,Kanaker,\u202eevil actor\n2024-01-02,\u2066Shaddadi\u2069,x\n"),
+         text("date,location,actor\n2024-01-02,Shaddadi,\u202eevil actor\n2024-01-02,\u2066Shaddadi\u2069,x\n"),
          0, "2 rows read", (2, 2, 0)),
     Case("html_in_cells.csv", "hostile cells",
-         text('date,location,actor,source_url\n2024-01-02,Kanaker,<script>alert(1)</script>,'
+         text('date,location,actor,source_url\n2024-01-02,Shaddadi,<script>alert(1)</script>,'
               'javascript:alert(1)\n2024-01-02,"<img src=x onerror=alert(1)>",x,\n'), 0,
          "2 rows read, 1 mapped", (2, 1, 1)),
     Case("mathtext_cells.csv", "hostile cells",
-         text("date,location,actor\n2024-01-02,Kanaker,$\\foo$\n2024-01-02,Shaddadi,$x^2$ group\n"), 0,
+         text("date,location,actor\n2024-01-02,Shaddadi,$\\foo$\n2024-01-02,Shaddadi,$x^2$ group\n"), 0,
          "2 rows read, 2 mapped", (2, 2, 0)),
     Case("control_chars.csv", "hostile cells",
-         text("date,location,actor\n2024-01-02,Kanaker,\x1b[31mred\x07\x08\n"), 0, "1 rows read",
+         text("date,location,actor\n2024-01-02,Shaddadi,\x1b[31mred\x07\x08\n"), 0, "1 rows read",
          (1, 1, 0)),
-    Case("whitespace_cells.csv", "hostile cells", text(HEAD + " 2024-01-02 , Kanaker ,  ,  \n"), 0,
+    Case("whitespace_cells.csv", "hostile cells", text(HEAD + " 2024-01-02 , Shaddadi ,  ,  \n"), 0,
          "1 rows read, 1 mapped", (1, 1, 0)),
     # --- values -------------------------------------------------------------------------------
-    Case("date_slashes.csv", "values", text(HEAD + "02/01/2024,Kanaker,,\n"), 2,
+    Case("date_slashes.csv", "values", text(HEAD + "02/01/2024,Shaddadi,,\n"), 2,
          "row 2, column 'date': bad date '02/01/2024'"),
-    Case("date_feb_30.csv", "values", text(HEAD + "2024-02-30,Kanaker,,\n"), 2, "bad date '2024-02-30'"),
-    Case("date_month_13.csv", "values", text(HEAD + "2024-13,Kanaker,,\n"), 2, "bad date '2024-13'"),
-    Case("date_missing.csv", "values", text(HEAD + ",Kanaker,,\n"), 2, "missing date"),
-    Case("date_words.csv", "values", text(HEAD + "yesterday,Kanaker,,\n"), 2, "bad date 'yesterday'"),
-    Case("date_2099.csv", "values", text(HEAD + GOOD + "2099-01-02,Kanaker,,\n"), 0,
+    Case("date_feb_30.csv", "values", text(HEAD + "2024-02-30,Shaddadi,,\n"), 2, "bad date '2024-02-30'"),
+    Case("date_month_13.csv", "values", text(HEAD + "2024-13,Shaddadi,,\n"), 2, "bad date '2024-13'"),
+    Case("date_missing.csv", "values", text(HEAD + ",Shaddadi,,\n"), 2, "missing date"),
+    Case("date_words.csv", "values", text(HEAD + "yesterday,Shaddadi,,\n"), 2, "bad date 'yesterday'"),
+    Case("date_2099.csv", "values", text(HEAD + GOOD + "2099-01-02,Shaddadi,,\n"), 0,
          "2 rows read, 1 mapped, 1 sent to review (1 implausible)", (2, 1, 1)),
     Case("date_9999.csv", "values", text(HEAD + GOOD + "9999-12-31,,35.1,40.5\n"), 0,
          "2 rows read, 1 mapped, 1 sent to review (1 implausible)", (2, 1, 1)),
-    Case("date_year_2099.csv", "values", text(HEAD + GOOD + "2099,Kanaker,,\n"), 0, "(1 implausible)",
+    Case("date_year_2099.csv", "values", text(HEAD + GOOD + "2099,Shaddadi,,\n"), 0, "(1 implausible)",
          (2, 1, 1)),
-    Case("date_year_1.csv", "values", text(HEAD + GOOD + "0001-01-01,Kanaker,,\n"), 0,
+    Case("date_year_1.csv", "values", text(HEAD + GOOD + "0001-01-01,Shaddadi,,\n"), 0,
          "(1 implausible)", (2, 1, 1)),
-    Case("time_25_99.csv", "values", text(HEAD + GOOD + "2024-01-02T25:99,Kanaker,,\n"), 0,
+    Case("time_25_99.csv", "values", text(HEAD + GOOD + "2024-01-02T25:99,Shaddadi,,\n"), 0,
          "(1 implausible)", (2, 1, 1)),
-    Case("time_column_bad.csv", "values", text("date,time,location\n2024-01-02,12:30,Kanaker\n"
-                                               "2024-01-02,23:60,Kanaker\n"), 0, "(1 implausible)",
+    Case("time_column_bad.csv", "values", text("date,time,location\n2024-01-02,12:30,Shaddadi\n"
+                                               "2024-01-02,23:60,Shaddadi\n"), 0, "(1 implausible)",
          (2, 1, 1)),
     Case("lat_95.csv", "values", text(HEAD + "2024-01-02,,95,40\n"), 2, "latitude 95.0 out of range"),
     Case("lon_200.csv", "values", text(HEAD + "2024-01-02,,35,200\n"), 2, "longitude 200.0 out of range"),
@@ -228,13 +228,13 @@ CASES: list[Case] = [
          "lat given but lon is empty"),
     Case("no_place_in_row.csv", "values", text(HEAD + "2024-01-02,,,\n"), 2,
          "neither a location nor coordinates"),
-    Case("killed_word.csv", "values", text("date,location,killed\n2024-01-02,Kanaker,two\n"), 2,
+    Case("killed_word.csv", "values", text("date,location,killed\n2024-01-02,Shaddadi,two\n"), 2,
          "not a whole number of people: 'two'"),
-    Case("killed_negative.csv", "values", text("date,location,killed\n2024-01-02,Kanaker,-1\n"), 2,
+    Case("killed_negative.csv", "values", text("date,location,killed\n2024-01-02,Shaddadi,-1\n"), 2,
          "not a whole number of people: '-1'"),
-    Case("killed_fraction.csv", "values", text("date,location,killed\n2024-01-02,Kanaker,1.5\n"), 2,
+    Case("killed_fraction.csv", "values", text("date,location,killed\n2024-01-02,Shaddadi,1.5\n"), 2,
          "not a whole number of people: '1.5'"),
-    Case("killed_thousands.csv", "values", text('date,location,killed\n2024-01-02,Kanaker,"1,200"\n'), 0,
+    Case("killed_thousands.csv", "values", text('date,location,killed\n2024-01-02,Shaddadi,"1,200"\n'), 0,
          "1 rows read, 1 mapped", (1, 1, 0)),
     Case("unknown_place.csv", "values", text(HEAD + GOOD + "2024-01-02,Xyzzyville,,\n"), 0,
          "2 rows read, 1 mapped, 1 sent to review (1 unresolved)", (2, 1, 1)),
@@ -298,39 +298,39 @@ CASES: list[Case] = [
          "feature 2: not a GeoJSON feature but a number"),
     Case("empty_array.json", "geojson", doc([]), 2, "the file holds no records"),
     Case("records_array.json", "geojson",
-         doc([{"date": "2024-01-02", "location": "Kanaker"}, {"date": "2024-01-03", "location": "Shaddadi",
+         doc([{"date": "2024-01-02", "location": "Shaddadi"}, {"date": "2024-01-03", "location": "Shaddadi",
                                                               "extra": 1}]),
          0, "2 rows read, 2 mapped", (2, 2, 0)),
     # A record naming its place under another alias than the first record's: the first alias
     # is the column, so this one has no location; refused, not dropped.
     Case("records_mixed_aliases.json", "geojson",
-         doc([{"date": "2024-01-02", "location": "Kanaker"}, {"date": "2024-01-03", "place": "Shaddadi"}]),
+         doc([{"date": "2024-01-02", "location": "Shaddadi"}, {"date": "2024-01-03", "place": "Shaddadi"}]),
          2, "record 2, column 'location': neither a location nor coordinates"),
     Case("geometry_empty_object.geojson", "geojson",
-         doc(collection(feature({"date": "2024-01-02", "location": "Kanaker"}, {}))), 0,
+         doc(collection(feature({"date": "2024-01-02", "location": "Shaddadi"}, {}))), 0,
          "1 rows read, 1 mapped", (1, 1, 0)),
     Case("feature_id_object.geojson", "geojson",
-         doc(collection(feature({"date": "2024-01-02", "location": "Kanaker"}, None, id={"a": [1]}))),
+         doc(collection(feature({"date": "2024-01-02", "location": "Shaddadi"}, None, id={"a": [1]}))),
          0, "1 rows read, 1 mapped", (1, 1, 0)),
     # --- JSON Lines ---------------------------------------------------------------------------
-    Case("bad_line.jsonl", "json lines", lines({"date": "2024-01-02", "location": "Kanaker"}, "{not json"),
+    Case("bad_line.jsonl", "json lines", lines({"date": "2024-01-02", "location": "Shaddadi"}, "{not json"),
          2, "line 2: not JSON"),
-    Case("array_line.jsonl", "json lines", lines({"date": "2024-01-02", "location": "Kanaker"}, [1, 2]), 2,
+    Case("array_line.jsonl", "json lines", lines({"date": "2024-01-02", "location": "Shaddadi"}, [1, 2]), 2,
          "line 2: not a JSON object but an array"),
     Case("blank_lines_only.jsonl", "json lines", text("\n\n\n"), 2, "the file holds no records"),
     Case("nested_line.jsonl", "json lines", nested(5000, record=True), 2, "line 1: values nested too deeply",
          generated=True),
     Case("boolean_lat.jsonl", "json lines",
-         lines({"date": "2024-01-02", "location": "Kanaker"}, {"date": "2024-01-02", "lat": True, "lon": 40}),
+         lines({"date": "2024-01-02", "location": "Shaddadi"}, {"date": "2024-01-02", "lat": True, "lon": 40}),
          0, "2 rows read, 1 mapped, 1 sent to review (1 implausible)", (2, 1, 1)),
     Case("lines_in_json.json", "json lines",
-         lines({"date": "2024-01-02", "location": "Kanaker"}, {"date": "2024-01-03", "location": "Shaddadi"}),
+         lines({"date": "2024-01-02", "location": "Shaddadi"}, {"date": "2024-01-03", "location": "Shaddadi"}),
          0, "2 rows read, 2 mapped", (2, 2, 0)),
     Case("huge_integer.jsonl", "json lines",
-         lambda: ('{"date": "2024-01-02", "location": "Kanaker", "killed": 1' + "0" * 5000 + "}\n").encode(),
+         lambda: ('{"date": "2024-01-02", "location": "Shaddadi", "killed": 1' + "0" * 5000 + "}\n").encode(),
          2, "line 1: not JSON this tool can read"),
     # --- workbooks ----------------------------------------------------------------------------
-    Case("cell_beyond_header.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Kanaker"],
+    Case("cell_beyond_header.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Shaddadi"],
                                                       ["2024-01-02", "Shaddadi", None, "lost?"]]),
          2, "row 3: cell D3 holds 'lost?' but the header has 2 columns", generated=True),
     Case("formula_no_value.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", '="Kan"&"aker"']]),
@@ -338,21 +338,21 @@ CASES: list[Case] = [
     Case("formula_with_value.xlsx", "xlsx",
          workbook([["date", "location"], ["2024-01-02", '="Kan"&"aker"']],
                   patch=lambda xml: xml.replace('<c r="B2"><f>"Kan"&amp;"aker"</f><v /></c>',
-                                                '<c r="B2" t="str"><f>"Kan"&amp;"aker"</f><v>Kanaker</v></c>')),
+                                                '<c r="B2" t="str"><f>"Kan"&amp;"aker"</f><v>Shaddadi</v></c>')),
          0, "1 rows read, 1 mapped", (1, 1, 0), generated=True),
     Case("formula_header.xlsx", "xlsx",
-         workbook([["date", "=cmd|' /C calc'!A0", "location"], ["2024-01-02", "x", "Kanaker"]]),
+         workbook([["date", "=cmd|' /C calc'!A0", "location"], ["2024-01-02", "x", "Shaddadi"]]),
          2, "row 1: cell B1 holds the formula", generated=True),
-    Case("not_a_zip.xlsx", "xlsx", text("date,location\n2024-01-02,Kanaker\n"), 2,
+    Case("not_a_zip.xlsx", "xlsx", text("date,location\n2024-01-02,Shaddadi\n"), 2,
          "cannot read the workbook"),
     Case("empty_sheet.xlsx", "xlsx", workbook([]), 2, "the first sheet ('Sheet') is empty", generated=True),
-    Case("header_on_row_3.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Kanaker"],
+    Case("header_on_row_3.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Shaddadi"],
                                                    [None, None], ["2024-01-03", "Shaddadi"]], start_row=3),
          0, "2 rows read, 2 mapped", (2, 2, 0), generated=True),
-    Case("future_date.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Kanaker"],
-                                               ["2099-01-02", "Kanaker"]]),
+    Case("future_date.xlsx", "xlsx", workbook([["date", "location"], ["2024-01-02", "Shaddadi"],
+                                               ["2099-01-02", "Shaddadi"]]),
          0, "(1 implausible)", (2, 1, 1), generated=True),
-    Case("bad_date.xlsx", "xlsx", workbook([["date", "location"], ["02/01/2024", "Kanaker"]]), 2,
+    Case("bad_date.xlsx", "xlsx", workbook([["date", "location"], ["02/01/2024", "Shaddadi"]]), 2,
          "row 2, column 'date': bad date '02/01/2024'", generated=True),
     # --- files --------------------------------------------------------------------------------
     Case("spreadsheet.xls", "file", text("not supported"), 2, "unsupported file type '.xls'"),
