@@ -152,7 +152,7 @@ def test_actors_past_the_palette_share_one_legend_entry():
 def test_color_by_outcome_uses_fixed_colours():
     table = color_table("outcome", ["hit", "intercepted"])
     assert table == {"hit": "#D55E00", "intercepted": "#0072B2"}
-    with pytest.raises(ValueError, match="actor, outcome, event_type"):
+    with pytest.raises(ValueError, match=r"no column 'colour'; the table has id, date.* actor"):
         IncidentMap([], color_by="colour")
     with pytest.raises(ValueError, match="light, street, satellite, none"):
         IncidentMap([], basemap="terrain")

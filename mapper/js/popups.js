@@ -107,7 +107,14 @@ function latLngOf(D, i) {
   return L.latLng(D.lat[i] / 1e5, D.lon[i] / 1e5);
 }
 
+// The map pans a popup clear of the panels in its top corners (title, search, dates), not
+// only of the map's edge.
 function openPopup(im, i) {
+  var top = 0;
+  im.root.querySelectorAll(".leaflet-top").forEach(function (corner) {
+    top = Math.max(top, corner.getBoundingClientRect().bottom - im.map.getContainer().getBoundingClientRect().top);
+  });
+  im.popup.options.autoPanPaddingTopLeft = L.point(20, Math.max(20, top + 10));
   im.popup.setLatLng(latLngOf(im.D, i)).setContent(popupNode(im, i)).openOn(im.map);
 }
 
