@@ -72,7 +72,7 @@ LABELS = {
     "search": "Find a place or area", "no_match": "No match",
     "export_csv": "CSV", "export_geojson": "GeoJSON", "export": "Export shown",
     "fullscreen": "Full screen", "clicked": "Clicked", "per_day": "Incidents per day",
-    "size_by": "Marker size: fatalities",
+    "size_by": "Marker size: fatalities", "all_marks": "All marks",
 }
 MIN_ZOOM = 4                     # the whole region; clustering below this would be wasted
 MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)

@@ -506,3 +506,29 @@ def test_full_screen_and_click_coordinates(session, seed_located, asset_cache, t
         m.fire('click', {latlng: L.latLng(35.12345, 40.54321)}); }""", root)
     assert page.inner_text(f"#{root} .im-readout") == "Clicked: 35.12345, 40.54321"
     assert session.errors == []
+
+
+def test_geoparse_view_has_no_date_filter_and_no_other_type(session, asset_cache, tmp_path,
+                                                           monkeypatch):
+    from gazetteer.geoparse import Mention
+    from gazetteer.place import Match, Place
+    from mapper.geoparse_html import write_geoparse_html
+
+    monkeypatch.setenv("INCIDENT_MAPPER_CACHE", str(asset_cache))
+    omar = Place(id="site:omar", name="Al-Omar oil field", name_ar="حقل العمر", aliases=(),
+                 kind="site", feature="oil_field", country="SY", admin1="SY-DY", lat=35.05,
+                 lon=40.55, radius_km=3.0, population=0, source="test")
+    text = "Rockets hit Omar; al-Omar again."
+    mentions = [Mention(12, 16, "Omar", Match("Omar", omar, 0.97, "exact", "Omar")),
+                Mention(18, 25, "al-Omar", Match("al-Omar", omar, 0.9, "exact", "al-Omar",
+                                                 ambiguous=True))]
+    path = write_geoparse_html(text, mentions, tmp_path / "view.html", title="t")
+    root = session.open(path)
+    page = session.page
+    assert page.query_selector(f"#{root} .im-date-from") is None
+    assert page.query_selector(f"#{root} .im-strip") is None
+    legend = page.inner_text(f"#{root} .im-legend")
+    assert "Other" not in legend and "resolved" in legend and "ambiguous" in legend
+    popup = session.open_popup(root, 0)
+    assert popup.query_selector(".im-popup-head").inner_text() == "Omar"
+    assert [e for e in session.errors if "net::ERR_FAILED" not in e] == []   # tiles, offline

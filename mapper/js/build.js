@@ -10,6 +10,7 @@ function newState(map, layerControl, cfg, root, D, areaBlob) {
     map: map, layerControl: layerControl, cfg: cfg, root: root, D: D, n: D.n, areaBlob: areaBlob,
     types: cfg.types, colors: cfg.colors, from: cfg.dateMin, to: cfg.dateMax,
     hasDeaths: D.k.some(function (k) { return k > 0; }),
+    onlyOther: cfg.types.length === 1 && cfg.types[0].key === "other",   // no type to tell
     points: project(D),                         // web-mercator pixels at zoom 0
     visible: new Uint8Array(D.n).fill(1),       // kept by the date filter
     typeOn: cfg.types.map(function () { return 1; }),  // switched on in the layer control

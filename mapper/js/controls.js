@@ -52,8 +52,9 @@ function legendNode(im) {
   var cfg = im.cfg, div = panel(im, "im-legend", "legend");
   im.areaLegend = div.appendChild(el("div", "im-area-legend"));
   im.areaLegend.style.display = "none";
-  legendHead(im, div, cfg.labels.legend_types);
+  if (!im.onlyOther) legendHead(im, div, cfg.labels.legend_types);
   im.types.forEach(function (t) {
+    if (im.onlyOther) return im.counts.types.push({n: el("span"), k: null});
     legendRow(im, div, "data-type", t.key, function (r) {
       r.insertAdjacentHTML("beforeend", shapeSvg(cfg.shapes, t.shape, cfg.colorBy === "event_type" ? t.color : "#ffffff", 14));
       r.appendChild(legendLabel("span", t.label));
