@@ -266,8 +266,30 @@ def test_locate_table_takes_a_dataframe_and_returns_points(gazetteer):
     assert type(located).__name__ == "GeoDataFrame"
     assert len(located) == 10 and located.crs.to_epsg() == 4326
     omar = located[located["id"] == "seed-001"].iloc[0]
-    assert omar["place_id"] and omar["date"] == "2024-01-02"
+    assert omar["place_id"] and omar["date"] == pd.Timestamp("2024-01-02")
     assert omar.geometry.x == pytest.approx(omar["lon"]) and omar.geometry.y == pytest.approx(omar["lat"])
+
+
+def test_locate_table_keeps_the_index_gives_dates_and_the_rows_not_mapped(gazetteer):
+    frame = pd.DataFrame({
+        "date": ["2024-01-02", "2024-01", "2023", "2024-01-05"],
+        "location": ["Shaddadi", "Qwxzzy Nowhere", "كناكر", "حقل العمر"],
+        "description": ["two\nlines", "", "", "'quoted', with commas"],
+        "unit": ["a", "b", "c", "d"]}, index=pd.Index([10, 20, 30, 40], name="event"))
+    located = mapper.locate_table(frame, gazetteer)
+    assert list(located.index) == [10, 20, 30, 40] and located.index.name == "event"
+    assert list(located["mapped"]) == [True, False, True, True]
+    assert located.loc[20, "review"].startswith("unresolved") and located.loc[10, "review"] == ""
+    assert located.loc[20, "geometry"] is None and np.isnan(located.loc[20, "lat"])
+    assert str(located["date"].dtype).startswith("datetime64")
+    assert list(located["date"]) == [pd.Timestamp(d) for d in
+                                     ("2024-01-02", "2024-01-01", "2023-01-01", "2024-01-05")]
+    assert list(located["date_precision"]) == ["day", "month", "year", "day"]
+    assert list(located["unit"]) == ["a", "b", "c", "d"]          # extra columns, no helper one
+    assert located.loc[10, "description"] == "two\nlines"
+    assert located.loc[40, "admin1"] == "SY-DY"
+    # it lines up with the frame it came from
+    assert list(frame.join(located[["mapped"]])["mapped"]) == [True, False, True, True]
 
 
 def test_locate_table_reads_points_of_a_geodataframe(gazetteer):
@@ -276,6 +298,7 @@ def test_locate_table_reads_points_of_a_geodataframe(gazetteer):
                              geometry=gpd.points_from_xy([40.5], [35.0]), crs="EPSG:4326")
     located = mapper.locate_table(frame, gazetteer)
     assert (located["lat"].iloc[0], located["lon"].iloc[0]) == (35.0, 40.5)
+    assert located.index.equals(frame.index)
     assert located["method"].iloc[0] == "given"
 
 
