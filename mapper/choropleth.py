@@ -45,6 +45,10 @@ RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")   # ColorBrewer Y
 NO_DATA = "#ffffff"            # drawn with no fill on the HTML map
 LEVEL_LABELS = {"admin1": "Governorate", "admin2": "District"}
 COORD_SCALE = 1000             # polygons reach the page in thousandths of a degree (~110 m)
+# ... and simplified together (shapely.coverage_simplify: neighbours keep their shared edges,
+# no gap or overlap opens between them) with this tolerance in degrees: about 0.6 km, finer
+# than the bundled boundaries' own faithfulness (0.9 km at worst), a third of the vertices.
+PAGE_SIMPLIFY_DEG = 0.006
 
 
 def quantile_breaks(values: Sequence[float], classes: int = CLASSES) -> list[float]:
@@ -184,23 +188,17 @@ def _ring(coords: Sequence[tuple[float, float]]) -> list[int]:
 
 
 def polygons(level: str) -> list[list[list[list[int]]]]:
-    """Per area of `level` (as in `area_records`): its polygons, each a list of rings
-    (outer first), each ring as `_ring` writes it. js/areas.js reads them back."""
+    """Per area of `level` (as in `area_records`): its polygons, simplified for the page (see
+    PAGE_SIMPLIFY_DEG), each a list of rings (outer first), each ring as `_ring` writes it.
+    js/areas.js reads them back."""
+    import shapely
+
     areas = _areas()
+    geoms = shapely.coverage_simplify([areas.geometry(a.code) for a in area_records(level)],
+                                      PAGE_SIMPLIFY_DEG)
     out = []
-    for a in area_records(level):
-        geom = areas.geometry(a.code)
+    for geom in geoms:
         parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
         out.append([[_ring(list(ring.coords)) for ring in (p.exterior, *p.interiors)]
                     for p in parts])
-    return out
-
-
-def bounds(level: str) -> list[list[float]]:
-    """[south, west, north, east] of each area of `level`, for zooming to it."""
-    areas = _areas()
-    out = []
-    for a in area_records(level):
-        w, s, e, n = areas.geometry(a.code).bounds
-        out.append([round(s, 3), round(w, 3), round(n, 3), round(e, 3)])
     return out

@@ -85,10 +85,10 @@ function build(map, layerControl, cfg, root, blocks) {
   var im = newState(map, layerControl, cfg, root, blocks[0], blocks[1]);
   addPanels(im);
   addStrip(im);
+  fitAll(im);            // before any layer is drawn, which the new view would draw again
   addOverlays(im);
   addAnalysisLayers(im);
   followMap(im);
-  fitAll(im);
   redraw(im);
   root.incidentMap = hook(im);
   root.setAttribute("data-ready-ms", String(Math.round(performance.now())));

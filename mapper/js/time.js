@@ -38,15 +38,23 @@ function stripNode(im) {
   return {div: div, canvas: canvas};
 }
 
+// The canvas's size in CSS pixels, read only when the map's size changes: reading it after
+// the markers are redrawn would force the browser to lay the whole map out again.
+function sizeStrip(im) {
+  var canvas = im.strip.canvas, ratio = window.devicePixelRatio || 1;
+  im.strip.w = canvas.clientWidth;
+  im.strip.h = canvas.clientHeight;
+  canvas.width = Math.round(im.strip.w * ratio);
+  canvas.height = Math.round(im.strip.h * ratio);
+  canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+}
+
 // The bars, dark inside the date window and light outside it, and the window's edges.
 function drawStrip(im) {
-  var canvas = im.strip.canvas, cfg = im.cfg, w = canvas.clientWidth, h = canvas.clientHeight;
+  var canvas = im.strip.canvas, cfg = im.cfg, w = im.strip.w, h = im.strip.h;
   if (!w || !h) return;
-  var ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(w * ratio);
-  canvas.height = Math.round(h * ratio);
   var ctx = canvas.getContext("2d"), counts = im.dayCounts || (im.dayCounts = dayCounts(im));
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
   var peak = Math.max.apply(null, counts.concat([1])), slot = w / counts.length;
   var from = im.from === null ? cfg.dateMin : im.from, to = im.to === null ? cfg.dateMax : im.to;
   for (var d = 0; d < counts.length; d++) {
@@ -130,6 +138,6 @@ function addStrip(im) {
   im.root.classList.add("im-has-strip");
   im.root.appendChild(im.strip.div);
   im.map.invalidateSize({animate: false});
-  im.map.on("resize", function () { drawStrip(im); });
-  drawStrip(im);
+  sizeStrip(im);
+  im.map.on("resize", function () { sizeStrip(im); drawStrip(im); });
 }
