@@ -4,7 +4,10 @@ folium makes the map itself (tile layers with their attribution, layer control),
 public API only. The incidents do not become folium Markers, which cost ~1.5 ms each to write
 and far more to show: they go in as one compact data block (mapper/encode.py), and the map
 script (mapper/js, ours) makes the markers, clusters, popups, legend and date filter in the
-browser. Pages and fragments come from the templates in mapper/templates (mapper/pages.py).
+browser, with the analysis layers and tools: the choropleth of governorates or districts
+(mapper/choropleth.py), heat, the per-day strip with play, search, export of the incidents
+shown, full screen. Pages and fragments come from the templates in mapper/templates
+(mapper/pages.py).
 
 Every text from the data reaches the page as JSON with `<`, `>` and `&` escaped, and from
 there only through textContent: hostile text is shown, never run.

@@ -8,12 +8,16 @@ by actor, outcome or type all come from `mapper.style`. Layers, bottom to top:
 - country outlines from Natural Earth through the pinned `world-atlas` package, the very
   source of the self-contained HTML map's outlines (`mapper.assets`); when it is neither
   cached nor downloadable the map is drawn without outlines and says so;
-- the governorates of Syria and Iraq. No registry package ships their boundaries for offline
-  use, and we do not invent boundaries: each governorate is drawn as a point at its gazetteer
-  position (`kind == "admin1"` rows) with its name, where the name fits;
-- the incidents, co-located ones spread in a small ring so that each is seen, and a label per
-  struck site: Arabic shaped with arabic-reshaper and put in visual order with python-bidi
-  (matplotlib neither joins Arabic letters nor lays them right to left), or English.
+- with `areas`, the governorates or districts filled in the HTML map's choropleth classes and
+  colours (mapper.choropleth, from the bundled boundaries);
+- the governorates of Syria and Iraq as a point at their gazetteer position (`kind ==
+  "admin1"` rows) with their name, where the name fits and does not repeat a site's;
+- the incidents, co-located ones spread in a small ring so that each is seen, and one label
+  per struck place (a name is written once within 30 km): Arabic shaped with arabic-reshaper
+  and put in visual order with python-bidi (matplotlib neither joins Arabic letters nor lays
+  them right to left), or English;
+- the legend, in the first corner of the map where it covers no marker, else outside the
+  frame on the right.
 
 Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: nothing global
 changes in the caller's process (a notebook keeps its backend).
