@@ -51,6 +51,7 @@ function followMap(im) {
     redraw(im);
   });
   im.map.on("moveend", function () { render(im); });
+  im.map.on("resize", function () { fitLegend(im); });
   followClicks(im);
 }
 
@@ -85,6 +86,7 @@ function build(map, layerControl, cfg, root, blocks) {
   var im = newState(map, layerControl, cfg, root, blocks[0], blocks[1]);
   addPanels(im);
   addStrip(im);
+  fitLegend(im);
   fitAll(im);            // before any layer is drawn, which the new view would draw again
   addOverlays(im);
   addAnalysisLayers(im);

@@ -108,8 +108,19 @@ function filterNode(im) {
   return div;
 }
 
+// The legend may grow up to the panels of the top right corner (not over them), and scrolls.
+function fitLegend(im) {
+  var box = im.map.getContainer().getBoundingClientRect(), top = 0;
+  im.root.querySelectorAll(".leaflet-top.leaflet-right .im-panel").forEach(function (p) {
+    var list = p.querySelector(".im-results"), bottom = p.getBoundingClientRect().bottom;
+    if (list) bottom -= list.getBoundingClientRect().height;   // the search's results come and go
+    top = Math.max(top, bottom - box.top);
+  });
+  im.legendNode.style.maxHeight = Math.max(120, box.height - top - 40) + "px";
+}
+
 function addPanels(im) {
-  addControl(im.map, "bottomright", function () { return legendNode(im); });
+  addControl(im.map, "bottomright", function () { return (im.legendNode = legendNode(im)); });
   addControl(im.map, "topleft", function () { return titleNode(im); });
   addControl(im.map, "bottomleft", function () { return toolsNode(im); });
   addControl(im.map, "topright", function () { return searchNode(im); });

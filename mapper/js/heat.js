@@ -69,7 +69,7 @@ function heatPalette() {
   for (var v = 0; v < 256; v++) {
     var x = v / 255 * (stops.length - 1), k = Math.min(stops.length - 2, Math.floor(x)), f = x - k;
     for (var ch = 0; ch < 3; ch++) out[v * 4 + ch] = stops[k][ch] + (stops[k + 1][ch] - stops[k][ch]) * f;
-    out[v * 4 + 3] = v === 0 ? 0 : 60 + 170 * v / 255;
+    out[v * 4 + 3] = 230 * Math.pow(v / 255, 0.6);   // from clear: no edge where the heat ends
   }
   return out;
 }
