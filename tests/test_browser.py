@@ -532,3 +532,18 @@ def test_geoparse_view_has_no_date_filter_and_no_other_type(session, asset_cache
     popup = session.open_popup(root, 0)
     assert popup.query_selector(".im-popup-head").inner_text() == "Omar"
     assert [e for e in session.errors if "net::ERR_FAILED" not in e] == []   # tiles, offline
+
+
+def test_the_page_makes_the_same_classes_as_python(session, seed_located, asset_cache, tmp_path):
+    import random
+
+    from mapper.choropleth import CLASSES, quantile_breaks
+
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    rnd = random.Random(5)
+    samples = [[rnd.choice((0, rnd.randint(1, 12), rnd.randint(1, 900))) for _ in range(rnd.randint(0, 80))]
+               for _ in range(300)]
+    got = session.page.evaluate(
+        """([r, samples, k]) => samples.map(v => document.getElementById(r).incidentMap.quantileBreaks(v, k))""",
+        [root, samples, CLASSES])
+    assert got == [quantile_breaks(v) for v in samples]

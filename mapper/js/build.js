@@ -64,6 +64,7 @@ function hook(im) {
     applyFilter: function (from, to) { applyFilter(im, from, to); },
     dayOf: dayOf, fitAll: function () { fitAll(im); },
     areas: im.areas, heat: im.heat, step: function () { return stepWindow(im); },
+    quantileBreaks: quantileBreaks,
     find: function (q) { return findNames(im, q).map(function (e) { return e.label; }); },
     foldKey: function (s) { return foldKey(foldRules(im), s); },
     skeletonKey: function (s) { return skeletonKey(foldRules(im), s); },
