@@ -547,3 +547,20 @@ def test_the_page_makes_the_same_classes_as_python(session, seed_located, asset_
         """([r, samples, k]) => samples.map(v => document.getElementById(r).incidentMap.quantileBreaks(v, k))""",
         [root, samples, CLASSES])
     assert got == [quantile_breaks(v) for v in samples]
+
+
+def test_colour_by_any_column_shows_cut_names_in_full_on_hover(session, asset_cache, tmp_path):
+    long = ("Brigade of the very long name that no legend can hold on one line, " * 2).strip()
+    rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                             extra=(("unit", long if k % 2 else "short"),)), lat=35 + k / 50, lon=40)
+            for k in range(6)]
+    path = IncidentMap(rows, color_by="unit", self_contained=True, basemap="none",
+                       cache_dir=asset_cache).save(tmp_path / "unit.html")
+    root = session.open(path)
+    labels = session.page.eval_on_selector_all(
+        f"#{root} .im-legend-row[data-color] .im-legend-label",
+        "ls => ls.map(l => [l.textContent, l.title, l.scrollWidth > l.clientWidth])")
+    assert [l[0] for l in labels] == [long, "short"]
+    assert labels[0][1] == long and labels[0][2]          # cut on screen, whole on hover
+    assert session.page.inner_text(f"#{root} .im-legend").count("unit") == 1   # the heading
+    assert session.errors == []
