@@ -16,8 +16,9 @@ so that nothing depends on colour alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .model import EVENT_TYPES, Located
 
@@ -164,8 +165,13 @@ def _number(value: float | None) -> str:
 
 # The columns a map can be coloured by besides the extra ones: name -> the cell of a row.
 # "admin1" and "admin2" are where the point lies (from the boundaries), as on the popups.
-COLUMNS = {
-    **{name: (lambda name: lambda r: getattr(r.incident, name))(name) for name in (
+def _incident_field(name: str) -> Callable[[Located], str]:
+    get = attrgetter(f"incident.{name}")
+    return lambda r: get(r)
+
+
+COLUMNS: dict[str, Callable[[Located], str]] = {
+    **{name: _incident_field(name) for name in (
         "id", "date", "date_precision", "time", "location", "event_type", "actor", "target",
         "outcome", "country", "description", "source", "source_url", "notes")},
     "fatalities": lambda r: _number(r.incident.fatalities),

@@ -426,7 +426,8 @@ def test_the_strip_brushes_the_date_window(session, seed_located, asset_cache, t
     page = session.page
     strip = page.locator(f"#{root} .im-strip-canvas").bounding_box()
     days = 9   # 2023-12-25 .. 2024-01-02
-    x = lambda day: strip["x"] + (day + 0.5) * strip["width"] / days   # noqa: E731
+    def x(day):
+        return strip["x"] + (day + 0.5) * strip["width"] / days
     y = strip["y"] + strip["height"] / 2
     page.mouse.move(x(7), y)
     page.mouse.down()

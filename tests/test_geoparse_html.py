@@ -70,9 +70,9 @@ def test_the_map_of_mentions_has_no_dates_and_colours_by_how_each_resolved(tmp_p
     mentions = [mention(text, "Omar", omar), mention(text, "al-Omar", omar, ambiguous=True)]
     page = write_geoparse_html(text, mentions, tmp_path / "v.html", title="t").read_text(
         encoding="utf-8")
-    config = json.loads(re.search(r"layer_control_[0-9a-f]+, (\{.*?\})\);\n", page, re.S).group(1))
+    config = json.loads(re.search(r"layer_control_[0-9a-f]+, (\{.*?\})\);\n", page, re.DOTALL).group(1))
     assert config["dateMin"] is None and config["dateMax"] is None   # no date filter, no strip
     assert config["colorBy"] == "match"
     assert [c["key"] for c in config["colors"]] == ["ambiguous", "resolved"]
-    data = json.loads(re.search(r'-data">(\{.*?\})</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'-data">(\{.*?\})</script>', page, re.DOTALL).group(1))
     assert data["f"]["date"] is None

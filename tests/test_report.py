@@ -57,7 +57,8 @@ def _totals_of(page: str) -> dict[str, dict[str, tuple[int, int]]]:
     """caption -> key -> (incidents, fatalities), read back from the totals tables."""
     section = page.split('<section id="totals">', 1)[1].split("</section>", 1)[0]
     out = {}
-    for caption, body in re.findall(r"<thead><tr><th>([^<]+)</th>.*?<tbody>(.*?)</tbody>", section, re.S):
+    tables = re.findall(r"<thead><tr><th>([^<]+)</th>.*?<tbody>(.*?)</tbody>", section, re.DOTALL)
+    for caption, body in tables:
         rows = re.findall(r'<tr(?: class="total")?><td[^>]*>(?:<span[^>]*></span>)?([^<]*)</td>'
                           r'<td class="n">(\d+)</td><td class="n">(\d+)</td></tr>', body)
         out[caption] = {key: (int(n), int(k)) for key, n, k in rows}
