@@ -153,12 +153,11 @@ def area_figures(located: Sequence[Located], level: str, measure: str = "inciden
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     records = area_records(level)
     index = area_index()
-    keys = index.admin1 if level == "admin1" else index.admin2
     counts = [0] * len(records)
     deaths = [0] * len(records)
     for r in with_areas(located):
-        key = r.admin1 if level == "admin1" else (r.admin1, r.admin2_name)
-        k = keys.get(key, -1)   # type: ignore[call-overload]
+        k = (index.admin1.get(r.admin1, -1) if level == "admin1"
+             else index.admin2.get((r.admin1, r.admin2_name), -1))
         if k >= 0:
             counts[k] += 1
             deaths[k] += r.incident.fatalities or 0

@@ -646,7 +646,7 @@ def _area_entries(figures: tuple[list[choropleth.AreaFigure], list[tuple[float, 
 
 
 def _legend_entries(marks: _Marks, color_by: str, located: Sequence[Located],
-                    areas: tuple[Any, str, str] | None, size_by: str | None) -> _Legend:
+                    areas: tuple[Any, Any, str] | None, size_by: str | None) -> _Legend:
     """Handles and texts: the areas' classes (with `areas`), the event types present (white
     shapes unless coloured by type), then the colours, each with its count and fatalities,
     under a heading; the marker scale when sized by fatalities."""
@@ -655,9 +655,9 @@ def _legend_entries(marks: _Marks, color_by: str, located: Sequence[Located],
     texts: list[str] = []
     headings = {LEGEND_HEADINGS["event_type"]}
     if areas is not None:
-        h, t, heading = _area_entries(*areas)
-        handles += h
-        texts += t
+        area_handles, area_texts, heading = _area_entries(*areas)
+        handles += area_handles
+        texts += area_texts
         headings.add(heading)
     deaths: Counter[str] = Counter()
     key_deaths: Counter[str] = Counter()
