@@ -442,8 +442,18 @@ def map_options(func):
         click.option("--self-contained", is_flag=True,
                      help="Inline every script and style, with an offline outline basemap."),
         click.option("--title", default=None, help="Title (default: the file's name)."),
-        click.option("--color-by", type=click.Choice(["actor", "outcome", "event_type"]),
-                     default="actor", show_default=True, help="What the marker colours show."),
+        click.option("--color-by", default="actor", show_default=True, metavar="COLUMN",
+                     help="What the marker colours show: actor, outcome, event_type or any "
+                          "column of the table (its 7 most frequent values get colours, the "
+                          "rest share grey)."),
+        click.option("--areas", type=click.Choice(["admin1", "admin2"]), default=None,
+                     help="Add a choropleth of the governorates (admin1) or districts (admin2)."),
+        click.option("--measure", type=click.Choice(["incidents", "fatalities"]),
+                     default="incidents", show_default=True,
+                     help="With --areas: what the areas are coloured by."),
+        click.option("--size-by", type=click.Choice(["fatalities"]), default=None,
+                     help="Size the markers by fatalities (area follows the toll, capped at "
+                          "100: 14 to 40 px)."),
         click.option("--basemap", type=click.Choice(["light", "street", "satellite", "none"]),
                      default="light", show_default=True,
                      help="Tiles shown first; 'none' draws country outlines only."),
@@ -489,6 +499,16 @@ def _located_result(ctx, incidents: str, located_path: str | None, review_path: 
     return result
 
 
+def _check_color_by(result, color_by: str) -> str:
+    """--color-by as the column of the table it names; a UsageError listing them if none."""
+    from .style import check_color_by
+
+    try:
+        return check_color_by(result.located, color_by)
+    except ValueError as exc:
+        raise UsageError(f"--color-by: {exc}".replace("color_by: ", "")) from None
+
+
 def _finish(ctx, result, strict: bool) -> None:
     click.echo(result.summary())
     if strict and result.review:
@@ -502,9 +522,9 @@ def _finish(ctx, result, strict: bool) -> None:
               help="HTML: write a piece of HTML to paste into a report page (no html/head/body).")
 @map_options
 @click.pass_context
-def render(ctx, incidents, output, fragment, self_contained, title, color_by, basemap,
-           located_path, review_path, strict, countries, labels, dpi, size, extent, tiles,
-           raw_cells) -> None:
+def render(ctx, incidents, output, fragment, self_contained, title, color_by, areas, measure,
+           size_by, basemap, located_path, review_path, strict, countries, labels, dpi, size,
+           extent, tiles, raw_cells) -> None:
     """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
     out = Path(output)
     kind = out.suffix.lower()
@@ -514,19 +534,21 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
     title = title or Path(incidents).stem
     with _writing(output), _outputs([incidents], [output, located_path, review_path]):
         result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
+        color_by = _check_color_by(result, color_by)
+        analysis = {"areas": areas, "measure": measure, "size_by": size_by}
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
 
             drawn = render_static(result, out, title=title, labels=labels, dpi=dpi, size=size,
                                   extent=extent, tiles=tiles, color_by=color_by,
-                                  gazetteer=_gazetteer(ctx))
+                                  gazetteer=_gazetteer(ctx), **analysis)
             for note in drawn.notes:
                 click.echo(f"note: {note}", err=True)
         else:
             from .html import IncidentMap
 
             m = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
-                            self_contained=self_contained)
+                            self_contained=self_contained, **analysis)
             if fragment:
                 write_text(out, m.to_fragment())
             else:
@@ -539,8 +561,9 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
               help="The brief to write: .html (one page) or .pdf (map and table).")
 @map_options
 @click.pass_context
-def report(ctx, incidents, output, self_contained, title, color_by, basemap, located_path,
-           review_path, strict, countries, labels, dpi, size, extent, tiles, raw_cells) -> None:
+def report(ctx, incidents, output, self_contained, title, color_by, areas, measure, size_by,
+           basemap, located_path, review_path, strict, countries, labels, dpi, size, extent,
+           tiles, raw_cells) -> None:
     """A one-page brief: map, timeline, sortable table, totals, review list and sources."""
     from .report import write_report
 
@@ -549,8 +572,10 @@ def report(ctx, incidents, output, self_contained, title, color_by, basemap, loc
         raise UsageError(f"{output}: write the brief as .html or .pdf")
     with _writing(output), _outputs([incidents], [output, located_path, review_path]):
         result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
+        color_by = _check_color_by(result, color_by)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
-                     color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
+                     color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx), areas=areas,
+                     measure=measure, size_by=size_by,
                      **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}
                         if out.suffix.lower() == ".pdf" else {}))
     _finish(ctx, result, strict)
