@@ -305,7 +305,7 @@ def main() -> None:
                 merged_cluster = merge_drafts(drafts, client)
                 merge_cluster_s = time.perf_counter() - start
     print(f"{'run (extract unless said)':<44} {'docs':>6} {'wall s':>7} {'docs/s':>8} {'MB/s':>6} {'docs/s/core (CPU)':>18}")
-    for label, (s, cpu_s, n) in results.items():
+    for label, (s, cpu_s, _) in results.items():
         print(f"{label:<44} {s.documents:>6} {s.seconds:>7.1f} {s.documents / s.seconds:>8.0f} "
               f"{s.megabytes / s.seconds:>6.2f} {s.documents / cpu_s:>18.0f}")
     same = all(pq.read_table(work / f"drafts-{n}.parquet").equals(pq.read_table(work / "drafts-sync.parquet"))

@@ -63,19 +63,32 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import HintError
 from .fold import (
-    ARABIC_CLITICS, Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
+    ARABIC_CLITICS,
+    Generic,
+    fold,
+    fold_words,
+    normalize,
+    readings,
+    skeleton,
+    split_generic,
 )
 from .place import Match, Place, distance_km
 from .regions import COUNTRYSIDE, DESERT, RegionQuery, parse_border, parse_region
 from .sources import (
-    GEONAMES_FILE, Keys, Layer, bundled_layer, country_codes, curated_keyed, imported_index_files,
+    GEONAMES_FILE,
+    Keys,
+    Layer,
+    bundled_layer,
+    country_codes,
+    curated_keyed,
+    imported_index_files,
     place_keys,
-    read_index, user_data_dir,
+    read_index,
+    user_data_dir,
 )
 
 MIN_SCORE = 0.5
@@ -147,7 +160,7 @@ class Gazetteer:
     # --- building ----------------------------------------------------------------------------
 
     @classmethod
-    def bundled(cls) -> "Gazetteer":
+    def bundled(cls) -> Gazetteer:
         """The data shipped with the package: curated tables and the populated-place layer."""
         gaz = cls()
         layer = bundled_layer()  # refolded (and cached) if folding changed since the build
@@ -160,7 +173,7 @@ class Gazetteer:
         return gaz
 
     @classmethod
-    def default(cls, data_dir: Path | None = None) -> "Gazetteer":
+    def default(cls, data_dir: Path | None = None) -> Gazetteer:
         """Bundled data plus everything the user imported into `data_dir` (see `user_data_dir`)."""
         gaz = cls.bundled()
         for path in imported_index_files(data_dir or user_data_dir()):

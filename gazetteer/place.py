@@ -62,7 +62,7 @@ class Match:
     score: float
     method: str
     matched_name: str
-    candidates: tuple["Match", ...] = field(default=(), compare=False)
+    candidates: tuple[Match, ...] = field(default=(), compare=False)
     ambiguous: bool = False
 
     def as_dict(self) -> dict:

@@ -20,13 +20,18 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, NamedTuple
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from .errors import DataError, ImportFailed
 from .fold import (
-    ARABIC_LETTERS, FOLD_VERSION, fold_words, normalize, skeleton_words, split_generic_words,
+    ARABIC_LETTERS,
+    FOLD_VERSION,
+    fold_words,
+    normalize,
+    skeleton_words,
+    split_generic_words,
 )
 from .place import KINDS, Place
 

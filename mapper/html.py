@@ -37,7 +37,12 @@ from .folding import fold_rules
 from .model import Located
 from .output import atomic_write
 from .style import (
-    COLOR_BY, FATALITY_CAP, SHAPE_PATHS, SIZE_MAX_PX, SIZE_MIN_PX, check_color_by,
+    COLOR_BY,
+    FATALITY_CAP,
+    SHAPE_PATHS,
+    SIZE_MAX_PX,
+    SIZE_MIN_PX,
+    check_color_by,
 )
 
 __all__ = ["BASEMAPS", "IncidentMap", "Shell", "date_span", "folium_map", "folium_shell",

@@ -184,7 +184,7 @@ def reports_from_rows(rows: Iterable[Mapping[str, object]], origin: str = "draft
     reports = []
     for number, row in enumerate(rows, start=1):
         values = {}
-        for name, field in _REPORT_FIELDS.items():
+        for name in _REPORT_FIELDS:
             value = row.get(name)
             if value is None or isinstance(value, float) and math.isnan(value):
                 continue

@@ -38,7 +38,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -238,10 +238,8 @@ class _Temp:
             os.close(self.fd)
             self.fd = None
         if self.name is not None:
-            try:
+            with suppress(OSError):
                 os.unlink(self.name)
-            except OSError:
-                pass
             self.name = None
 
 

@@ -52,7 +52,6 @@ from matplotlib.patches import Ellipse, Rectangle
 from matplotlib.transforms import Bbox
 
 from gazetteer import Gazetteer
-
 from gazetteer.fold import fold
 
 from . import assets, choropleth
@@ -60,8 +59,16 @@ from .errors import OutputError
 from .model import Located
 from .output import atomic_write, strip_bidi
 from .style import (
-    EVENT_STYLES, FATALITY_CAP, SIZE_MIN_PX, check_color_by, color_keys,
-    color_label, color_table, event_style, legend_key, marker_size,
+    EVENT_STYLES,
+    FATALITY_CAP,
+    SIZE_MIN_PX,
+    check_color_by,
+    color_keys,
+    color_label,
+    color_table,
+    event_style,
+    legend_key,
+    marker_size,
 )
 
 __all__ = ["EXTENTS", "FORMATS", "LABELS", "StaticMap", "parse_extent", "render_static",
@@ -961,7 +968,7 @@ def _table_pages(result: Any, title: str, size: tuple[float, float]) -> list[Fig
                 fig.patches.append(Rectangle((0.045, y - 0.021), 0.91, 0.0235, facecolor="#f1f1f1",
                                              edgecolor="none", transform=fig.transFigure))
             x = 0.05
-            for (name, width), cell in zip(TABLE_COLUMNS, cells):
+            for (_, width), cell in zip(TABLE_COLUMNS, cells):
                 chars = int(width * 0.9 * size[0] * 72 / 4.3)
                 fig.text(x, y, shape_text(_clip(str(cell), chars)), fontsize=7, va="top",
                          family=FONT)

@@ -48,7 +48,12 @@ sys.path.insert(0, str(ROOT))  # run from anywhere, with the checkout's package
 from gazetteer.fold import normalize  # noqa: E402
 from gazetteer.place import Place, distance_km  # noqa: E402
 from gazetteer.sources import (  # noqa: E402
-    admin1_codes, curated_places, place_from_geonames, place_keys, radius_for, read_geonames_dump,
+    admin1_codes,
+    curated_places,
+    place_from_geonames,
+    place_keys,
+    radius_for,
+    read_geonames_dump,
     write_layer,
 )
 

@@ -8,9 +8,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from bad_inputs import CASES, CORPUS, Case
 from click.testing import CliRunner
 
-from bad_inputs import CASES, CORPUS, Case
 from mapper.cli import main
 
 

@@ -561,7 +561,7 @@ def test_colour_by_any_column_shows_cut_names_in_full_on_hover(session, asset_ca
     labels = session.page.eval_on_selector_all(
         f"#{root} .im-legend-row[data-color] .im-legend-label",
         "ls => ls.map(l => [l.textContent, l.title, l.scrollWidth > l.clientWidth])")
-    assert [l[0] for l in labels] == [long, "short"]
+    assert [label[0] for label in labels] == [long, "short"]
     assert labels[0][1] == long and labels[0][2]          # cut on screen, whole on hover
     assert session.page.inner_text(f"#{root} .im-legend").count("unit") == 1   # the heading
     assert session.errors == []

@@ -17,7 +17,13 @@ from click.testing import CliRunner
 import mapper.corpus as corpus_module
 from mapper.cli import main
 from mapper.corpus import (
-    PLUGIN_NAME, Columns, GazetteerPlugin, Settings, plan, read_documents, run_corpus,
+    PLUGIN_NAME,
+    Columns,
+    GazetteerPlugin,
+    Settings,
+    plan,
+    read_documents,
+    run_corpus,
 )
 from mapper.incidents import read_incidents
 

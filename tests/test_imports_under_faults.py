@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import geonames_row
 
 from gazetteer import DataError, Gazetteer, ImportFailed
 from gazetteer.sources import import_file, read_index
 from mapper.cli import main
-
-from conftest import geonames_row
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,17 @@ import pytest
 
 from mapper.errors import InputError
 from mapper.merge import (
-    DATE_WINDOW_DAYS, TYPE_FAMILIES, WEAK_DATE_NOTE, Report, blocks_of, merge_block,
-    merge_reports, may_be_one, priority, reconcile, reports_from_rows,
+    DATE_WINDOW_DAYS,
+    TYPE_FAMILIES,
+    WEAK_DATE_NOTE,
+    Report,
+    blocks_of,
+    may_be_one,
+    merge_block,
+    merge_reports,
+    priority,
+    reconcile,
+    reports_from_rows,
 )
 from mapper.vocabulary import EVENT_TYPES, OTHER
 

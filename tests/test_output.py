@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from mapper import output
 from mapper.cli import main
-from mapper.errors import OutputError, WriteError
+from mapper.errors import WriteError
 from mapper.extract import Draft, drafts_csv, write_drafts
-from mapper.output import all_or_nothing, atomic_write, csv_cell, write_csv, write_text
+from mapper.output import all_or_nothing, atomic_write, csv_cell, write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "seed_incidents.csv"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mapper.errors import InputError
 from mapper.incidents import read_incidents

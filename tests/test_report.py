@@ -9,14 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import IN_CI
 from PIL import Image
 
 from mapper.errors import OutputError
 from mapper.incidents import read_incidents
 from mapper.locate import locate
 from mapper.report import timeline_svg, write_report
-
-from conftest import IN_CI
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'

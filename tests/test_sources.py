@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import LOOKALIKES
 
 from gazetteer import DataError, Gazetteer, ImportFailed, distance_km
 from gazetteer.sources import download_dump, import_file
-
-from conftest import LOOKALIKES
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "geonames-format"
 
