@@ -29,9 +29,9 @@ evidence still counts.
 | ------------------------------------------------------------- | ------------ |
 | name evidence, 4+ Latin or 3+ Arabic letters                  | anywhere     |
 | name evidence, shorter ("Van"; Arabic writes no short vowels) | inside       |
-| skeleton of 4+ consonants; of 3 across scripts (Latin, Arabic) | inside (never  |
-|   when some place is called by the name as printed)           |   beside one)  |
-| skeleton of 3 consonants in the query's own script            | never        |
+| skeleton of 5+ consonants, or of 4 across scripts (Latin and   | inside; never |
+|   Arabic), when no place is called by the name as printed     |   otherwise   |
+| skeleton of 3 consonants (36k names meet any of them)         | never        |
 | fuzzy, 6+ letters and ratio >= 90 (one slip in ten letters)   | inside       |
 | any other fuzzy match                                         | never        |
 
@@ -369,26 +369,34 @@ class Gazetteer:
             consonants = len(key.replace(" ", ""))
             if consonants >= STRONG_SKELETON:
                 # Beside places called by the name as printed, a skeleton's namesake is listed
-                # but no answer: a wrong hint must not hand the row to a look-alike.
-                evidence = _Evidence(QUALITY_SKELETON, "variant", NEVER if found_by_name else INSIDE)
+                # but no answer: a wrong hint must not hand the row to a look-alike. Otherwise
+                # a skeleton answers when it bridges scripts (its purpose: Kanaker, كناكر), or
+                # holds five consonants; among 36k names, four in one script meet by chance.
                 for i in self._skel.get(key, ()):
-                    hits.setdefault(i, evidence)
+                    answers = not found_by_name and (
+                        consonants > STRONG_SKELETON or self._across(i, key, arabic))
+                    hits.setdefault(i, _Evidence(QUALITY_SKELETON, "variant", INSIDE if answers else NEVER))
             elif consonants >= 3 and not found_by_name:
                 for i in self._skel.get(key, ()):
-                    across = not any(_is_arabic(n) == arabic and key in (skeleton(n), skeleton(split_generic(n)[0]))
-                                     for n in self._places[i].names)
-                    weak.setdefault(i, _Evidence(QUALITY_WEAK_SKELETON, "variant", INSIDE if across else NEVER))
-        if not hits:
-            # A three-consonant skeleton meets many names: a close spelling may beat it.
+                    weak.setdefault(i, _Evidence(QUALITY_WEAK_SKELETON, "variant", NEVER))
+        if all(e.reach == NEVER for e in hits.values()):
+            # Nothing that may answer yet: a close spelling may (and beats a chance skeleton).
+            weak.update(hits)
             key = fold(core)
             letters = len(key.replace(" ", ""))
             for i, (quality, method) in self._fuzzy_lookup(key).items():
                 ratio = 100 * quality / FUZZY_WEIGHT
                 reach = INSIDE if letters >= 6 and ratio >= 90 else NEVER
-                if quality > weak.get(i, _Evidence(0.0, "", NEVER)).quality:
-                    weak[i] = _Evidence(quality, method, reach)
+                new = _Evidence(quality, method, reach)
+                if i not in weak or _stronger(new, weak[i]):
+                    weak[i] = new
             hits = weak
         return hits, generic, core, name
+
+    def _across(self, i: int, key: str, arabic: bool) -> bool:
+        """True when place `i` meets skeleton `key` only through a name in the other script."""
+        return not any(_is_arabic(n) == arabic and key in (skeleton(n), skeleton(split_generic(n)[0]))
+                       for n in self._places[i].names)
 
     def _name_hits(self, name: str) -> tuple[dict[int, _Evidence], Generic, tuple[str, ...]]:
         """Name evidence only: exact, variant and joined keys."""
@@ -642,6 +650,11 @@ class Gazetteer:
 
 def _is_arabic(text: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in text)
+
+
+def _stronger(new: _Evidence, old: _Evidence) -> bool:
+    """Evidence that may answer beats evidence that may not; then the higher quality wins."""
+    return (new.reach != NEVER, new.quality) > (old.reach != NEVER, old.quality)
 
 
 def _name_reach(key: str) -> str:
