@@ -149,7 +149,7 @@ def parse_extent(value: str | Sequence[float]) -> str | Box:
     if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
         raise ValueError(f"extent {value!r} is not minlon,minlat,maxlon,maxlat with min < max "
                          "and longitudes in -180..180, latitudes in -90..90")
-    return box  # type: ignore[return-value]
+    return box
 
 
 # --- extent and scale --------------------------------------------------------------------------
