@@ -7,7 +7,8 @@ leaves one behind; elsewhere it is a hidden `.NAME.XXXXXX.tmp`, removed on any e
 or SIGTERM.
 
 Inside `all_or_nothing()` (one per command) the renames wait until the block ends without an
-error, so the outputs of one command appear together or none does:
+error, so the outputs of one command appear together or none does (not run as a doctest:
+it writes files):
 
 >>> with all_or_nothing():                                   # doctest: +SKIP
 ...     write_text("located.csv", located)

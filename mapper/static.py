@@ -22,6 +22,8 @@ by actor, outcome or type all come from `mapper.style`. Layers, bottom to top:
 Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: nothing global
 changes in the caller's process (a notebook keeps its backend).
 
+Not run as a doctest: it reads an incident table and writes an image.
+
 >>> render_static(locate(read_incidents("seed_incidents.csv"), gaz), "map.png")  # doctest: +SKIP
 StaticMap(path=PosixPath('map.png'), ...)
 """
