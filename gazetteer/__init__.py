@@ -2,7 +2,7 @@
 
 >>> from gazetteer import Gazetteer
 >>> Gazetteer.default().resolve("Shaddadi").place.id
-'place:shaddadi'
+'place:al-shaddadi'
 """
 
 from .errors import DataError, GazetteerError, HintError, ImportFailed

@@ -794,7 +794,7 @@ def geoparse(text: str, *, hints: Mapping[str, str] | None = None,
     """Place mentions of a text, resolved (see `Geoparser`).
 
     >>> [m.text for m in geoparse("قصف على قاعدة الشدادي بريف الحسكة")]
-    ['قاعدة الشدادي', 'بريف الحسكة']
+    ['قاعدة الشدادي', 'ريف الحسكة']
     """
     return _default_parser(gazetteer or _default_gazetteer()).parse(text, hints=hints)
 

@@ -470,7 +470,7 @@ class Gazetteer:
                 if area_place is not None and query.part == COUNTRYSIDE else None)
         areas = self.areas()
         area = areas.area(area_place.id) if area_place is not None else None
-        if area is None:
+        if area is None or area_place is None:
             return self._around_town(name, query, country, admin1, near)
         try:
             if query.part == DESERT:
@@ -755,7 +755,7 @@ class _Places(Sequence):
     def __len__(self) -> int:
         return len(self._built) + len(self._added)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         built = self._built
         if i < 0:
             i += len(self)
@@ -809,7 +809,7 @@ class _KeyTable(Mapping):
         if self._seen:
             self._seen.clear()
 
-    def get(self, key: str, default=None):  # type: ignore[override]
+    def get(self, key: str, default=None):
         if self._layer is None:
             return self._added.get(key, default)
         seen = self._seen
@@ -885,7 +885,7 @@ class _JoinedKeys(Mapping):
         self._spaces = table.most_spaces()
         self._by_length: dict[int, dict[str, list[str]]] = {}
 
-    def get(self, key: str, default=None):  # type: ignore[override]
+    def get(self, key: str, default=None):
         keys = self._of_length(len(key)).get(key)
         if keys is None:
             return default
@@ -969,8 +969,8 @@ class _SegmentIndex:
                         pool.append(found)
                     else:
                         pool += found
-        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
-        ratios = {k: ratio for k, ratio, _ in found}  # a key found by two segments: once
+        scored = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+        ratios: dict[str, float] = {k: ratio for k, ratio, _ in scored}  # a key found by two segments: once
         return sorted(ratios.items(), key=lambda kr: (-kr[1], kr[0]))[:limit]
 
     @staticmethod
@@ -1035,7 +1035,7 @@ class _SegmentIndex:
                     found = table.get(segment)
                     if found is None:
                         table[intern(segment)] = key
-                    elif type(found) is str:
+                    elif isinstance(found, str):
                         table[segment] = [found, key]
                     else:
                         found.append(key)

@@ -349,6 +349,13 @@ def _starts(data: bytes, at: int, entries: int, origin: str) -> array:
     return starts
 
 
+def _section(field: str) -> tuple[int, int]:
+    """`at:count` of a layer's directory; ValueError unless exactly two integers (a damaged
+    directory must become a DataError, not a TypeError from a short unpacking)."""
+    at, count = map(int, field.split(":"))
+    return at, count
+
+
 class _Sorted:
     """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
     line of each stride (held in memory), then searching that one stride."""
@@ -426,8 +433,8 @@ class Layer:
             self.spaces = int(fields.pop("spaces"))  # the most spaces in one fold key
             at, blocks = map(int, fields.pop("rows").split(":"))
             self._rows = _starts(data, at, blocks + 1, origin)
-            self._ids = _Sorted(data, *map(int, fields.pop("ids").split(":")), origin)
-            self._tables = {name: _Sorted(data, *map(int, fields.pop(name).split(":")), origin)
+            self._ids = _Sorted(data, *_section(fields.pop("ids")), origin)
+            self._tables = {name: _Sorted(data, *_section(fields.pop(name)), origin)
                             for name in LAYER_TABLES}
         except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
             raise DataError(f"{origin}: damaged directory ({exc}); rebuild it") from None
@@ -825,41 +832,46 @@ class _IndexFile:
                 raise ImportFailed(f"{self.stored}: cannot write the index: "
                                    f"{error.strerror or error}") from error
             if kind is None:
+                if self.out is None:
+                    raise ImportFailed(f"{self.stored}: the index was never opened for writing")
                 self.out.flush()
                 os.fsync(self.out.fileno())
                 self.out.close()
-                self._name()
-                os.replace(self.name, self.stored)
+                os.replace(self._name(), self.stored)
                 self.name = None
         except OSError as exc:
             raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
         finally:
             self._discard()
 
-    def _name(self) -> None:
-        """Give an unnamed file a name beside `stored` (a link, else a copy)."""
+    def _name(self) -> Path:
+        """Give an unnamed file a name beside `stored` (a link, else a copy); that name."""
         if self.name is not None:
-            return
+            return self.name
+        source = self.fd
+        if source is None:
+            raise ImportFailed(f"{self.stored}: the index being written was already closed")
         folder = self.stored.parent
         name = folder / f".{self.stored.stem}.{os.getpid()}.{os.urandom(4).hex()}.part"
         try:
-            os.link(f"/proc/self/fd/{self.fd}", name)
+            os.link(f"/proc/self/fd/{source}", name)
             self.name = name
-            return
+            return name
         except OSError:
             pass   # some kernels and overlay file systems refuse: copy it instead
         fd, raw = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.", suffix=".part")
         self.name = Path(raw)
         try:
             os.fchmod(fd, 0o644)
-            os.lseek(self.fd, 0, os.SEEK_SET)
-            while chunk := os.read(self.fd, 1 << 20):
+            os.lseek(source, 0, os.SEEK_SET)
+            while chunk := os.read(source, 1 << 20):
                 view = memoryview(chunk)
                 while view:
                     view = view[os.write(fd, view):]
             os.fsync(fd)
         finally:
             os.close(fd)
+        return self.name
 
     def _discard(self) -> None:
         if self.out is not None and not self.out.closed:

@@ -6,6 +6,8 @@ in this repository: each package is pinned below by exact version and the sha256
 tarball, downloaded once into the user cache (`$INCIDENT_MAPPER_CACHE/assets/`) and checked
 against that hash every time it is read.
 
+Not run as a doctest: the first call downloads the packages.
+
 >>> bundle = load_bundle()            # doctest: +SKIP
 >>> bundle.leaflet_js[:40]            # doctest: +SKIP
 """

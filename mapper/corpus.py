@@ -53,7 +53,7 @@ from .errors import InputError, MapperError, WriteError
 from .merge import MERGED_COLUMNS, Report, blocks_of, merge_block, reports_from_rows
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
     from gazetteer import Gazetteer
 
@@ -494,6 +494,9 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
 def _draft_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list[dict[str, Any]]:
     from .extract import extract
 
+    if doc.published is None:   # read with Settings(require_date=False), which suits geoparse only
+        raise InputError(doc.origin or doc.id, "no date: extraction reckons dates from the "
+                                               "article's, so it needs one (require_date)")
     drafts = extract(doc.text, doc.published, source_url=doc.url, gazetteer=gazetteer,
                      country=settings.country)
     rows = []
@@ -579,7 +582,7 @@ class GazetteerPlugin(WorkerPlugin):
         return {"data_dir": self.data_dir}   # the plugin travels to the workers without its data
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["data_dir"])
+        GazetteerPlugin.__init__(self, state["data_dir"])
 
 
 def worker_gazetteer() -> Gazetteer:
@@ -587,7 +590,7 @@ def worker_gazetteer() -> Gazetteer:
     from distributed import get_worker
 
     plugin = get_worker().plugins.get(PLUGIN_NAME)
-    if plugin is None or plugin.gazetteer is None:
+    if not isinstance(plugin, GazetteerPlugin) or plugin.gazetteer is None:
         raise RuntimeError("this worker has no gazetteer: register GazetteerPlugin on the client")
     return plugin.gazetteer
 
@@ -647,10 +650,13 @@ def _map(client: Client | None, func: Callable[..., Any], calls: Sequence[tuple]
         return
     from distributed import as_completed
 
-    futures = [client.submit(func, *args, key=f"{prefix}-{run}-{i}", pure=False)
-               for i, args in enumerate(calls)]
-    index = {f.key: i for i, f in enumerate(futures)}
-    for future in as_completed(futures):
+    submitted = [client.submit(func, *args, key=f"{prefix}-{run}-{i}", pure=False)
+                 for i, args in enumerate(calls)]
+    index = {f.key: i for i, f in enumerate(submitted)}
+    pending = as_completed(submitted)
+    futures: list[Future | None] = list(submitted)
+    del submitted   # `futures` alone holds them here, each until its result is read
+    for future in pending:
         i = index[future.key]
         yield i, future.result()
         futures[i] = None   # drop the reference: the cluster may free the result

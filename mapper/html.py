@@ -12,6 +12,8 @@ shown, full screen. Pages and fragments come from the templates in mapper/templa
 Every text from the data reaches the page as JSON with `<`, `>` and `&` escaped, and from
 there only through textContent: hostile text is shown, never run.
 
+Not run as a doctest: it writes a file, from a located table.
+
 >>> m = IncidentMap(located, title="Strikes, January 2024")   # doctest: +SKIP
 >>> m.save("map.html")                                          # doctest: +SKIP
 >>> m = IncidentMap.from_frame(frame, areas="admin1", measure="fatalities")  # doctest: +SKIP

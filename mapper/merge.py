@@ -66,6 +66,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 from urllib.parse import urlsplit
 
 from gazetteer import distance_km
@@ -180,26 +181,37 @@ _REPORT_FIELDS = {f.name: f for f in fields(Report)}
 def reports_from_rows(rows: Iterable[Mapping[str, object]], origin: str = "drafts") -> list[Report]:
     """Reports from draft rows (dicts of the columns `mapper.corpus` writes; missing optional
     columns take their defaults). Raises InputError naming `origin` and the row when a row has
-    no id, document id or date."""
+    no id, document id or date, or a coordinate, radius or count that is not a number."""
     reports = []
     for number, row in enumerate(rows, start=1):
-        values = {}
+        values: dict[str, Any] = {}   # each converted to its field's type below
         for name in _REPORT_FIELDS:
             value = row.get(name)
             if value is None or isinstance(value, float) and math.isnan(value):
                 continue
-            if name in ("lat", "lon", "radius_km"):
-                value = float(value)
-            elif name in ("fatalities", "injuries"):
-                value = int(value)
+            if name in _NUMBER_FIELDS:
+                values[name] = _number(value, _NUMBER_FIELDS[name], origin, f"record {number}: {name}")
             else:
-                value = str(value)
-            values[name] = value
+                values[name] = str(value)
         missing = [c for c in ("id", "document_id", "date") if not values.get(c)]
         if missing:
             raise InputError(origin, f"record {number}: no {', '.join(missing)} (a draft needs them to be merged)")
         reports.append(Report(**values))
     return reports
+
+
+_NUMBER_FIELDS: dict[str, type[float] | type[int]] = {
+    "lat": float, "lon": float, "radius_km": float, "fatalities": int, "injuries": int}
+
+
+def _number(value: object, kind: type[float] | type[int], origin: str, where: str) -> float | int:
+    """A draft's number as `kind`; InputError (a ValueError) when it is none."""
+    if not isinstance(value, (int, float, str)):
+        raise InputError(origin, f"{where} is {value!r}, not a number")
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(origin, f"{where} is {value!r}, not a number") from None
 
 
 # --- when two reports may be one incident ------------------------------------------------------
@@ -240,8 +252,8 @@ def same_time(a: Report, b: Report) -> bool:
     if a.weak_date or b.weak_date:
         if a.weak_date and b.weak_date:
             return abs(gap) <= DATE_WINDOW_DAYS
-        weak, firm = (a, b) if a.weak_date else (b, a)
-        back = weak.day - firm.day   # the event is on or before the day it was published
+        weak_day, firm_day = (da, db) if a.weak_date else (db, da)
+        back = weak_day - firm_day   # the event is on or before the day it was published
         if not 0 <= back <= DATE_WINDOW_DAYS:
             return False
         return back != 0 or _hours_fit(a.hour, b.hour, 0)

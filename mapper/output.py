@@ -7,7 +7,8 @@ leaves one behind; elsewhere it is a hidden `.NAME.XXXXXX.tmp`, removed on any e
 or SIGTERM.
 
 Inside `all_or_nothing()` (one per command) the renames wait until the block ends without an
-error, so the outputs of one command appear together or none does:
+error, so the outputs of one command appear together or none does (not run as a doctest:
+it writes files):
 
 >>> with all_or_nothing():                                   # doctest: +SKIP
 ...     write_text("located.csv", located)
@@ -139,7 +140,7 @@ class _Temp:
     def __init__(self, path: Path, target: Path, fd: int, name: Path | None, stream: bool) -> None:
         self.path = path            # as the user named it, for messages
         self.target = target        # symlinks followed
-        self.fd = fd
+        self.fd: int | None = fd    # None once discarded
         self.name = name            # None while unnamed
         self.stream = stream
 
@@ -155,8 +156,8 @@ class _Temp:
             raise WriteError(path, "it is a folder")
         if info is not None and not stat.S_ISREG(info.st_mode):
             # /dev/stdout, a pipe: written through, as named, when the file is complete
-            fd, name = tempfile.mkstemp(prefix="incident-mapper-", suffix=".tmp")
-            return cls(path, path, fd, Path(name), stream=True)
+            stream_fd, stream_name = tempfile.mkstemp(prefix="incident-mapper-", suffix=".tmp")
+            return cls(path, path, stream_fd, Path(stream_name), stream=True)
         # A link to a file: the file it points to is replaced, the link stays.
         target = Path(os.path.realpath(path))
         if info is not None and not os.access(target, os.W_OK):
@@ -165,7 +166,8 @@ class _Temp:
         if not folder.is_dir():
             raise WriteError(path, f"no such folder: {folder}")
         mode = stat.S_IMODE(info.st_mode) if info is not None else None
-        fd = name = None
+        fd: int | None = None
+        name: Path | None = None
         if hasattr(os, "O_TMPFILE") and _proc_fd_links():
             try:
                 fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o666)
@@ -184,47 +186,58 @@ class _Temp:
             os.fchmod(fd, mode)
         return cls(path, target, fd, name, stream=False)
 
+    def _live_fd(self) -> int:
+        if self.fd is None:
+            raise WriteError(self.path, "its temporary file was already discarded")
+        return self.fd
+
     def open(self, mode: str, encoding: str | None, newline: str | None) -> IO[Any]:
-        return os.fdopen(os.dup(self.fd), mode, encoding=None if "b" in mode else encoding,
+        return os.fdopen(os.dup(self._live_fd()), mode, encoding=None if "b" in mode else encoding,
                          newline=None if "b" in mode else newline)
 
-    def link(self) -> None:
-        """Give an unnamed file its temporary name, next to the target."""
+    def link(self) -> Path | None:
+        """Give an unnamed file its temporary name, next to the target; the name (None for a
+        stream, which is copied, not renamed)."""
         if self.name is not None or self.stream:
-            return
+            return self.name
+        source = self._live_fd()
         folder = self.target.parent
         name = folder / f".{self.target.name}.{secrets.token_hex(4)}.tmp"
         try:
-            os.link(f"/proc/self/fd/{self.fd}", name)
+            os.link(f"/proc/self/fd/{source}", name)
             self.name = name
-            return
+            return name
         except OSError:
             pass   # some kernels and file systems (overlays) will not name it: copy it instead
         fd, raw_name = tempfile.mkstemp(dir=folder, prefix=f".{self.target.name}.", suffix=".tmp")
         self.name = Path(raw_name)
         try:
-            os.fchmod(fd, stat.S_IMODE(os.fstat(self.fd).st_mode))
-            size = os.fstat(self.fd).st_size
+            os.fchmod(fd, stat.S_IMODE(os.fstat(source).st_mode))
+            size = os.fstat(source).st_size
             offset = 0
             while offset < size:
-                sent = os.sendfile(fd, self.fd, offset, size - offset)
+                sent = os.sendfile(fd, source, offset, size - offset)
                 if sent == 0:
                     raise OSError(errno.EIO, "short copy")
                 offset += sent
             os.fsync(fd)
         finally:
             os.close(fd)
+        return self.name
 
     def commit(self) -> None:
         """Put the finished file in place; the temporary one is gone afterwards."""
         try:
             if self.stream:
-                os.lseek(self.fd, 0, os.SEEK_SET)
-                with os.fdopen(os.dup(self.fd), "rb") as src, open(self.target, "wb") as dst:
+                source = self._live_fd()
+                os.lseek(source, 0, os.SEEK_SET)
+                with os.fdopen(os.dup(source), "rb") as src, open(self.target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             else:
-                self.link()
-                os.replace(self.name, self.target)
+                name = self.link()
+                if name is None:
+                    raise WriteError(self.path, "its temporary file has no name to rename")
+                os.replace(name, self.target)
                 self.name = None
                 _sync_folder(self.target.parent)
         except OSError as exc:

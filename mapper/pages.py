@@ -57,7 +57,7 @@ def generate(name: str, **context: Any) -> Iterator[str]:
 
 def script_part(name: str) -> str:
     """One part of the map script, as shipped in mapper/js."""
-    return resources.files("mapper").joinpath("js", name).read_text(encoding="utf-8")
+    return resources.files("mapper").joinpath("js").joinpath(name).read_text(encoding="utf-8")
 
 
 def map_script() -> str:

@@ -7,6 +7,8 @@ is an SVG drawn here (templates/timeline.html), so the page needs no charting li
 print style sheet lays it out for a browser's print-to-PDF; `brief.pdf` is drawn without a
 browser instead, through the static map (mapper/static.py).
 
+Not run as a doctest: it writes a file, from a located table.
+
 >>> write_report(result, "brief.html", title="Strikes, January 2024")   # doctest: +SKIP
 """
 

@@ -270,6 +270,17 @@ def test_geoparse_corpus_gives_mentions_with_offsets_into_each_document(corpus, 
     assert {"site:green-village-base", "place:albu-kamal"} <= {m["place_id"] for m in mentions}
 
 
+def test_extracting_a_document_read_without_a_date_is_an_input_error_naming_it(tmp_path, gazetteer):
+    from mapper.corpus import Part, process_part
+    from mapper.errors import InputError
+
+    path = tmp_path / "undated.txt"
+    path.write_text("Drone strike on Albu Kamal.\n", encoding="utf-8")
+    part = Part("txt", (str(path),), (str(tmp_path),), size=path.stat().st_size)
+    with pytest.raises(InputError, match=r"undated\.txt: no date"):
+        process_part(part, "extract", Settings(require_date=False), gazetteer)
+
+
 def test_merged_table_renders_with_every_source_in_the_popups(reference, tmp_path):
     incidents = read_incidents(reference / "incidents.parquet")
     merged = [i for i in incidents if dict(i.extra)["document_ids"] == "mon-1; wire-2"]

@@ -220,6 +220,14 @@ def test_rows_without_the_merge_columns_are_refused_with_the_row():
     assert got[1] == replace(got[1], fatalities=2) and got[0].lat == 36.0
 
 
+@pytest.mark.parametrize("column,value", [("lat", "north"), ("fatalities", "2.5"), ("radius_km", [3])])
+def test_draft_number_that_is_no_number_is_refused_with_the_row(column, value):
+    rows = [{"id": "a#1", "document_id": "a", "date": "2024-01-02", "lat": 36.0, "lon": 40.7},
+            {"id": "b#1", "document_id": "b", "date": "2024-01-02", column: value}]
+    with pytest.raises(InputError, match=rf"drafts.parquet.*record 2: {column} is .*not a number"):
+        reports_from_rows(rows, "drafts.parquet")
+
+
 def _brute_force(reports: list[Report]) -> list[dict]:
     """The grouping rule of mapper.merge, comparing each report with every incident so far."""
     groups: list[list[Report]] = []
