@@ -82,12 +82,14 @@ def lookups(gaz, label: str) -> None:
     """Queries per second of CPU time (steady under other load): distinct names through the
     whole ranking, repeated names through the resolution cache, and misspelt names through
     folding and the fuzzy index."""
+    from gazetteer import WORKING_AREA
+
     names = [n for p in list(gaz)[:: max(1, len(gaz) // 2000)] for n in p.names[:2]]
     random.Random(1).shuffle(names)
     # Distinct queries, nothing cached: the honest worst case.
     t = time.process_time()
     for name in names:
-        gaz._rank(name, None, None, None, 10)
+        gaz._rank(name, None, None, None, WORKING_AREA, 10)
     uncached = len(names) / (time.process_time() - t)
     # A table of incidents repeats its places: the cache answers repeats.
     repeated = names * 50
