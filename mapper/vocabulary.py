@@ -73,6 +73,7 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
             r"(?:ضرب(?:ة|ات|تين|تان)|قصف|هجوم|هجمات) (?:ال)?جوي(?:ة)?",
             r"طائر(?:ة|ات) حربي(?:ة)?",
             r"طيران(?: (?:ال)?حربي)?",
+            r"عدوان(?:ا)? (?:ال)?جوي(?:ا|ة)?",
         ),
         english=(
             r"air[ -]?strikes?", r"air[ -]?raids?", r"air(?: ?/ ?| )drone strikes?",
@@ -111,6 +112,8 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         arabic=(
             r"(?:صاروخ|صاروخا|صاروخين|صاروخان|صواريخ) (?:ال)?(?:(?:باليستي|بالستي|موجه)(?:ة)?|كروز)",
             r"(?:باليستي|بالستي)(?:ة)?",
+            # Israel strikes Syria with air-launched missiles, never rockets
+            r"(?:صاروخ|صواريخ|صاروخين) (?:ال)?(?:إسرائيلي|إسرائيلية)",
         ),
         english=(r"(?:ballistic |cruise |guided |anti-tank )?missiles?",),
     ),
@@ -145,9 +148,9 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
     ),
     EventType(
         "clash", "Clashes", weapon=False,
-        arabic=(r"اشتباك(?:ات)?",),
+        arabic=(r"اشتباك(?:ات)?", r"رشاش(?:ات)? (?:ال)?(?:ثقيل|ثقيلة|متوسطة)"),
         english=(r"clash(?:es|ed)?", r"firefights?", r"gunfights?", r"gunfire", r"battles?",
-                 r"ground attacks?"),
+                 r"ground attacks?", r"(?:heavy )?machine[- ]gun fire", r"heavy machine[- ]guns?"),
     ),
 )
 
