@@ -353,10 +353,11 @@ _ONE = frozenset(_fold(w) for w in (
     "مدني مدنيا مدنية شخص شخصا عنصر عنصرا جندي جنديا طفل طفلا طفلة امرأة سيدة شاب شابا رجل رجلا "
     "مواطن مواطنا مقاتل مقاتلا ضابط ضابطا قيادي قياديا قائد قائدا مسؤول مسؤولا عامل عاملا سائق سائقا "
     "راع راعي فتى فتاة مسن عسكري عسكريا مستشار مستشارا صحفي صحفيا ناشط ناشطا آخر آخرا شرطي شرطيا "
-    "حارس حارسا "
+    "حارس حارسا ثالث ثالثا رابع رابعا والده والدته والدها والدتها زوجته زوجها ابنه ابنها ابنته ابنتها "
+    "شقيقه شقيقها شقيقته شقيقتها "
     "civilian person man woman child boy girl soldier fighter member militant driver passenger "
     "worker officer commander policeman shepherd farmer journalist guard resident teenager official "
-    "another").split())
+    "another mother father wife husband son daughter brother sister").split())
 _TWO = frozenset(_fold(w) for w in (
     "مدنيان شخصين شخصان عنصرين عنصران جنديين جنديان طفلين طفلان طفلتين طفلتان امرأتين امرأتان "
     "سيدتين سيدتان شابين شابان رجلين رجلان ضابطين ضابطان مقاتلان").split())
@@ -365,6 +366,7 @@ _PEOPLE = frozenset("people civilians soldiers fighters members militants childr
 _VAGUE = frozenset(_fold(w) for w in "عدد عشرات العشرات العديد عدة several dozens scores many number few "
                                       "handful dozen".split())
 _AUX = frozenset("were was been are is have had".split())
+_SUBJECT_OPENS = frozenset("and when where while after before that which as but said says".split())
 _TOKEN = re.compile(r"[^\W_]+")
 _CLAUSE_END = re.compile(r"[,.;:،؛!?؟]")
 # "No casualties" is a toll of 0; "no word on casualties" is no toll at all, and is read first.
@@ -441,17 +443,21 @@ def _count_after(folded: str, start: int, reach: int) -> int | None:
 
 def _count_before(folded: str, end: int) -> int | None:
     """The number of an English passive ("two soldiers were wounded", "3 people killed")."""
-    stretch = folded[max(0, end - 60):end]
+    stretch = folded[max(0, end - 120):end]
     cut = list(_CLAUSE_END.finditer(stretch))
     stretch = stretch[cut[-1].end():] if cut else stretch
-    tokens = _TOKEN.findall(stretch)[::-1]
+    tokens = _TOKEN.findall(stretch)[::-1][:-1] if end > 120 and not cut else _TOKEN.findall(stretch)[::-1]
     if not tokens:
         return None
     if tokens[0] in _AUX:
         tokens = tokens[1:]
     elif not (tokens[0] in _PEOPLE or tokens[0] in _ONE or _number(tokens[0]) is not None):
         return None
-    for tok in tokens[:3]:
+    # Back through the subject ("three members of the Kurdish-led Syrian Democratic Forces were
+    # killed") to its number, not past the word that opens it.
+    for tok in tokens[:10]:
+        if tok in _SUBJECT_OPENS:
+            return None
         n = _number(tok)
         if n is not None and tok not in ("a", "an"):
             return n
@@ -583,8 +589,10 @@ def _year_for(month: int, day: int, published: date, year: str | None) -> int:
     return published.year
 
 
-def _last_weekday(published: date, weekday: int) -> date:
-    back = (published.weekday() - weekday) % 7 or 7
+def _last_weekday(published: date, weekday: int, *, before: bool = False) -> date:
+    """The latest such day on or before publication ("on Monday" in a Monday report is that day);
+    with `before` ("الاثنين الماضي", "last Monday") the one before it."""
+    back = (published.weekday() - weekday) % 7 or (7 if before else 0)
     return published - timedelta(days=back)
 
 
@@ -598,11 +606,20 @@ def _relative_ar(m: re.Match[str], base: date) -> When:
 
 
 def _weekday_ar(m: re.Match[str], base: date) -> When:
-    return When(_last_weekday(base, _DAYS[m["day"]]), part=_part(m) or ("night" if m["night"] else ""))
+    return When(_last_weekday(base, _DAYS[m["day"]], before=bool(m["last"])),
+                part=_part(m) or ("night" if m["night"] else ""))
 
 
 def _weekday_en(m: re.Match[str], base: date) -> When:
-    return When(_last_weekday(base, _DAYS_EN[m["day"]]), part=m["part"] or m["part2"] or "")
+    return When(_last_weekday(base, _DAYS_EN[m["day"]], before=bool(m["last"])),
+                part=m["part"] or m["part2"] or "")
+
+
+def _night_between(days: dict[str, int]) -> Callable[[re.Match[str], date], When]:
+    """"ليلة الاثنين على الثلاثاء", "overnight Monday to Tuesday": the night that began on the first day."""
+    def resolve(m: re.Match[str], base: date) -> When:
+        return When(_last_weekday(base - timedelta(days=1), days[m["day"]]), part="night")
+    return resolve
 
 
 def _date_ar(m: re.Match[str], base: date) -> When | None:
@@ -660,7 +677,9 @@ TIME_RULES: tuple[TimeRule, ...] = (
     TimeRule("ar_relative", _P + _PART_AR + rf"(?:يوم\s+)?(?P<rel>{_alternation(_RELATIVE)})"
                             rf"(?:\s+(?:{_alternation(_DAYS)}))?(?!\w)", _relative_ar),
     TimeRule("ar_weekday", _P + _PART_AR + rf"(?:(?:يوم|(?P<night>ليله))\s+)?(?P<day>{_alternation(_DAYS)})"
-                           r"(?:\s+الماضي)?(?!\w)", _weekday_ar),
+                           r"(?:\s+(?P<last>الماضي|المنصرم))?(?!\w)", _weekday_ar),
+    TimeRule("ar_night_between", _P + rf"ليل(?:ه)?\s+(?:يوم\s+)?(?P<day>{_alternation(_DAYS)})\s*(?:على|الى|-|–)\s*"
+                                 rf"(?:يوم\s+)?(?:{_alternation(_DAYS)})(?!\w)", _night_between(_DAYS)),
     TimeRule("ar_date", _P + rf"(?:في\s+)?(?P<dom>\d{{1,2}}|{_alternation(_ORDINALS)})\s+(?:من\s+)?(?:شهر\s+)?"
                         rf"(?P<month>{_alternation(_MONTHS)})(?:\s*/\s*(?:{_alternation(_MONTHS)}))?"
                         r"(?:\s+(?:من\s+)?(?:عام\s+)?(?P<year>\d{4}))?(?!\w)", _date_ar),
@@ -688,8 +707,10 @@ TIME_RULES: tuple[TimeRule, ...] = (
                            r"(?:,?\s+(?P<year>\d{4}))?\b", _date_en),
     TimeRule("en_month", rf"\b(?:in|during)\s+(?:early\s+|late\s+|mid-?)?(?P<month>{_alternation(_MONTHS_EN)})\b"
                          r"(?:\s+(?P<year>\d{4}))?", _month_of(_MONTHS_EN)),
+    TimeRule("en_night_between", rf"\b(?:overnight|(?:on )?the night of)\s+(?:from\s+)?(?P<day>{_alternation(_DAYS_EN)})"
+                                 rf"\s+(?:to|into|-)\s+(?:{_alternation(_DAYS_EN)})\b", _night_between(_DAYS_EN)),
     TimeRule("en_weekday", rf"\b(?:(?:early|late)\s+(?:on\s+)?|(?:at\s+)?(?P<part>{_PARTS_EN})\s+on\s+|on\s+)?"
-                           rf"(?P<day>{_alternation(_DAYS_EN)})(?:'s)?(?:\s+(?P<part2>{_PARTS_EN}))?\b", _weekday_en),
+                           rf"(?:(?P<last>last|previous)\s+)?(?P<day>{_alternation(_DAYS_EN)})(?:'s)?(?:\s+(?P<part2>{_PARTS_EN}))?\b", _weekday_en),
     TimeRule("en_last_week", r"\blast week\b", _last_week),
     TimeRule("en_this_week", r"\b(?:earlier|early) this week\b", _earlier_this_week),
     TimeRule("en_days_ago", rf"\b(?P<n>{_alternation(k for k in _DAYS_AGO if k.isascii())}) days ago\b", _days_ago),
@@ -869,11 +890,18 @@ _ROUTE_BEFORE = _compile(r"(?:انطلق\S*|أطلق\S*|مصدره\S*)\s+من(?:
                          r"\b(?:fired|launched|came)\s+from\s+(?:\S+\s+){0,5}$",
                          r"\bfrom the direction of\s+(?:\S+\s+){0,2}$", r"\b(?:towards?|fled to)\s+(?:the\s+)?$")
 _POSSESSIVE = re.compile(r"^['’]s\b|['’]s$")
+# A name that is part of a body's name: "Kurdistan Regional Government", "حكومة إقليم كردستان".
+_BODY_AFTER = _compile(r"\s*(?:regional\s+)?(?:government|ministry|authorities|council|administration|governorate council"
+                       r"|health directorate|police|security forces|military council)\b", r"\s+(?:ال)?(?:عسكري|المدني)(?!\w)")
+_BODY_BEFORE = _compile(r"(?:حكومة|وزارة|مجلس|إدارة|محافظ|مديرية|قيادة عمليات|شرطة)\s+$")
+_BODY_NAME = re.compile(r"\b(?:government|ministry|council)$", re.IGNORECASE)
 _ROAD_BEFORE = _compile(
-    r"(?:ال)?طريق(?:\s+(?:ال)?(?:واصل|رابط|دولي|سريع|عام|بري))?(?:\s+(?:بين|من))?"
+    r"(?:ال)?(?:طريق|أوتوستراد|اوتستراد|أتوستراد)(?:\s+(?:ال)?(?:واصل|رابط|دولي|سريع|عام|بري))?(?:\s+(?:بين|من))?"
     r"(?:\s+(?:مدينتي|بلدتي|قريتي|مدينة|بلدة|قرية))?\s+$",
     r"\b(?:road|highway|route)\s+(?:between|from|linking|connecting)\s+(?:the\s+)?(?:(?:towns?|cities|villages?)\s+of\s+)?$")
-_ROAD_LINK = re.compile(r"^\s*(?:و|and|to|[-–—]|–)\s*$")
+# "the Damascus-Beirut highway": a road named by its ends
+_ROAD_AFTER = re.compile(r"\s*[-–—]\s*[\w'-]+(?:\s[\w'-]+)?\s+(?:highway|road|motorway|expressway)\b", re.IGNORECASE)
+_ROAD_LINK = re.compile(r"^\s*(?:و|and|to|[-–—])\s*$")
 # Between a name and the next: "قاعدة حرير في أربيل", "Kafr Sousa neighborhood of Damascus": the
 # second only says where the first is.
 _LOCATOR_LINK = _compile(
@@ -902,8 +930,10 @@ def _role(view: FoldedText, mention) -> tuple[str, bool]:
     at = view.from_text(mention.start)
     before = view.folded[max(0, at - THRESHOLDS.role_reach):at]
     after = view.folded[view.from_text(mention.end):view.from_text(mention.end) + 3]
-    if _POSSESSIVE.search(mention.text) or _POSSESSIVE.match(after):
-        return "source", False   # "Syria's defence ministry": who speaks, not where
+
+    if _POSSESSIVE.search(mention.text) or _POSSESSIVE.match(after) or _BODY_AFTER.match(
+            view.folded, view.from_text(mention.end)) or _BODY_BEFORE.search(before) or _BODY_NAME.search(mention.text):
+        return "source", False   # "Syria's defence ministry", "مجلس منبج العسكري": who speaks, not where
     if _SOURCE_BEFORE.search(before):
         return "source", False
     if _ROUTE_BEFORE.search(before):
@@ -942,20 +972,29 @@ def _places(text: str, view: FoldedText, named: list[_Mention], allowed) -> list
     """The places a clause's event may be at, from its mentions in order: roads joined, locators
     and landmarks set aside (a landmark is kept when the clause names nothing else), the most
     specific of nested places kept."""
-    eligible = [m for m in named if m.role in ("target", "reference") and _eligible(m.place, allowed)]
+    named = [m for m in named if m.role in ("target", "reference")]
     joined: list[_Mention] = []
     k = 0
-    while k < len(eligible):
-        a = eligible[k]
-        b = eligible[k + 1] if k + 1 < len(eligible) else None
+    while k < len(named):
+        a = named[k]
+        b = named[k + 1] if k + 1 < len(named) else None
         at = view.from_text(a.start)
-        road = _ROAD_BEFORE.search(view.folded[max(0, at - THRESHOLDS.role_reach):at])
-        if road and b is not None and _ROAD_LINK.match(text[a.end:b.start]):
-            joined.append(_road(a, b, view.to_text(max(0, at - THRESHOLDS.role_reach) + road.start()), text))
-            k += 2
+        lead = max(0, at - THRESHOLDS.role_reach)
+        road = _ROAD_BEFORE.search(view.folded[lead:at])
+        if road is None and not _ROAD_AFTER.match(text, a.end):
+            if _eligible(a.place, allowed):
+                joined.append(a)
+            k += 1
             continue
-        joined.append(replace(a, near=True) if road else a)
-        k += 1
+        paired = b is not None and bool(_ROAD_LINK.match(text[a.end:b.start]))
+        ends = (a, b) if paired and b is not None else (a,)
+        k += len(ends)
+        if any(m.near and m.role == "target" for m in named[k:]):
+            continue   # "أوتوستراد دمشق – عمان قرب بلدة خربة غزالة": the road's name; the town is the point
+        if all(_eligible(m.place, allowed) for m in ends):
+            start = view.to_text(lead + road.start()) if road else a.start
+            joined.append(_road(a, ends[1], start, text) if len(ends) == 2 else replace(a, near=True))
+        # a road to a place abroad ("the Damascus-Beirut highway") names no point on it
     for k in range(1, len(joined)):
         a, b = joined[k - 1], joined[k]
         link = view.folded[view.from_text(a.end):view.from_text(b.start)]
@@ -1080,7 +1119,7 @@ def _attach(text: str, published: date, mentions: Sequence, allowed) -> list[_Cl
                     clause = replace(clause, speech=(True,) * len(clause.times))
                 clauses.append(clause)
             sentence += 1
-    return _drop_appositions(text, _speech_times(view, clauses, published))
+    return _drop_appositions(text, _speech_times(view, clauses))
 
 
 _TITLE_WORDS = 16
@@ -1127,9 +1166,10 @@ def _generic_words(view: FoldedText, events: _Words) -> list[_Generic]:
 def _clause(text: str, view: FoldedText, start: int, end: int, sentence: int, paragraph: int,
             events: _Words, generic: _Words, times: _Words, named: _Words, allowed) -> _Clause:
     folded = view.folded[view.from_text(start):view.from_text(end)]
-    context = bool(_TOTALS.search(folded) or _PATROL.search(folded) or _FOREIGN.search(folded)
-                   or _PERIOD.search(folded))
     own_events = tuple(events.within(start, end))
+    # A patrol is context ("سيّرت القوات الأميركية دوريات") unless something struck it.
+    context = bool(_TOTALS.search(folded) or (_PATROL.search(folded) and not own_events)
+                   or _FOREIGN.search(folded) or _PERIOD.search(folded))
     own_times = tuple(times.within(start, end))
     mentions = named.within(start, end)
     opens = folded.lstrip(" \"'«")
@@ -1143,10 +1183,9 @@ def _clause(text: str, view: FoldedText, start: int, end: int, sentence: int, pa
                    before_main=connective and bool(_AFTER_WORDS.search(opens)))
 
 
-def _speech_times(view: FoldedText, clauses: list[_Clause], published: date) -> list[_Clause]:
+def _speech_times(view: FoldedText, clauses: list[_Clause]) -> list[_Clause]:
     """Mark the times that date the telling: a time standing alone after "أفاد مصدر"/"said"
-    ("أفاد مصدر أمني، الثلاثاء، بتعرض ..."). Such a weekday that is the publication's own names
-    the publication day, not the week before."""
+    ("أفاد مصدر أمني، الثلاثاء، بتعرض ...")."""
     out = []
     for k, c in enumerate(clauses):
         if c.times:
@@ -1157,17 +1196,9 @@ def _speech_times(view: FoldedText, clauses: list[_Clause], published: date) -> 
                 rest = rest.replace(_fold(t.text), "")
             alone = not _TOKEN.search(rest)
             said = prev is not None and bool(_SPEECH.search(view.folded[view.from_text(prev.start):view.from_text(prev.end)]))
-            speech = tuple(s or (alone and said) for s in c.speech)
-            times = tuple(_today_if_said(t, s, published) for t, s in zip(c.times, speech))
-            c = replace(c, times=times, speech=speech)
+            c = replace(c, speech=tuple(s or (alone and said) for s in c.speech))
         out.append(c)
     return out
-
-
-def _today_if_said(t: TimeRef, speech: bool, published: date) -> TimeRef:
-    if speech and t.rule in ("ar_weekday", "en_weekday") and t.date == (published - timedelta(days=7)).isoformat():
-        return replace(t, date=published.isoformat())
-    return t
 
 
 def _drop_appositions(text: str, clauses: list[_Clause]) -> list[_Clause]:
@@ -1194,7 +1225,8 @@ class _Flags:
     date_source: str = "stated"    # stated, speech, chained, anchored, preceded, previous, paragraph,
                                    # place, publication (see _DATE_NOTES)
     date_from: str = ""            # the place or words the date was taken from
-    place_role: str = "target"     # target; reference (only a landmark was named); road
+    place_role: str = "target"     # target; reference (only a landmark was named); road; again
+                                   # ("the field": a place named before, by its kind)
     place_words: str = ""          # the landmark or road as written
     ambiguous: bool = False
     typed: bool = True             # the type was read from an attack word, not assumed
@@ -1212,6 +1244,29 @@ class _Candidate:
     flags: _Flags
     paragraph: int
     sentence: int
+
+
+# A place named again by its kind: "the field", "the base", "القاعدة".
+_PLACE_AGAIN = _compile(_AR.replace("(?:ال|ل)?", "ال") + r"(?:(?P<field_ar>حقل)|(?P<base_ar>قاعدة)|(?P<airport_ar>مطار)|(?P<dam_ar>سد))" + _END,
+                        r"\bthe (?:(?:gas |oil )?(?P<field>field)|(?:air ?)?(?P<base>base|garrison)|(?P<airport>airport)"
+                        r"|(?P<dam>dam))\b")
+_PLACE_KINDS = {"field_ar": "field", "field": "field", "base_ar": "base", "base": "base",
+                "airport_ar": "airport", "airport": "airport", "dam_ar": "dam", "dam": "dam"}
+_FEATURE_KINDS = {"oil_field": "field", "gas_field": "field", "military_base": "base", "airbase": "base",
+                  "airport": "airport", "dam": "dam"}
+
+
+def _kind_of(c: _Candidate) -> str:
+    """What kind of place a draft is at, as a text would name it again ("the field")."""
+    kind = _FEATURE_KINDS.get(c.place.feature, "")
+    if kind:
+        return kind
+    folded = _fold(c.draft.location)
+    for word, kind in (("حقل", "field"), ("field", "field"), ("قاعده", "base"), ("base", "base"),
+                       ("مطار", "airport"), ("airport", "airport")):
+        if word in folded:
+            return kind
+    return ""
 
 
 _SINGULAR_CLAIM = _compile(_AR.replace("(?:ال|ل)?", "ال") + r"(?:هجوم|استهداف|عملية|قصف|ضربة|غارة)" + _END,
@@ -1234,15 +1289,20 @@ class _Filler:
         self.pending: tuple[int, _Toll] | None = None   # a toll told before its event, in a paragraph
         self.claimant = ""
         self.paragraph_times: list[tuple[int, TimeRef]] = []
+        self.event_times: list[TimeRef] = []   # times told with an attack, placed or not
 
     def run(self, clauses: list[_Clause]) -> list[_Candidate]:
         by_sentence: dict[int, list[_Clause]] = {}
         for c in clauses:
             by_sentence.setdefault(c.sentence, []).append(c)
         for sentence in sorted(by_sentence):
-            self._sentence(by_sentence[sentence])
-            self.paragraph_times += [(c.paragraph, t) for c in by_sentence[sentence] if not c.context
-                                     for t, said in zip(c.times, c.speech) if not said]
+            clauses = by_sentence[sentence]
+            self._sentence(clauses)
+            told = [(c.paragraph, t) for c in clauses if not c.context
+                    for t, said in zip(c.times, c.speech) if not said]
+            self.paragraph_times += told
+            if any(c.new_events for c in clauses):
+                self.event_times += [self._chain(t) if t.chained else t for _, t in told]
         return self.found
 
     def _folded(self, start: int, end: int) -> str:
@@ -1502,8 +1562,14 @@ class _Filler:
     def _chain(self, ref: TimeRef) -> TimeRef:
         """"Hours later", "في وقت لاحق": the day of the event told before it."""
         if ref.start not in self.chained:
-            before = [f for f in self.found if f.draft.evidence_start < ref.start]
-            if before:
+            before = [f for f in self.found if f.kind == "event" and f.draft.evidence_start < ref.start]
+            times = [t for t in self.event_times if t.start < ref.start]
+            if times and (not before or times[-1].start > before[-1].draft.evidence_start):
+                # an attack told with its day but at no place we could draft ("the Damascus-Beirut highway")
+                t = times[-1]
+                base = When(date.fromisoformat(t.date + ("-01" if t.precision == "month" else "")), t.precision)
+                chained = replace(_rebase(ref, base), note=f"\"{t.text}\", \"{ref.text}\"")
+            elif before:
                 d = before[-1].draft
                 base = When(date.fromisoformat(d.date + ("-01" if d.date_precision == "month" else "")),
                             d.date_precision)
@@ -1594,11 +1660,34 @@ class _Filler:
             else:
                 self.pending = (paragraph, toll)
         words = [e for c in live for e in c.events]
+        if words and self._at_named_place(live, recent):
+            return
         if words and recent:
             f = self.found[recent[-1]]
             if not f.flags.typed:
                 self.found[recent[-1]] = replace(f, draft=replace(f.draft, event_type=words[0].event_type),
                                                  flags=replace(f.flags, typed=True))
+
+    def _at_named_place(self, live: list[_Clause], recent: list[int]) -> bool:
+        """"The field was also targeted by a drone last week": another attack at the place of
+        a recent draft, named by its kind ("the field", "القاعدة"). True when one was drafted."""
+        for i, c in enumerate(live):
+            m = _PLACE_AGAIN.search(self._folded(c.start, c.end))
+            if m is None:
+                continue
+            kind = _PLACE_KINDS[next(k for k, v in m.groupdict().items() if v)]
+            same = [k for k in recent if _kind_of(self.found[k]) == kind]
+            j = self._event_clause(live, i)
+            if not same or j is None or not live[j].events:
+                return False
+            f = self.found[same[-1]]
+            a, b = self.view.span(self.view.from_text(c.start) + m.start(), self.view.from_text(c.start) + m.end())
+            mention = _Mention(a, b, f.draft.location, f.place, f.flags.ambiguous)
+            self._candidate(live, i, j, mention, [], None)
+            new = self.found[-1]
+            self.found[-1] = replace(new, flags=replace(new.flags, place_role="again", place_words=self.text[a:b]))
+            return True
+        return False
 
     def _continuation(self, clauses: list[_Clause], i: int, mention: _Mention) -> None:
         """A sentence with no attack word of its own that goes on about the strike before it
@@ -1724,8 +1813,9 @@ def _continue(text: str, found: list[_Candidate], c: _Candidate) -> None:
         return
     last = found[same_paragraph[-1]]
     d = _at(last.draft, c.draft)
-    d = replace(d, target=c.draft.target, count=None, evidence=c.draft.evidence,
-                evidence_start=c.draft.evidence_start, evidence_end=c.draft.evidence_end)
+    d = replace(d, target=c.draft.target, count=None, fatalities=c.draft.fatalities, injuries=c.draft.injuries,
+                outcome=c.draft.outcome if c.draft.outcome != "unknown" else d.outcome,
+                evidence=c.draft.evidence, evidence_start=c.draft.evidence_start, evidence_end=c.draft.evidence_end)
     found.append(_Candidate("event", d, c.place, replace(last.flags, continues=last.draft.place_name,
                                                          ambiguous=c.flags.ambiguous),
                             c.paragraph, c.sentence))
@@ -1756,6 +1846,8 @@ def _notes(flags: _Flags, place: Place) -> str:
         notes.append("place ambiguous")
     if flags.place_role == "road":
         notes.append(f"location is the {place.name} (its midpoint)")
+    elif flags.place_role == "again":
+        notes.append(f"location named again as \"{flags.place_words}\"")
     elif flags.place_role == "reference":
         notes.append(f"location given only as a landmark ({flags.place_words})")
     elif place.kind in _AREAS:

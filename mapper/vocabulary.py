@@ -141,9 +141,10 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         ),
         english=(r"(?:vb|pb)?ieds?", r"roadside bomb(?:s|ings?)?", r"car bomb(?:s|ings?)?",
                  r"(?:improvised )?explosive devices?", r"explosives", r"(?:land)?mines?"),
-        # what a drone is laden with; a phosphate mine
+        # what a drone is laden with ("طائرة مسيّرة مفخخة" is a drone); a phosphate mine
         not_before=(r"(?:laden|packed|loaded|rigged|filled|stuffed) with\s+(?:\S+\s+)?$",
-                    r"(?:phosphate|coal|salt|gold|gypsum|copper)\s+$"),
+                    r"(?:phosphate|coal|salt|gold|gypsum|copper)\s+$",
+                    r"(?:مسير(?:ة|ات)|طائر(?:ة|ات)(?: مسير(?:ة|ات))?)\s+$"),
         not_after=(r"^-?\s*(?:laden|packed|filled|rigged|loaded)\b",),
     ),
     EventType(

@@ -139,7 +139,8 @@ def test_seed_rows_sit_at_the_hand_written_sample_places(seed, gazetteer):
     ("عصر اليوم", "2024-01-03", "afternoon"),
     ("يوم الثلاثاء", "2024-01-02", ""),
     ("مساء الأحد", "2023-12-31", "evening"),
-    ("يوم الأربعاء", "2023-12-27", ""),   # published on a Wednesday: the one before
+    ("يوم الأربعاء", "2024-01-03", ""),   # published on a Wednesday: that day, as the press writes it
+    ("الأربعاء الماضي", "2023-12-27", ""),   # "last Wednesday": the one before
     ("الخامس والعشرين من كانون الأول", "2023-12-25", ""),
     ("25 كانون الأول", "2023-12-25", ""),
     ("الثاني من كانون الثاني", "2024-01-02", ""),
