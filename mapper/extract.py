@@ -379,7 +379,7 @@ _TOLL_UNKNOWN = _compile(
 _TOLL_NONE = _compile(
     r"(?:دون|بدون|من دون)\s+(?:أن\s+(?:تسفر|يسفر|تؤدي|يؤدي|تسجل|يسجل)\s+(?:عن\s+|إلى\s+)?)?(?:(?:وقوع|تسجيل|أي)\s+)*"
     r"(?:إصابات|إصابة|خسائر بشرية|ضحايا)",
-    r"لم\s+(?:تسجل|يسجل|تسفر|يسفر|تؤد|يؤد|تقع|يقع|تخلف|يخلف|توقع|يوقع)\s+(?:(?:عن|إلى|أي)\s+)*"
+    r"لم\s+(?:تسجل|يسجل|تسفر|يسفر|تؤد|يؤد|تقع|يقع|تخلف|يخلف|توقع|يوقع)\s+(?:\S+\s+)?(?:(?:عن|إلى|أي)\s+)*"
     r"(?:إصابات|إصابة|خسائر بشرية|ضحايا|قتلى|جرحى)",
     r"اقتصرت\s+(?:ال)?(?:خسائر|أضرار)\s+على\s+(?:ال)?(?:ماديات|مادية|أضرار المادية|أضرار مادية)",
     r"\bno (?:casualties|injuries|deaths|fatalities)\b", r"\bno one (?:was )?(?:hurt|injured|killed|wounded)\b",
@@ -455,12 +455,12 @@ def _count_before(folded: str, end: int) -> int | None:
         return None
     # Back through the subject ("three members of the Kurdish-led Syrian Democratic Forces were
     # killed") to its number, not past the word that opens it.
-    for tok in tokens[:10]:
+    for k, tok in enumerate(tokens[:10]):
         if tok in _SUBJECT_OPENS:
             return None
         n = _number(tok)
         if n is not None and tok not in ("a", "an"):
-            return n
+            return None if tokens[k + 1:k + 2] == ["no"] else n   # "no one was hurt"
         if tok in _ONE:
             return 1
     return None
@@ -887,7 +887,8 @@ _SOURCE_BEFORE = _compile(
 # X", "ينسحب المهاجمون باتجاه X".
 _ROUTE_BEFORE = _compile(r"(?:انطلق\S*|أطلق\S*|مصدره\S*)\s+من(?:\s+\S+){0,3}\s+$", r"من\s+اتجاه(?:\s+\S+){0,2}\s+$",
                          r"(?:باتجاه|نحو)\s+(?:\S+\s+)?$",
-                         r"\b(?:fired|launched|came)\s+from\s+(?:\S+\s+){0,5}$",
+                         r"\b(?:fired|launched|came)\s+from\s+(?:the\s+)?(?:(?:area|vicinity|outskirts|direction|side)\s+"
+                         r"(?:of\s+)?(?:the\s+)?)?(?:\w+\s+)?$",
                          r"\bfrom the direction of\s+(?:\S+\s+){0,2}$", r"\b(?:towards?|fled to)\s+(?:the\s+)?$")
 _POSSESSIVE = re.compile(r"^['’]s\b|['’]s$")
 # A name that is part of a body's name: "Kurdistan Regional Government", "حكومة إقليم كردستان".
@@ -1781,7 +1782,9 @@ def _absorb(text: str, old: _Candidate, new: _Candidate) -> _Candidate:
     elif new.place.kind != "site" and old.place.kind == "site" and not _same_place(old.place, new.place):
         flags = replace(flags, city=b.place_name)
     merged = replace(merged, evidence=text[merged.evidence_start:merged.evidence_end])
-    return replace(old, draft=merged, flags=flags, place=place)
+    # the story of this event goes on where it was last told
+    return replace(old, draft=merged, flags=flags, place=place, paragraph=max(old.paragraph, new.paragraph),
+                   sentence=max(old.sentence, new.sentence))
 
 
 def _at(draft: Draft, where: Draft) -> Draft:
