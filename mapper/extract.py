@@ -744,7 +744,7 @@ def find_times(text: str, published: date) -> list[TimeRef]:
         if ref.chained:
             ref = _rebase(ref, base)
         out.append(ref)
-        base = When(date.fromisoformat(ref.date + ("-01" if ref.precision == "month" else "")), ref.precision)
+        base = _when_of(ref.date, ref.precision)
     return out
 
 
@@ -771,6 +771,11 @@ def _times(view: FoldedText, text: str, published: date) -> list[TimeRef]:
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2}
+
+
+def _when_of(iso: str, precision: str) -> When:
+    """A draft's or a TimeRef's date as a `When`."""
+    return When(date.fromisoformat(iso + ("-01" if precision == "month" else "")), precision)
 
 
 def _rebase(ref: TimeRef, base: When) -> TimeRef:
@@ -856,8 +861,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _clause_spans(text: str, view: FoldedText, start: int, end: int,
-                  filed: frozenset[int] | set[int] = frozenset()) -> list[tuple[int, int]]:
-    cuts = {start, end} | {f for f in filed if start < f < end}
+                  filed: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The clauses of a sentence; `filed`, the sorted ends of datelines, cut there too."""
+    cuts = {start, end, *filed[bisect.bisect_right(filed, start):bisect.bisect_left(filed, end)]}
     for m in _CLAUSE_BREAK.finditer(text, start, end):
         cuts.add(m.end())
     a, b = view.from_text(start), view.from_text(end)
@@ -1095,16 +1101,16 @@ class _Words:
         return self.items[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
 
 
-def _attach(text: str, published: date, mentions: Sequence, allowed) -> list[_Clause]:
+def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, allowed) -> list[_Clause]:
     """Phase 1: the clauses of the text, each with its words (linear in the text's length: every
     word is found once and given to its clause by bisection)."""
-    view = fold_with_offsets(text)
     events = _Words(events_of(view))
     times = _Words(_times(view, text, published))
     generic = _Words(_generic_words(view, events))
     named = _Words([_Mention(m.start, m.end, _as_written(m.text), m.match.place, m.match.ambiguous,
                              *_role(view, m)) for m in mentions if m.match is not None])
     filed = _dateline_ends(text, named.items)
+    filed_set = set(filed)
     paragraphs = _paragraphs(text)
     titles = _titles(text, paragraphs)
     clauses: list[_Clause] = []
@@ -1116,7 +1122,7 @@ def _attach(text: str, published: date, mentions: Sequence, allowed) -> list[_Cl
                                  times, named, allowed)
                 if paragraph < titles:   # a headline or caption restates the story told below
                     clause = replace(clause, events=(), generic=(), context=True)
-                if c_end in filed:   # "ERBIL, Iraq, Jan 10 (Reuters) -": when and where it was filed
+                if c_end in filed_set:   # "ERBIL, Iraq, Jan 10 (Reuters) -": when and where it was filed
                     clause = replace(clause, speech=(True,) * len(clause.times))
                 clauses.append(clause)
             sentence += 1
@@ -1139,24 +1145,24 @@ def _titles(text: str, paragraphs: list[tuple[int, int]]) -> int:
 _DATELINE_DASH = re.compile(r"\s[-–—]+(?=\s)|(?<=\))\s*[-–—]+|[-–—]\s")
 
 
-def _dateline_ends(text: str, named: Sequence[_Mention]) -> set[int]:
-    """The offsets where datelines end: the dash after a name geoparse marked as a dateline."""
+def _dateline_ends(text: str, named: Sequence[_Mention]) -> list[int]:
+    """The offsets where datelines end, sorted: the dash after a name geoparse marked a dateline."""
     ends = set()
     for m in named:
         if m.role == "dateline":
             dash = _DATELINE_DASH.search(text, m.end, m.end + 80)
             if dash is not None and "\n" not in text[m.end:dash.start()]:
                 ends.add(dash.end())
-    return ends
+    return sorted(ends)
 
 
 def _generic_words(view: FoldedText, events: _Words) -> list[_Generic]:
     """The typeless event words that no attack word of the vocabulary covers."""
     found: list[_Generic] = []
     again = [(m.start(), m.end()) for m in _EVENT_AGAIN.finditer(view.folded)]
+    covered = {i for a, b in again for i in range(a, b)}
     spans = [(a, b, True) for a, b in again]
-    spans += [(m.start(), m.end(), False) for m in _EVENT_NOUN.finditer(view.folded)
-              if not any(a <= m.start() < b for a, b in again)]
+    spans += [(m.start(), m.end(), False) for m in _EVENT_NOUN.finditer(view.folded) if m.start() not in covered]
     for a, b, is_again in sorted(spans):
         start, end = view.span(a, b)
         if not any(e.start < end and start < e.end for e in events.within(start - 60, end)):
@@ -1522,15 +1528,16 @@ class _Filler:
         sentence = self._folded(clauses[0].start, clauses[-1].end)
         paragraph = clauses[i].paragraph
         if _ANAPHORA.search(sentence) or _GOES_ON.search(sentence):
-            same = [f for f in self.found if f.paragraph == paragraph]
-            before = same[-1] if same else (self.found[-1] if self.found and _GOES_ON.search(sentence) else None)
+            same = self.found[-1] if self.found and self.found[-1].paragraph == paragraph else None
+            before = same or (self.found[-1] if self.found and _GOES_ON.search(sentence) else None)
             if before is not None:
                 d = before.draft
                 return (replace(draft, date=d.date, date_precision=d.date_precision),
                         replace(flags, date_source="previous", date_from=d.place_name))
-            told = [t for p, t in self.paragraph_times if p == paragraph]
-            if told:
-                t = self._chain(told[-1]) if told[-1].chained else told[-1]
+            told = self.paragraph_times[-1][1] if self.paragraph_times and \
+                self.paragraph_times[-1][0] == paragraph else None
+            if told is not None:
+                t = self._chain(told) if told.chained else told
                 return (replace(draft, date=t.date, date_precision=t.precision, time=t.time),
                         replace(flags, date_source="paragraph", date_from=t.text))
         same_place = next((f for f in reversed(self.found) if _same_place(f.place, mention.place)), None)
@@ -1561,24 +1568,19 @@ class _Filler:
         return (said[0], "speech") if said else (None, "")
 
     def _chain(self, ref: TimeRef) -> TimeRef:
-        """"Hours later", "في وقت لاحق": the day of the event told before it."""
+        """"Hours later", "في وقت لاحق": the day of the event told before it (a draft, or an
+        attack told with its day at no place we could draft: "the Damascus-Beirut highway")."""
         if ref.start not in self.chained:
-            before = [f for f in self.found if f.kind == "event" and f.draft.evidence_start < ref.start]
-            times = [t for t in self.event_times if t.start < ref.start]
-            if times and (not before or times[-1].start > before[-1].draft.evidence_start):
-                # an attack told with its day but at no place we could draft ("the Damascus-Beirut highway")
-                t = times[-1]
-                base = When(date.fromisoformat(t.date + ("-01" if t.precision == "month" else "")), t.precision)
-                chained = replace(_rebase(ref, base), note=f"\"{t.text}\", \"{ref.text}\"")
-            elif before:
-                d = before[-1].draft
-                base = When(date.fromisoformat(d.date + ("-01" if d.date_precision == "month" else "")),
-                            d.date_precision)
-                chained = _rebase(ref, base)
-                chained = replace(chained, note=f"{d.place_name}, \"{ref.text}\"")
+            event = next((f for f in reversed(self.found)
+                          if f.kind == "event" and f.draft.evidence_start < ref.start), None)
+            told = next((t for t in reversed(self.event_times) if t.start < ref.start), None)
+            if told is not None and (event is None or told.start > event.draft.evidence_start):
+                base, source = _when_of(told.date, told.precision), f"\"{told.text}\""
+            elif event is not None:
+                base, source = _when_of(event.draft.date, event.draft.date_precision), event.draft.place_name
             else:
-                chained = replace(_rebase(ref, When(self.published)), note=f"the publication, \"{ref.text}\"")
-            self.chained[ref.start] = chained
+                base, source = When(self.published), "the publication"
+            self.chained[ref.start] = replace(_rebase(ref, base), note=f"{source}, \"{ref.text}\"")
         return self.chained[ref.start]
 
     # -- claims --
@@ -1645,8 +1647,7 @@ class _Filler:
         paragraph = live[0].paragraph
         folded = self._folded(live[0].start, live[-1].end)
         toll = _toll(folded)
-        recent = [k for k, f in enumerate(self.found) if f.kind == "event"
-                  and paragraph - f.paragraph <= THRESHOLDS.merge_paragraphs]
+        recent = self._recent(paragraph)
         # "القصف على قنديل لم يسفر عن إصابات": the event whose place it names again, in short
         said = set(_TOKEN.findall(folded))
         named = [k for k in recent if any(w in said for w in _TOKEN.findall(_fold(self.found[k].draft.location))
@@ -1668,6 +1669,13 @@ class _Filler:
             if not f.flags.typed:
                 self.found[recent[-1]] = replace(f, draft=replace(f.draft, event_type=words[0].event_type),
                                                  flags=replace(f.flags, typed=True))
+
+    def _recent(self, paragraph: int) -> list[int]:
+        """Indices of the events told at most THRESHOLDS.merge_paragraphs paragraphs before."""
+        k = len(self.found)
+        while k and paragraph - self.found[k - 1].paragraph <= THRESHOLDS.merge_paragraphs:
+            k -= 1
+        return [j for j in range(k, len(self.found)) if self.found[j].kind == "event"]
 
     def _at_named_place(self, live: list[_Clause], recent: list[int]) -> bool:
         """"The field was also targeted by a drone last week": another attack at the place of
@@ -1796,8 +1804,10 @@ def _at(draft: Draft, where: Draft) -> Draft:
 def _continue(text: str, found: list[_Candidate], c: _Candidate) -> None:
     """A sentence going on about the strike before it: it narrows that strike's place ("ريف دمشق
     الغربي" -> "كناكر"), adds what it says of that place, or adds a place to the report."""
-    recent = [k for k, f in enumerate(found) if f.sentence < c.sentence
-              and c.paragraph - f.paragraph <= THRESHOLDS.merge_paragraphs]
+    first = len(found)
+    while first and c.paragraph - found[first - 1].paragraph <= THRESHOLDS.merge_paragraphs:
+        first -= 1
+    recent = [k for k in range(first, len(found)) if found[k].sentence < c.sentence]
     for k in reversed(recent):
         f = found[k]
         if _same_place(f.place, c.place):
@@ -1911,8 +1921,9 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
     hints = {"country": country} if country else None
     mentions = geoparse(text, hints=hints, gazetteer=gazetteer)   # None: the default, loaded once
     allowed = CORE_COUNTRIES | ({country.upper()} if country else set())
-    clauses = _attach(text, published, mentions, allowed)
-    candidates = _Filler(text, fold_with_offsets(text), published, source_url).run(clauses)
+    view = fold_with_offsets(text)
+    clauses = _attach(text, view, published, mentions, allowed)
+    candidates = _Filler(text, view, published, source_url).run(clauses)
     found = _merge(text, candidates)
     return [replace(f.draft, id=f"draft-{i:03d}", description=_describe(f.draft, f.flags),
                     notes=_notes(f.flags, f.place))

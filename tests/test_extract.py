@@ -6,9 +6,9 @@ import dataclasses
 import importlib.util
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 from click.testing import CliRunner
 
 from gazetteer import distance_km
