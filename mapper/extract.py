@@ -67,9 +67,14 @@ class Thresholds:
 
     role_reach: int = 45           # folded characters before a name read for its role ("جنوب",
                                    # "مصدر أمني في", "fired from the direction of")
+    actor_reach: int = 40          # characters before an actor read for "against"/"killing" (not the actor)
     count_reach: int = 25          # characters before an attack word where its number is written
     since_reach: int = 12          # characters before a date where "منذ"/"since" makes it a period
+    speech_reach: int = 30         # characters before a date read for "said" (the day a source spoke)
     toll_words: int = 4            # words after "killing"/"مقتل" searched for the number
+    toll_back_words: int = 10      # words before "were killed" searched for the number
+    apposition_words: int = 3      # words before ", south of X," for it to qualify the place before
+    title_words: int = 16          # a paragraph this short with no full stop, atop the text, is a title
     site_town_km: float = 25.0     # a town this close to a site named in the same clause is the
                                    # site's town, not a second place
     base_city_km: float = 60.0     # an interception over a city this close to a base, told next to
@@ -262,7 +267,7 @@ def find_actor(text: str) -> str:
     best: tuple[int, str] | None = None
     for name, pattern in _ACTOR_PATTERNS:
         for m in pattern.finditer(folded):
-            before = folded[max(0, m.start() - 40):m.start()]
+            before = folded[max(0, m.start() - THRESHOLDS.actor_reach):m.start()]
             if _AGAINST.search(before) or _VICTIMS.search(before):
                 continue
             if best is None or m.start() < best[0]:
@@ -455,7 +460,7 @@ def _count_before(folded: str, end: int) -> int | None:
         return None
     # Back through the subject ("three members of the Kurdish-led Syrian Democratic Forces were
     # killed") to its number, not past the word that opens it.
-    for k, tok in enumerate(tokens[:10]):
+    for k, tok in enumerate(tokens[:THRESHOLDS.toll_back_words]):
         if tok in _SUBJECT_OPENS:
             return None
         n = _number(tok)
@@ -1129,7 +1134,6 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     return _drop_appositions(text, _speech_times(view, clauses))
 
 
-_TITLE_WORDS = 16
 _ENDS_SENTENCE = re.compile(r"[.!?؟:\"”»]\s*$")
 
 
@@ -1137,7 +1141,7 @@ def _titles(text: str, paragraphs: list[tuple[int, int]]) -> int:
     """How many paragraphs open the text as title lines (a headline, a date, a caption): short,
     with no full stop, before the first paragraph that ends like a sentence; 0 if none does."""
     for k, (a, b) in enumerate(paragraphs):
-        if _ENDS_SENTENCE.search(text[a:b]) or len(text[a:b].split()) > _TITLE_WORDS:
+        if _ENDS_SENTENCE.search(text[a:b]) or len(text[a:b].split()) > THRESHOLDS.title_words:
             return k if _ENDS_SENTENCE.search(text[a:b]) else 0
     return 0
 
@@ -1181,8 +1185,8 @@ def _clause(text: str, view: FoldedText, start: int, end: int, sentence: int, pa
     mentions = named.within(start, end)
     opens = folded.lstrip(" \"'«")
     connective = bool(_CONNECTIVE.match(opens))
-    speech = tuple(bool(_SPEECH_BEFORE.search(view.folded[max(0, view.from_text(t.start) - 30):view.from_text(t.start)]))
-                   for t in own_times)
+    speech = tuple(bool(_SPEECH_BEFORE.search(
+        view.folded[max(0, view.from_text(t.start) - THRESHOLDS.speech_reach):view.from_text(t.start)])) for t in own_times)
     return _Clause(start, end, sentence, paragraph, () if context else own_events,
                    () if context else tuple(generic.within(start, end)), own_times, speech,
                    tuple(_places(text, view, mentions, allowed)), tuple(mentions),
@@ -1216,7 +1220,7 @@ def _drop_appositions(text: str, clauses: list[_Clause]) -> list[_Clause]:
         prev = out[-1] if out else None
         if (prev is not None and prev.sentence == c.sentence and prev.targets and c.places
                 and all(m.role == "reference" for m in c.places) and not c.new_events
-                and len(_TOKEN.findall(text[c.start:c.places[0].start])) <= 3):
+                and len(_TOKEN.findall(text[c.start:c.places[0].start])) <= THRESHOLDS.apposition_words):
             c = replace(c, places=())
         out.append(c)
     return out
