@@ -71,7 +71,7 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         arabic=(
             r"غار(?:ة|ات|تين|تان)(?: (?:ال)?جوي(?:ة)?)?",
             r"(?:ضرب(?:ة|ات|تين|تان)|قصف|هجوم|هجمات) (?:ال)?جوي(?:ة)?",
-            r"طائر(?:ة|ات) حربي(?:ة)?",
+            r"طائر(?:ة|ات) (?:ال)?حربي(?:ة)?",
             r"طيران(?: (?:ال)?حربي)?",
             r"عدوان(?:ا)? (?:ال)?جوي(?:ا|ة)?",
         ),
@@ -81,9 +81,9 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
             r"warplanes?", r"fighter[ -]jets?", r"jets", r"bombing raids?",
             r"(?:israeli|u\.?s\.?|american|turkish|russian|coalition) (?:air )?strikes?",
         ),
-        # the airline business; helicopters on patrol and civil aviation
-        not_before=(r"(?:حركة|شركة|شركات|خطوط)\s+$",),
-        not_after=(r"^\s+(?:ال)?(?:مروحي|مدني)",),
+        # the airline business; helicopters on patrol, civil aviation, reconnaissance flights
+        not_before=(r"(?:حركة|شركة|شركات|خطوط)\s+$", r"تحليق\s+(?:\S+\s+)?$"),
+        not_after=(r"^\s+(?:ال)?(?:مروحي|مدني|استطلاع)",),
     ),
     EventType(
         "drone", "Drone attack", weapon=True,
