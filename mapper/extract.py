@@ -810,6 +810,7 @@ _AFTER_WORDS = _compile(r"^و?(?:بعيد|عقب|إثر)", r"^\S+\s+after")   # 
 _TOTALS = _compile(r"(?:أكثر من|نحو|حوالي|قرابة|ما يزيد عن|ما لا يقل عن)?\s*\d+\s+(?:هجوما|هجوم|هجمات|ضربة|غارة|استهداف)\S*.{0,80}منذ",
                    r"\b(?:more than|over|at least|nearly|some)?\s*\d+\s+(?:attacks|strikes|incidents)\b.{0,80}\bsince\b")
 _PATROL = _compile(_AR + r"(?:دورية|دوريات)" + _END, r"\bpatrols?\b")
+_FLIGHT = _compile(_AR + r"تحليق" + _END, r"\b(?:fl(?:ying|ew|ights?) over|overflights?|reconnaissance flights?)\b")
 _FOREIGN = _compile(_AR + r"(?:غزة|قطاع غزة)" + _END, r"\bgaza\b")
 # A span of time, not an event: "over the past year", "in recent years", "خلال الأشهر الماضية".
 _PERIOD = _compile(r"(?:خلال|على مدى|في)\s+(?:ال)?(?:أشهر|أسابيع|سنوات|أعوام|عام|سنة)\s+(?:ال)?(?:ماضية|أخيرة|ماضي|فائت)",
@@ -833,6 +834,8 @@ _EVENT_NOUN = _compile(_AR_NO_ARTICLE + r"(?:استهداف|استهدف|است�
 _EVENT_AGAIN = _compile(_AR.replace("(?:ال|ل)?", "ال") + r"(?:استهداف|قصف|هجوم|هجمات|ضربة|ضربات|عملية|انفجار|استهدافات)" + _END,
                         r"\b(?:the|both|these|those|this|that) (?:strikes?|attacks?|raids?|shelling|bombardment|bombing"
                         r"|blast|explosions?)\b")
+# "went on strike", "a heart attack": not attacks.
+_NOT_AN_ATTACK = _compile(r"\b(?:on|general|hunger|labou?r|workers'?|heart|cyber|panic|asthma)\s+$")
 _ANOTHER = _compile(_AR + r"(?:ثانية|أخرى|جديدة|جديد|ثان)" + _END, r"\b(?:another|second|separate|new|further)\b")
 _SPEECH = _compile(_AR + r"(?:قال|قالت|أفاد|أفادت|أعلن|أعلنت|ذكر|ذكرت|أكد|أكدت|صرح|أوضح|أشار|أشارت)" + _END,
                    r"\b(?:said|says|told|reported|announced|stated|added|confirmed)\b")
@@ -1168,6 +1171,8 @@ def _generic_words(view: FoldedText, events: _Words) -> list[_Generic]:
     spans = [(a, b, True) for a, b in again]
     spans += [(m.start(), m.end(), False) for m in _EVENT_NOUN.finditer(view.folded) if m.start() not in covered]
     for a, b, is_again in sorted(spans):
+        if _NOT_AN_ATTACK.search(view.folded, max(0, a - 12), a):
+            continue
         start, end = view.span(a, b)
         if not any(e.start < end and start < e.end for e in events.within(start - 60, end)):
             found.append(_Generic(start, end, is_again))
@@ -1178,8 +1183,9 @@ def _clause(text: str, view: FoldedText, start: int, end: int, sentence: int, pa
             events: _Words, generic: _Words, times: _Words, named: _Words, allowed) -> _Clause:
     folded = view.folded[view.from_text(start):view.from_text(end)]
     own_events = tuple(events.within(start, end))
-    # A patrol is context ("سيّرت القوات الأميركية دوريات") unless something struck it.
-    context = bool(_TOTALS.search(folded) or (_PATROL.search(folded) and not own_events)
+    # A patrol or a flight is context ("سيّرت القوات الأميركية دوريات", "وسط تحليق لطيران
+    # الاستطلاع فوق ...") unless something struck.
+    context = bool(_TOTALS.search(folded) or ((_PATROL.search(folded) or _FLIGHT.search(folded)) and not own_events)
                    or _FOREIGN.search(folded) or _PERIOD.search(folded))
     own_times = tuple(times.within(start, end))
     mentions = named.within(start, end)

@@ -215,13 +215,14 @@ def test_month_precision_reaches_the_draft(gazetteer):
     ("an airstrike", "airstrike"), ("shelling", "artillery"), ("artillery fire", "artillery"),
     ("a ballistic missile", "missile"), ("an IED", "ied"), ("clashes", "clash"),
     ("عدواناً جوياً", "airstrike"), ("بصواريخ إسرائيلية", "missile"), ("بالرشاشات الثقيلة", "clash"),
-    ("heavy machine-gun fire", "clash"), ("طائرة مسيّرة مفخخة", "drone"),
+    ("heavy machine-gun fire", "clash"), ("طائرة مسيّرة مفخخة", "drone"), ("الطائرات الحربية", "airstrike"),
 ])
 def test_event_type_from_the_wording(words, event_type):
     assert [e.event_type for e in find_events(words)] == [event_type]
 
 
 @pytest.mark.parametrize("words", ["سرية المدفعية", "مسيرة احتجاجية", "تحليق طائرات مسيّرة",
+                                   "تحليق مكثف لطيران الاستطلاع",
                                    "the artillery battalion", "drones flying over"])
 def test_words_that_are_not_attacks(words):
     assert find_events(words) == []
@@ -666,3 +667,16 @@ def test_development_set_meets_the_bar(gazetteer):
     assert figures["reports"] >= 20 and figures["incidents"] >= 50
     assert figures["real_share"] >= 0.95, figures
     assert figures["right_share"] >= 0.90, figures
+
+
+@pytest.mark.parametrize("text", [
+    "Workers in Qamishli went on strike on Monday.",
+    "A teacher in Hasakah died of a heart attack on Monday.",
+    "Officials in Deir ez-Zor said the attack on Mayadin was the third this month.",
+    "قال مسؤول إن الهجوم على قاعدة عين الأسد لن يمر دون رد.",
+    "تستهدف الخطة تطوير مدينة حلب خلال العام المقبل.",
+    "حلّقت طائرات استطلاع فوق ريف حلب الغربي طوال الليل.",
+    "Syria's foreign ministry said Israeli strikes on Damascus over the past year killed dozens.",
+])
+def test_texts_that_report_no_attack_give_no_rows(text, gazetteer):
+    assert rows(text, gazetteer) == []
