@@ -6,6 +6,13 @@ map ready. Filter columns: "filter" narrows a year to three months, "widen" goes
 "week" moves the end of the range back by a week (the usual step of a user).
 
     /work/venv/bin/python bench/render.py [--sizes 1000,10000,100000] [--no-browser] [--folium]
+                                          [--all-layers]
+
+`--all-layers`: the map with every analysis layer on: the district choropleth (its
+polygons in the page), markers sized by fatalities, and the heat layer switched on in the
+page before the filter changes are timed ("heat ms": switching it on). The synthetic
+incidents are given their governorate and district before the write, as `locate` gives
+them to real ones.
 
 Each size runs in a fresh subprocess so that its peak RSS is its own. Synthetic incidents are
 spread over Syria and Iraq with ~200-character descriptions, every field filled, two extra
@@ -68,13 +75,18 @@ def synthetic(n: int, seed: int = 7) -> list:
     return out
 
 
-def write_one(n: int, out: Path) -> dict:
+def write_one(n: int, out: Path, layers: bool = False) -> dict:
     """Make and write one map (run in its own process): time, size and peak RSS."""
     from mapper.html import IncidentMap
 
     located = synthetic(n)
+    options = {"areas": "admin2", "size_by": "fatalities"} if layers else {}
+    if layers:
+        from mapper.choropleth import with_areas
+
+        located = with_areas(located)
     start, cpu = time.perf_counter(), time.process_time()
-    IncidentMap(located, title=f"{n} synthetic incidents", self_contained=True).save(out)
+    IncidentMap(located, title=f"{n} synthetic incidents", self_contained=True, **options).save(out)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "write_s": seconds, "cpu_s": cpu, "html_mb": out.stat().st_size / 1e6,
@@ -97,7 +109,7 @@ def write_folium_fast(n: int, out: Path) -> dict:
             "rss_mb": rss_mb}
 
 
-def in_browser(path: Path, ours: bool = True) -> dict:
+def in_browser(path: Path, ours: bool = True, layers: bool = False) -> dict:
     """Time until the map is usable (markers or clusters drawn) and for one date filter change."""
     from playwright.sync_api import sync_playwright
 
@@ -121,6 +133,13 @@ def in_browser(path: Path, ours: bool = True) -> dict:
         parsed_ms = int(page.get_attribute(".im-root", "data-parsed-ms"))
         figures = {"usable_s": usable, "ready_in_page_s": ready_ms / 1000,
                    "build_ms": ready_ms - parsed_ms}
+        if layers:   # the heat layer, as a user switches it on in the layer control
+            figures["heat_ms"] = page.evaluate("""() => {
+                const root = document.querySelector('.im-root'), t0 = performance.now();
+                [...root.querySelectorAll('.leaflet-control-layers-overlays label')]
+                    .find(r => r.textContent.trim().startsWith('Heat')).querySelector('input').click();
+                return performance.now() - t0;
+            }""")
         for label, start_date, end_date in (("filter_narrow_ms", "2024-03-01", "2024-05-31"),
                                             ("filter_widen_ms", "2024-01-01", "2024-12-31"),
                                             ("filter_week_ms", "2024-01-01", "2024-12-21")):
@@ -144,33 +163,39 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--folium", action="store_true", help="also FastMarkerCluster at 100k")
+    parser.add_argument("--all-layers", action="store_true",
+                        help="choropleth, sized markers and heat on (see above)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, n, out = args.child
-        fn = write_one if kind == "ours" else write_folium_fast
-        print(json.dumps(fn(int(n), Path(out))))
+        if kind == "folium":
+            print(json.dumps(write_folium_fast(int(n), Path(out))))
+        else:
+            print(json.dumps(write_one(int(n), Path(out), kind == "layers")))
         return
     tmp = Path(tempfile.mkdtemp(prefix="im-bench-"))
-    runs = [("ours", int(s)) for s in args.sizes.split(",")]
+    runs = [("layers" if args.all_layers else "ours", int(s)) for s in args.sizes.split(",")]
     if args.folium:
         runs.append(("folium", 100_000))
     print(f"{'map':<22}{'write s':>9}{'cpu s':>7}{'HTML MB':>9}{'RSS MB':>8}{'usable s':>10}"
-          f"{'build ms':>10}{'filter ms':>11}{'widen ms':>10}{'week ms':>9}")
+          f"{'build ms':>10}{'filter ms':>11}{'widen ms':>10}{'week ms':>9}{'heat ms':>9}")
     for kind, n in runs:
         out = tmp / f"{kind}-{n}.html"
         child = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(out)],
                                check=True, capture_output=True, text=True)
         row = json.loads(child.stdout.strip().splitlines()[-1])
         # folium's page loads its scripts from CDNs, out of reach here: write figures only.
-        shown = {} if args.no_browser or kind != "ours" else in_browser(out)
-        name = f"{'incident-mapper' if kind == 'ours' else 'folium FastMarkerCluster'} {n}"
+        shown = {} if args.no_browser or kind == "folium" else in_browser(
+            out, layers=kind == "layers")
+        name = f"{'folium FastMarkerCluster' if kind == 'folium' else 'incident-mapper'} {n}"
         print(f"{name:<22}{row['write_s']:>9.2f}{row['cpu_s']:>7.2f}{row['html_mb']:>9.1f}"
               f"{row['rss_mb']:>8.0f}{shown.get('usable_s', float('nan')):>10.2f}"
               f"{shown.get('build_ms', float('nan')):>10.0f}"
               f"{shown.get('filter_narrow_ms', float('nan')):>11.0f}"
               f"{shown.get('filter_widen_ms', float('nan')):>10.0f}"
-              f"{shown.get('filter_week_ms', float('nan')):>9.0f}", flush=True)
+              f"{shown.get('filter_week_ms', float('nan')):>9.0f}"
+              f"{shown.get('heat_ms', float('nan')):>9.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -216,7 +216,7 @@ class Generic:
     def __bool__(self) -> bool:
         return bool(self.features or self.kinds)
 
-    def __or__(self, other: "Generic") -> "Generic":
+    def __or__(self, other: Generic) -> Generic:
         return Generic(self.features | other.features, self.kinds | other.kinds)
 
 

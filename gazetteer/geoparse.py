@@ -134,7 +134,7 @@ class CommonWords:
     prepositions: frozenset[str]
 
     @classmethod
-    def read(cls, lines: Iterable[str], origin: str) -> "CommonWords":
+    def read(cls, lines: Iterable[str], origin: str) -> CommonWords:
         """The table from its TSV text (`#` lines are notes); bad rows raise `DataError`."""
         rank = {c: i for i, c in enumerate(WORD_CLASSES)}
         classes: dict[str, str] = {}
@@ -161,7 +161,7 @@ class CommonWords:
         return cls(classes, frozenset(prepositions))
 
     @classmethod
-    def bundled(cls) -> "CommonWords":
+    def bundled(cls) -> CommonWords:
         """The table shipped in data/common_words.tsv."""
         with data_file("common_words.tsv").open(encoding="utf-8") as fh:
             return cls.read(fh, "common_words.tsv")
@@ -342,7 +342,7 @@ class Geoparser:
         self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
         self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it
-        for place, keys in gazetteer.keyed():
+        for _, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
                     self._add(key, "place")
@@ -460,12 +460,12 @@ class Geoparser:
                 query = " ".join(filter(None, [*e.heads, query, *e.tails]))
             bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
             needs = ""
-            if seen[surfaces[first]].kind and not (e.led or e.heads):
-                # A generic word after the name ("About village") is evidence like a head; a
-                # direction is not ("إلى الغرب" is "to the west").
-                if not (any(generic_of(_letters(t)) for t in e.tails)
-                        or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
-                    needs = self._needs(doc, first, last)
+            # A generic word after the name ("About village") is evidence like a head; a
+            # direction is not ("إلى الغرب" is "to the west").
+            if seen[surfaces[first]].kind and not (e.led or e.heads) \
+                    and not (any(generic_of(_letters(t)) for t in e.tails)
+                             or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
+                needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
             found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
                                 placed, "dateline" if n in datelines else "place"))
@@ -523,7 +523,7 @@ class Geoparser:
                 if not extra:
                     break
                 tail_to += extra
-            if tail_to != last and tail_to + 1 in starts:
+            if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
                 tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
             while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker

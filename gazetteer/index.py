@@ -18,56 +18,77 @@ score = quality x hints x prominence x area, in 0..1:
   feature or kind word ("field", "ريف") the place does not fit (x0.75), distance from `near`;
 - prominence: curated sites, admin areas and populous towns before hamlets (x0.85 .. x1.0);
 - area: at equal evidence, places of the working area (Syria and Iraq unless `countries`
-  says otherwise; a country hint joins it) rank before their namesakes abroad (x0.95).
+  says otherwise; a country hint joins it) rank before their namesakes abroad (x0.8).
 
 Acceptance. Weak evidence meets names by chance ("asdf" and Adıyaman, "Shad dadi" and Sde
 Dawid, "Shuhayl" and "Sahla", one of Zahlé's names), and more often the shorter the name and
-the farther from the working area the place lies. So every match has a reach, the distance
-outside the working area at which its evidence still counts (`_reach_km`):
+the farther from the working area the place lies. So every match has a reach: where its
+evidence still counts.
 
 | evidence                                                      | reach        |
 | ------------------------------------------------------------- | ------------ |
 | name evidence, 4+ Latin or 3+ Arabic letters                  | anywhere     |
 | name evidence, shorter ("Van"; Arabic writes no short vowels) | inside       |
-| skeleton of 5+ consonants                                     | 25 km        |
-| skeleton of 4 consonants; of 3 across scripts (Latin, Arabic) | inside       |
+| skeleton of 4+ consonants; of 3 across scripts (Latin, Arabic) | inside (never  |
+|   when some place is called by the name as printed)           |   beside one)  |
 | skeleton of 3 consonants in the query's own script            | never        |
-| fuzzy, 8+ letters and ratio >= 90                             | 25 km        |
-| fuzzy, 6+ letters and ratio >= 90 (>= 85 from 8 letters on)   | inside       |
+| fuzzy, 6+ letters and ratio >= 90 (one slip in ten letters)   | inside       |
 | any other fuzzy match                                         | never        |
+
+"Inside" is the working area's countries; a place without a country counts as inside when it
+lies within a governorate of theirs. Weak evidence is no answer abroad however near: a
+random five-letter string meets the skeleton of some Turkish border village five km out.
 
 A match beyond its reach is a candidate, never an answer: its score is multiplied by 0.5,
 which puts it under MIN_SCORE. What the numbers then mean:
-- >= 0.85: the name as printed, or a spelling variant, of a place that fits every hint;
+- >= 0.85: the name as printed, or a spelling variant, of a place that fits every hint (a
+  place abroad scores 0.8 at most);
 - 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
 - < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
 
-A match is `ambiguous` when a runner-up that is also an answer is a namesake (found by exact,
-variant or skeleton key, not by fuzzy matching), fits the hints just as well, and lies far
-away (beyond both radii plus 10 km): only prominence, not evidence, picked the winner.
+A match is `ambiguous` when a runner-up is a namesake (found by exact, variant or skeleton
+key, not by fuzzy matching) that would be an answer itself, fits the hints just as well, lies
+far away (beyond both radii plus 10 km) and in the working area or within 100 km of it
+(Karatepe in Turkey rivals Karatepe in Syria; al-Khums in Libya does not rival Homs), is not
+the country, governorate or district that holds the winner (the city and governorate of
+Homs), and is not a hamlet (under 1,000 people) beside a country, governorate or city of
+100,000: only prominence, not evidence, picked the winner.
 
 Hints are checked: an unknown country or governorate raises `HintError` naming the closest.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import HintError
 from .fold import (
-    ARABIC_CLITICS, Generic, fold, fold_words, normalize, readings, skeleton, split_generic,
+    ARABIC_CLITICS,
+    Generic,
+    fold,
+    fold_words,
+    normalize,
+    readings,
+    skeleton,
+    split_generic,
 )
 from .place import Match, Place, distance_km
 from .regions import COUNTRYSIDE, DESERT, RegionQuery, parse_border, parse_region
 from .sources import (
-    Keys, bundled_geonames, country_codes, curated_keyed, imported_index_files, place_keys,
-    read_index, user_data_dir,
+    GEONAMES_FILE,
+    Keys,
+    Layer,
+    bundled_layer,
+    country_codes,
+    curated_keyed,
+    imported_index_files,
+    place_keys,
+    read_index,
+    user_data_dir,
 )
 
 MIN_SCORE = 0.5
@@ -81,14 +102,14 @@ STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
 SAME_PLACE_KM = 10.0
+RIVAL_KM = 100.0         # a namesake abroad is a rival only this close to the working area
+OUTCLASSED_POPULATION = (100_000, 1_000)  # a city this big has no rival in a hamlet this small
 # Acceptance (see the table above).
 WORKING_AREA = ("SY", "IQ")
-OUTSIDE_AREA = 0.95
+OUTSIDE_AREA = 0.8
 BEYOND_REACH = 0.5
-NEAR_AREA_KM = 25.0
 SHORT_NAME = 3          # letters of a Latin name; Arabic writes no short vowels: 2 there
-ANYWHERE = math.inf
-NEVER = -1.0
+ANYWHERE, INSIDE, NEVER = "anywhere", "inside", "never"
 _CACHE_SIZE = 1 << 16
 MIN_CITY_KM = 5.0       # the least disc taken out of a governorate for its city
 COUNTRYSIDE_KM = 15.0   # how far the countryside of a town reaches beyond it
@@ -104,11 +125,11 @@ Near = tuple[float, float]
 
 class _Evidence(NamedTuple):
     """How a place was found for a query: `quality` 0..1, `method` as the JSON contract names
-    it (exact, variant, fuzzy), and `reach_km`, how far outside the working area it counts."""
+    it (exact, variant, fuzzy), and `reach`: where it counts (ANYWHERE, INSIDE or NEVER)."""
 
     quality: float
     method: str
-    reach_km: float
+    reach: str
 
 
 class Gazetteer:
@@ -120,13 +141,16 @@ class Gazetteer:
     """
 
     def __init__(self, places: Iterable[Place] = ()) -> None:
-        self._places: list[Place] = []
-        self._keys: list[Keys] = []
-        self._ids: dict[str, int] = {}
-        self._fold: dict[str, list[int]] = {}
-        self._skel: dict[str, list[int]] = {}
-        self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
-        self._joined_keys: dict[str, list[int]] | None = None
+        # A bundled layer (if any) holds indexes 0 .. len(layer) - 1, read lazily; every place
+        # added by `add` or `add_keyed` comes after it, or replaces a layer place of its id.
+        self._layer: Layer | None = None
+        self._places = _Places()
+        self._keys: dict[int, Keys] = {}  # keys of added places (for a layer place: added ones)
+        self._ids: dict[str, int] = {}  # ids of added places
+        self._fold = _KeyTable("fold")
+        self._skel = _KeyTable("skel")
+        self._fuzzy: _SegmentIndex | None = None
+        self._joined_keys: _JoinedKeys | None = None
         self._admin1: list[Place] | None = None
         self._areas: Areas | None = None
         self._cache: dict[tuple, tuple[Match, ...]] = {}
@@ -136,15 +160,20 @@ class Gazetteer:
     # --- building ----------------------------------------------------------------------------
 
     @classmethod
-    def bundled(cls) -> "Gazetteer":
-        """The data shipped with the package: curated tables and the GeoNames subset."""
+    def bundled(cls) -> Gazetteer:
+        """The data shipped with the package: curated tables and the populated-place layer."""
         gaz = cls()
+        layer = bundled_layer()  # refolded (and cached) if folding changed since the build
+        if layer is not None:
+            gaz._attach(layer)
         gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
-        gaz.add_keyed(bundled_geonames(), label="GeoNames cities500 subset (data/geonames.tsv)")
+        if layer is not None:
+            label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
+            gaz.sources.append((label, len(layer)))
         return gaz
 
     @classmethod
-    def default(cls, data_dir: Path | None = None) -> "Gazetteer":
+    def default(cls, data_dir: Path | None = None) -> Gazetteer:
         """Bundled data plus everything the user imported into `data_dir` (see `user_data_dir`)."""
         gaz = cls.bundled()
         for path in imported_index_files(data_dir or user_data_dir()):
@@ -159,30 +188,42 @@ class Gazetteer:
     def add_keyed(self, keyed: Iterable[tuple[Place, Keys]], label: str = "") -> None:
         """Add places whose keys are already computed (from an index file)."""
         count = 0
-        places, ids, all_keys = self._places, self._ids, self._keys
+        places, ids, all_keys, layer = self._places, self._ids, self._keys, self._layer
         tables = (self._fold, self._skel)  # in the order of Keys' fields
         for place, keys in keyed:
             i = ids.get(place.id)
+            if i is None and layer is not None:
+                i = layer.find(place.id)
             if i is None:
                 i = ids[place.id] = len(places)
                 places.append(place)
-                all_keys.append(keys)
+                all_keys[i] = keys
             else:
+                # The old keys stay in the tables: a replaced place keeps its old names too.
                 places[i] = place
-                old = all_keys[i]
-                keys = Keys(tuple(dict.fromkeys(old.fold + keys.fold)),
-                            tuple(dict.fromkeys(old.skel + keys.skel)))
+                old = all_keys.get(i)
+                if old is not None:
+                    keys = Keys(tuple(dict.fromkeys(old.fold + keys.fold)),
+                                tuple(dict.fromkeys(old.skel + keys.skel)))
                 all_keys[i] = keys
             for table, ks in zip(tables, keys):
                 for k in ks:
-                    bucket = table.get(k)
-                    if bucket is None:
-                        table[k] = [i]
-                    elif bucket[-1] != i:
-                        bucket.append(i)
+                    table.add(k, i)
             count += 1
         if label and count:
             self.sources.append((label, count))
+        self._fuzzy = self._joined_keys = None
+        self._admin1 = None
+        self._cache.clear()
+
+    def _attach(self, layer: Layer) -> None:
+        """Make a layer's places the first of this (empty) gazetteer, read as they are used."""
+        if len(self._places) or layer.stale:
+            raise ValueError("only a current layer can be attached, to an empty gazetteer")
+        self._layer = layer
+        self._places.attach(layer)
+        self._fold.attach(layer)
+        self._skel.attach(layer)
         self._fuzzy = self._joined_keys = None
         self._admin1 = None
         self._cache.clear()
@@ -197,11 +238,24 @@ class Gazetteer:
 
     def keyed(self) -> Iterator[tuple[Place, Keys]]:
         """Every place with its name keys (for multi-pattern matching over text)."""
-        return zip(self._places, self._keys)
+        places, added = self._places, self._keys
+        start = 0
+        if self._layer is not None:
+            for i, keys in enumerate(self._layer.row_keys()):
+                more = added.get(i)
+                if more is not None:
+                    keys = Keys(tuple(dict.fromkeys(keys.fold + more.fold)),
+                                tuple(dict.fromkeys(keys.skel + more.skel)))
+                yield places[i], keys
+            start = len(self._layer)
+        for i in range(start, len(places)):
+            yield places[i], added[i]
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
         i = self._ids.get(place_id)
+        if i is None and self._layer is not None:
+            i = self._layer.find(place_id)
         return None if i is None else self._places[i]
 
     # --- resolving ---------------------------------------------------------------------------
@@ -268,24 +322,26 @@ class Gazetteer:
             hint = self._hint_factor(place, country, admin1, generic, near)
             inside = place.country in area_set or (
                 not place.country and self._km_outside(place, area_set) == 0)
-            reach = evidence.reach_km
-            answer = reach == ANYWHERE or (reach >= 0 and (inside or (
-                reach > 0 and self._km_outside(place, area_set) <= reach)))
-            score = (quality * hint * (0.85 + 0.15 * _prominence(place))
-                     * (1.0 if inside else OUTSIDE_AREA) * (1.0 if answer else BEYOND_REACH))
-            scored.append((score, quality, hint, place, evidence.method))
+            answer = evidence.reach == ANYWHERE or (evidence.reach == INSIDE and inside)
+            base = quality * hint * (0.85 + 0.15 * _prominence(place))
+            score = base * (1.0 if inside else OUTSIDE_AREA) * (1.0 if answer else BEYOND_REACH)
+            scored.append((score, quality, hint, place, evidence.method, base))
         scored.sort(key=lambda s: (-s[0], s[3].id))
-        best_score, best_quality, best_hint, best, _ = scored[0]
+        best_score, best_quality, best_hint, best, _, best_base = scored[0]
         # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
+        # The working area ranks namesakes (Karatepe in Syria before Karatepe in Turkey) but
+        # does not make them less of rivals: the gap is measured without it.
         ambiguous = best_score >= MIN_SCORE and any(
-            score >= MIN_SCORE and _tier(quality) == _tier(best_quality) and hint >= best_hint - 1e-9
-            and (quality > QUALITY_SKELETON or p.country == best.country)
+            base >= MIN_SCORE and _tier(quality) == _tier(best_quality) and not _outclassed(best, p)
+            and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM)
+            and hint >= best_hint - 1e-9 and (quality > QUALITY_SKELETON or p.country == best.country)
+            and not _holds(best, p) and not _holds(p, best)
             and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
-            for score, quality, hint, p, _ in scored[1:]
+            for _, quality, hint, p, _, base in scored[1:]
         )
         top = scored[:limit]
         matches = [Match(name, p, round(s, 4), method, self._matched_name(p, name, core))
-                   for s, _, _, p, method in top]
+                   for s, _, _, p, method, _ in top]
         matches[0] = Match(name, best, matches[0].score, matches[0].method, matches[0].matched_name,
                            candidates=tuple(matches[1:]), ambiguous=ambiguous)
         return matches
@@ -312,23 +368,23 @@ class Gazetteer:
         for key in {skeleton(name), skeleton(core)}:
             consonants = len(key.replace(" ", ""))
             if consonants >= STRONG_SKELETON:
-                evidence = _Evidence(QUALITY_SKELETON, "variant",
-                                     NEAR_AREA_KM if consonants > STRONG_SKELETON else 0.0)
+                # Beside places called by the name as printed, a skeleton's namesake is listed
+                # but no answer: a wrong hint must not hand the row to a look-alike.
+                evidence = _Evidence(QUALITY_SKELETON, "variant", NEVER if found_by_name else INSIDE)
                 for i in self._skel.get(key, ()):
                     hits.setdefault(i, evidence)
             elif consonants >= 3 and not found_by_name:
                 for i in self._skel.get(key, ()):
                     across = not any(_is_arabic(n) == arabic and key in (skeleton(n), skeleton(split_generic(n)[0]))
                                      for n in self._places[i].names)
-                    weak.setdefault(i, _Evidence(QUALITY_WEAK_SKELETON, "variant", 0.0 if across else NEVER))
+                    weak.setdefault(i, _Evidence(QUALITY_WEAK_SKELETON, "variant", INSIDE if across else NEVER))
         if not hits:
             # A three-consonant skeleton meets many names: a close spelling may beat it.
             key = fold(core)
             letters = len(key.replace(" ", ""))
             for i, (quality, method) in self._fuzzy_lookup(key).items():
                 ratio = 100 * quality / FUZZY_WEIGHT
-                reach = (NEAR_AREA_KM if letters >= 8 and ratio >= 90 else
-                         0.0 if letters >= 6 and ratio >= (85 if letters >= 8 else 90) else NEVER)
+                reach = INSIDE if letters >= 6 and ratio >= 90 else NEVER
                 if quality > weak.get(i, _Evidence(0.0, "", NEVER)).quality:
                     weak[i] = _Evidence(quality, method, reach)
             hits = weak
@@ -466,57 +522,42 @@ class Gazetteer:
 
     def _km_outside(self, place: Place, area: set[str]) -> float:
         """How far outside the working area a place lies: 0 inside it; otherwise the distance
-        to the nearest governorate of the area, less that governorate's radius."""
+        to the nearest governorate polygon of the area's countries (Syria and Iraq have them;
+        another country of the area counts only by its own places)."""
         if place.country in area:
             return 0.0
-        # A governorate's radius covers it only roughly: this serves the 25 km reach of strong
-        # weak evidence, never the "inside" test of a place whose country is known.
-        seats = [p for p in self._admin1_places() if p.country in area]
-        if not seats:
+        areas = self.areas()
+        codes = [a.code for a in areas.areas("admin1") if a.country in area]
+        if not codes:
             return math.inf
-        return max(0.0, min(distance_km(p.lat, p.lon, place.lat, place.lon) - p.radius_km for p in seats))
+        return min(areas.distance_km(code, place.lat, place.lon) for code in codes)
 
     def _admin1_places(self) -> list[Place]:
         if self._admin1 is None:
-            self._admin1 = [p for p in self._places if p.kind == "admin1"]
+            self._admin1 = self._added("admin1")
         return self._admin1
 
-    def _joined(self) -> dict[str, list[int]]:
-        """Folded keys with their spaces taken out, built on first use (a rare fallback)."""
+    def _added(self, kind: str) -> list[Place]:
+        """The added places of a kind (the bundled layer holds populated places only): read
+        without parsing the whole layer."""
+        return [p for p in (self._places[i] for i in self._ids.values()) if p.kind == kind]
+
+    def _joined(self) -> Mapping[str, list[int]]:
+        """Folded keys with their spaces taken out (a rare fallback), grouped as needed."""
         if self._joined_keys is None:
-            joined: dict[str, list[int]] = {}
-            for key, found in self._fold.items():
-                if " " in key:
-                    joined.setdefault(key.replace(" ", ""), []).extend(found)
-            self._joined_keys = joined
+            self._joined_keys = _JoinedKeys(self._fold)
         return self._joined_keys
 
     def _fuzzy_lookup(self, key: str) -> dict[int, tuple[float, str]]:
+        """Places with a folded key of edit ratio >= FUZZY_CUTOFF to `key` (at least 4 letters)."""
         if len(key) < 4:
             return {}
-        from rapidfuzz import fuzz, process
-
         if self._fuzzy is None:
-            buckets: dict[str, list[str]] = {}
-            for k in self._fold:
-                buckets.setdefault(k[:1], []).append(k)
-                buckets.setdefault(k[:2], []).append(k)
-            self._fuzzy = {c: (sorted(ks, key=len), sorted(map(len, ks))) for c, ks in buckets.items()}
-        # A ratio of 85 needs lengths within a factor of 0.74 (2·shorter / sum >= 0.85), and a
-        # misspelling seldom touches the first letters: compare keys that begin alike, first
-        # the two letters, then the one (on 1,000 misspelt names the best match changed twice).
-        n = len(key)
-        found = []
-        for prefix in (key[:2], key[:1]):
-            keys, lengths = self._fuzzy.get(prefix, ((), ()))
-            pool = keys[bisect.bisect_left(lengths, math.ceil(n * 0.74)):bisect.bisect_right(lengths, n / 0.74)]
-            found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20)
-            if found:
-                break
+            self._fuzzy = _SegmentIndex(self._fold)
         hits: dict[int, tuple[float, str]] = {}
-        for k, ratio, _ in found:
-            for i in self._fold[k]:
-                quality = FUZZY_WEIGHT * ratio / 100
+        for k, ratio in self._fuzzy.lookup(key):
+            quality = FUZZY_WEIGHT * ratio / 100
+            for i in self._fold.get(k, ()):
                 if hits.get(i, (0.0,))[0] < quality:
                     hits[i] = (quality, "fuzzy")
         return hits
@@ -557,7 +598,7 @@ class Gazetteer:
         found = next((p.country for p in places if p.kind == "country"), None)
         if found:
             return found
-        names = {p.name: p.country for p in self._places if p.kind == "country"}
+        names = {p.name: p.country for p in self._added("country")}
         raise HintError(f"unknown country {country!r}; give an ISO code (SY, SYR, 760) or a name"
                         + _closest(wanted, names))
 
@@ -603,10 +644,10 @@ def _is_arabic(text: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in text)
 
 
-def _name_reach(key: str) -> float:
+def _name_reach(key: str) -> str:
     """Name evidence counts anywhere, but a short name abroad is too easily met by chance."""
     letters = len(key.replace(" ", ""))
-    return ANYWHERE if letters > (SHORT_NAME - 1 if _is_arabic(key) else SHORT_NAME) else 0.0
+    return ANYWHERE if letters > (SHORT_NAME - 1 if _is_arabic(key) else SHORT_NAME) else INSIDE
 
 
 def _without_clitic(name: str) -> list[str]:
@@ -643,6 +684,23 @@ def _moved(lat: float, lon: float, bearing: float, km: float) -> tuple[float, fl
     return math.degrees(p2), math.degrees(l2)
 
 
+def _outclassed(best: Place, other: Place) -> bool:
+    """True when `other` is a hamlet (fewer than 1,000 people, or none counted) and `best` a
+    country, a governorate or a city of 100,000 or more: "Homs" is not made doubtful by a
+    hamlet of that name in Iraq."""
+    big, small = OUTCLASSED_POPULATION
+    return (other.kind == "settlement" and not other.curated and other.population < small
+            and (best.kind in ("country", "admin1") or best.population >= big))
+
+
+def _holds(area: Place, place: Place) -> bool:
+    """True when `area` is the country, governorate or district `place` lies in: "Homs" the
+    city and Homs the governorate are one name for nested things, not rival places."""
+    if area.kind == "country":
+        return area.country == place.country
+    return area.kind in ("admin1", "admin2") and bool(area.admin1) and area.admin1 == place.admin1
+
+
 def _tier(quality: float) -> int:
     """Matches of one tier name the place equally well: exact, variant and skeleton are one."""
     return 0 if quality >= QUALITY_SKELETON else 1
@@ -662,3 +720,323 @@ def _prominence(place: Place) -> float:
     if place.kind == "site":
         return 0.6
     return by_population
+
+
+# --- storage: a lazily read layer under the places added to it -------------------------------
+
+class _Places(Sequence):
+    """The places by index: a layer's (built into `Place` objects when first asked for), then
+    the added ones. Indexing is all the ranking needs, so 35k rows cost nothing until used."""
+
+    __slots__ = ("_layer", "_built", "_added")
+
+    def __init__(self) -> None:
+        self._layer: Layer | None = None
+        self._built: list[Place | None] = []
+        self._added: list[Place] = []
+
+    def attach(self, layer: Layer) -> None:
+        self._layer = layer
+        self._built = [None] * len(layer)
+
+    def __len__(self) -> int:
+        return len(self._built) + len(self._added)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        built = self._built
+        if i < 0:
+            i += len(self)
+        if i < len(built):
+            place = built[i]
+            if place is None:
+                place = built[i] = self._layer.place(i)  # type: ignore[union-attr]
+            return place
+        return self._added[i - len(built)]
+
+    def __setitem__(self, i: int, place: Place) -> None:
+        if i < len(self._built):
+            self._built[i] = place
+        else:
+            self._added[i - len(self._built)] = place
+
+    def __iter__(self) -> Iterator[Place]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def append(self, place: Place) -> None:
+        self._added.append(place)
+
+
+class _KeyTable(Mapping):
+    """Name key -> place indexes: a layer's sorted key table ("fold" or "skel"), merged with a
+    dict of the keys of the places added since (`add`). `get` returns a list the caller must
+    not change."""
+
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_seen")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._layer: Layer | None = None
+        self._added: dict[str, list[int]] = {}
+        self._added_by_length: dict[int, list[str]] | None = None
+        # Layer lookups already made: one name is looked up under the same key several times.
+        self._seen: dict[str, list[int] | None] = {}
+
+    def attach(self, layer: Layer) -> None:
+        self._layer = layer
+        self._seen.clear()
+
+    def add(self, key: str, i: int) -> None:
+        bucket = self._added.get(key)
+        if bucket is None:
+            self._added[key] = [i]
+            self._added_by_length = None
+        elif bucket[-1] != i:
+            bucket.append(i)
+        if self._seen:
+            self._seen.clear()
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        if self._layer is None:
+            return self._added.get(key, default)
+        seen = self._seen
+        if key in seen:
+            found = seen[key]
+        else:
+            found = self._layer.rows(self._name, key)
+            added = self._added.get(key)
+            if added:
+                found = found + [i for i in added if i not in found] if found else added
+            if len(seen) >= _CACHE_SIZE:
+                seen.clear()
+            seen[key] = found
+        return default if found is None else found
+
+    def __getitem__(self, key: str) -> list[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        layer_keys = self._layer.keys(self._name) if self._layer is not None else []
+        yield from layer_keys
+        if self._added:
+            known = set(layer_keys)
+            yield from (key for key in self._added if key not in known)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def items(self) -> Iterator[tuple[str, list[int]]]:  # type: ignore[override]
+        """Every key with its indexes: the layer's first, then the other added ones."""
+        added = self._added
+        seen: set[str] = set()
+        if self._layer is not None:
+            for key, rows in self._layer.table(self._name):
+                seen.add(key)
+                more = added.get(key)
+                yield key, rows + [i for i in more if i not in rows] if more else rows
+        for key, found in added.items():
+            if key not in seen:
+                yield key, found
+
+    def of_length(self, length: int) -> list[str]:
+        """The keys of `length` letters (a key both in the layer and added may come twice)."""
+        if self._added_by_length is None:
+            grouped: dict[int, list[str]] = {}
+            for key in self._added:
+                grouped.setdefault(len(key), []).append(key)
+            self._added_by_length = grouped
+        found = self._layer.keys(self._name, length) if self._layer is not None else []
+        return found + self._added_by_length.get(length, [])
+
+    def most_spaces(self) -> int:
+        """The most spaces in one key."""
+        layer = self._layer.spaces if self._layer is not None else 0
+        return max(layer, max((k.count(" ") for k in self._added), default=0))
+
+
+class _JoinedKeys(Mapping):
+    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"). A
+    key of n letters written joined comes from keys of n + 1 .. n + most_spaces letters: those
+    are grouped the first time a joined key of that length is asked for."""
+
+    __slots__ = ("_table", "_spaces", "_by_length")
+
+    def __init__(self, table: _KeyTable) -> None:
+        self._table = table
+        self._spaces = table.most_spaces()
+        self._by_length: dict[int, dict[str, list[str]]] = {}
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        keys = self._of_length(len(key)).get(key)
+        if keys is None:
+            return default
+        return list(dict.fromkeys(i for k in keys for i in self._table.get(k, ())))
+
+    def __getitem__(self, key: str) -> list[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._table:
+            if " " in key:
+                yield key.replace(" ", "")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def _of_length(self, length: int) -> dict[str, list[str]]:
+        joined = self._by_length.get(length)
+        if joined is None:
+            joined = self._by_length[length] = {}
+            for spaces in range(1, self._spaces + 1):
+                for key in self._table.of_length(length + spaces):
+                    if key.count(" ") == spaces:
+                        joined.setdefault(key.replace(" ", ""), []).append(key)
+        return joined
+
+
+class _SegmentIndex:
+    """Folded keys cut into segments, for fuzzy lookup over the whole index.
+
+    Two keys of lengths n and m with an edit ratio >= FUZZY_CUTOFF differ by at most
+    d = 0.15 (n + m) inserted or deleted letters. Cut a key into t + 1 segments: a name within
+    t edits of it holds one of them unchanged, shifted by at most t letters (the pigeonhole
+    filter of Pass-Join, Li et al., VLDB 2011). So a query probes, for each length m it may
+    match, a few of its own substrings against the segments of the keys of length m, and only
+    the keys found there are scored by rapidfuzz. `_edits` sets t for a pair of lengths.
+
+    The segment tables of a length are built the first time a query needs them, from the keys
+    of that length only (all lengths together: about half a second of CPU for 100k keys). The
+    first SCORE_ALL lookups of an index skip them and score every key of the lengths they may
+    match, a few milliseconds each: a command resolving one misspelt name builds nothing.
+    """
+
+    SCORE_ALL = 8
+
+    __slots__ = ("_keys", "_by_length", "_tables", "_plans", "_lookups", "build_seconds")
+
+    def __init__(self, keys: _KeyTable) -> None:
+        self._keys = keys
+        self._by_length: dict[int, list[str]] = {}
+        self._tables: dict[tuple[int, int], list[dict[str, str | list[str]]]] = {}
+        self._plans: dict[int, list[tuple[dict[str, str | list[str]] | None, int, int, int]]] = {}
+        self._lookups = 0
+        self.build_seconds = 0.0  # time spent building tables, for the benchmark
+
+    def lookup(self, key: str, limit: int = 20) -> list[tuple[str, float]]:
+        """Up to `limit` keys with a ratio >= FUZZY_CUTOFF, best first: (key, ratio 0..100)."""
+        from rapidfuzz import fuzz, process
+
+        n = len(key)
+        self._lookups += 1
+        plan = self._plans.get(n)
+        if plan is None and self._lookups <= self.SCORE_ALL:
+            plan = [(None, m, 0, 0) for m in range(max(1, (n * 7) // 10), n * 2)
+                    if self._edits(n, m) is not None and self._of_length(m)]
+        elif plan is None:
+            plan = self._plan(n)
+        pool: list[str] = []
+        for table, width, first, last in plan:
+            if table is None:  # all keys of length `width` (too short to cut, or early)
+                pool += self._by_length[width]
+                continue
+            get = table.get
+            for at in range(first, last + 1):
+                found = get(key[at:at + width])
+                if found is not None:
+                    if type(found) is str:
+                        pool.append(found)
+                    else:
+                        pool += found
+        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+        ratios = {k: ratio for k, ratio, _ in found}  # a key found by two segments: once
+        return sorted(ratios.items(), key=lambda kr: (-kr[1], kr[0]))[:limit]
+
+    @staticmethod
+    def _edits(n: int, m: int) -> int | None:
+        """Edits t to allow between keys of lengths n and m, or None if no ratio can reach the
+        cutoff. Ratio >= 85 allows d = 0.15 (n + m) letters inserted or deleted; a letter
+        replaced in place is one of each, so a pair mostly differs by (d + |n - m|) / 2 edits.
+        Two edits are always allowed (a letter dropped here and another added there), and
+        never more than d. Only names with three or more scattered changes can escape this
+        (none did among 2,000 misspellings compared with scoring every key)."""
+        d = int((100 - FUZZY_CUTOFF) * (n + m) // 100)
+        if abs(n - m) > d:
+            return None
+        return min(d, max(2, (d + abs(n - m)) // 2))
+
+    def _plan(self, n: int) -> list[tuple[dict[str, str | list[str]] | None, int, int, int]]:
+        """For a query of length n: (segment table, segment width, first and last start of
+        the query's substrings to look up) for every length it may match."""
+        import time
+
+        started = time.perf_counter()
+        plan: list[tuple[dict[str, str | list[str]] | None, int, int, int]] = []
+        for m in range(max(1, (n * 7) // 10), n * 2):
+            t = self._edits(n, m)
+            if t is None or not self._of_length(m):
+                continue
+            if t + 1 > m:
+                plan.append((None, m, 0, 0))
+                continue
+            shift = n - m
+            for i, ((start, width), table) in enumerate(zip(_segments(m, t), self._table(m, t))):
+                # Pass-Join's multi-match-aware window: segment i moves by at most i letters,
+                # and by no more than the edits left after it allow.
+                first = max(start - i, start + shift - (t - i), 0)
+                last = min(start + i, start + shift + (t - i), n - width)
+                if first <= last:
+                    plan.append((table, width, first, last))
+        self._plans[n] = plan
+        self.build_seconds += time.perf_counter() - started
+        return plan
+
+    def _of_length(self, m: int) -> list[str]:
+        keys = self._by_length.get(m)
+        if keys is None:
+            keys = self._by_length[m] = self._keys.of_length(m)
+        return keys
+
+    def _table(self, m: int, t: int) -> list[dict[str, str | list[str]]]:
+        """Segment -> key (or keys), for each of the t + 1 segments of the keys of length m.
+        A segment most keys do not share maps to the key itself, and segments are interned:
+        all tables together hold 800k entries."""
+        tables = self._tables.get((m, t))
+        if tables is None:
+            import sys
+
+            intern = sys.intern
+            cuts = _segments(m, t)
+            tables = [{} for _ in cuts]
+            for key in self._of_length(m):
+                for table, (start, width) in zip(tables, cuts):
+                    segment = key[start:start + width]
+                    found = table.get(segment)
+                    if found is None:
+                        table[intern(segment)] = key
+                    elif type(found) is str:
+                        table[segment] = [found, key]
+                    else:
+                        found.append(key)
+            self._tables[(m, t)] = tables
+        return tables
+
+
+def _segments(m: int, t: int) -> list[tuple[int, int]]:
+    """(start, width) of the t + 1 near-equal segments of a length-m key, shorter ones first."""
+    parts = t + 1
+    narrow, wide_from = m // parts, parts - m % parts
+    cuts, start = [], 0
+    for i in range(parts):
+        width = narrow if i < wide_from else narrow + 1
+        cuts.append((start, width))
+        start += width
+    return cuts

@@ -33,8 +33,9 @@ class Place:
 
     @property
     def curated(self) -> bool:
-        """True for rows the project wrote itself (ids `site:`, `adm1:`, ...), not GeoNames rows."""
-        return not self.id.startswith(("gn:", "user:"))
+        """True for rows the project wrote itself (ids `site:`, `adm1:`, ...), not GeoNames,
+        Who's On First (`wof:`) or the user's rows."""
+        return not self.id.startswith(("gn:", "wof:", "user:"))
 
     def as_dict(self) -> dict:
         """The JSON shape of DESIGN.md (without score and method)."""
@@ -61,7 +62,7 @@ class Match:
     score: float
     method: str
     matched_name: str
-    candidates: tuple["Match", ...] = field(default=(), compare=False)
+    candidates: tuple[Match, ...] = field(default=(), compare=False)
     ambiguous: bool = False
 
     def as_dict(self) -> dict:

@@ -1,32 +1,43 @@
 """Where places come from: the bundled tables, GeoNames dumps and a user's own CSV of sites.
 
 Every source ends up as `Place` rows. Rows from large sources are stored with their folded
-keys precomputed (`write_index` / `read_index`) so that loading them costs no folding.
+keys precomputed so that loading them costs no folding: imports as TSV (`write_index` /
+`read_index`), the bundled populated places as a columnar layer read lazily (`Layer`).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
 import math
 import os
 import re
+import sys
+import tempfile
 import zipfile
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from .errors import DataError, ImportFailed
 from .fold import (
-    ARABIC_LETTERS, FOLD_VERSION, fold_words, normalize, skeleton_words, split_generic_words,
+    ARABIC_LETTERS,
+    FOLD_VERSION,
+    fold_words,
+    normalize,
+    skeleton_words,
+    split_generic_words,
 )
 from .place import KINDS, Place
 
 # airports.csv first: a curated row with the same id enriches the generated one.
 CURATED_FILES = ("airports.csv", "admin.csv", "sites_syria.csv", "sites_iraq_jordan.csv")
-GEONAMES_FILE = "geonames.tsv"
+GEONAMES_FILE = "geonames.layer"
 PLACE_COLUMNS = ("id", "name", "name_ar", "aliases", "kind", "feature", "country", "admin1",
                  "lat", "lon", "radius_km", "source")
 INDEX_COLUMNS = (*PLACE_COLUMNS, "population", "fold_keys", "skel_keys")
@@ -232,13 +243,337 @@ def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]
                               tuple(c[14].split("|")) if c[14] else ())
 
 
-def bundled_geonames() -> Iterator[tuple[Place, Keys]]:
-    """The populated places built from GeoNames by scripts/build_geonames.py."""
+# --- the bundled place layer -----------------------------------------------------------------
+
+LAYER_HEADER = "# incident-mapper layer 1"
+LAYER_COLUMNS = (*PLACE_COLUMNS, "population")
+LAYER_TABLES = ("fold", "skel")  # in the order of Keys' fields
+LAYER_BLOCK = 32  # rows compressed together: small enough to inflate for one lookup
+LAYER_STRIDE = 32  # lines of a sorted section between two entries of its table of starts
+_KEY_WIDTH = 3  # a key's line starts with its length, so the keys of one length are together
+
+
+def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
+    """Write places as a layer file (read by `Layer`); returns the place count.
+
+    Layout: a text header line; the sections; a directory line (`name:offset:count` with the
+    offset of the section's table of starts; `places:n`; `spaces:n`, the most spaces in a
+    fold key); the directory's length. Tables of starts are little-endian uint32 file
+    offsets. Sections:
+
+    - ids: `id<TAB>` for every place, sorted (a place's row is its id's line number);
+    - fold, skel: `LLLkey<TAB>row,row,...` for every key of the table, LLL its length in
+      letters, one a line, sorted (so by length, then key);
+    - rows: blocks of LAYER_BLOCK rows (LAYER_COLUMNS, tab-separated, one a line), each zlib.
+
+    A sorted section's table holds where every LAYER_STRIDE-th line starts (and where the
+    section ends): a lookup bisects the first lines of the strides, then searches one stride.
+    A block table holds where every block starts, and where the last ends.
+    """
+    by_id: dict[str, Place] = {}
+    for place in places:
+        if place.id in by_id:
+            raise DataError(f"two places with the id {place.id}")
+        by_id[place.id] = place
+    ordered = [by_id[i] for i in sorted(by_id)]
+    tables: tuple[dict[str, list[int]], ...] = ({}, {})
+    lines = []
+    for row, place in enumerate(ordered):
+        for table, keys in zip(tables, place_keys(place)):
+            for key in keys:
+                table.setdefault(_key_cell(key), []).append(row)
+        cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
+                 place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
+                 f"{place.radius_km:g}", place.source, str(place.population))
+        lines.append("\t".join(_CONTROL.sub(" ", c) for c in cells))
+    sorted_sections = {
+        "ids": [_CONTROL.sub(" ", p.id) + "\t" for p in ordered],
+        **{name: [f"{k}\t{','.join(map(str, table[k]))}" for k in sorted(table)]
+           for name, table in zip(LAYER_TABLES, tables)},
+    }
+    header = f"{LAYER_HEADER}, fold version {FOLD_VERSION}\n".encode()
+    out.write(header)
+    at = len(header)
+    spaces = max((k.count(" ") for k in tables[0]), default=0)
+    directory = [f"places:{len(ordered)}", f"spaces:{spaces}"]
+
+    def section(name: str, items: list[bytes], step: int) -> None:
+        nonlocal at
+        starts = array("I")
+        for i, item in enumerate(items):
+            if i % step == 0:
+                starts.append(at)
+            out.write(item)
+            at += len(item)
+        starts.append(at)
+        if sys.byteorder == "big":
+            starts.byteswap()
+        directory.append(f"{name}:{at}:{len(items)}")
+        out.write(starts.tobytes())
+        at += 4 * len(starts)
+
+    for name, items in sorted_sections.items():
+        section(name, [f"{item}\n".encode() for item in items], LAYER_STRIDE)
+    section("rows", [zlib.compress("\n".join(lines[b:b + LAYER_BLOCK]).encode(), 9)
+                     for b in range(0, len(lines), LAYER_BLOCK)], 1)
+    # The tables are binary and may hold any byte: the directory's length closes the file.
+    trailer = f"{' '.join(directory)}\n".encode()
+    out.write(trailer + f"{len(trailer):010d}\n".encode())
+    return len(ordered)
+
+
+_KEY_PREFIXES = [f"{n:0{_KEY_WIDTH}d}".encode() for n in range(10 ** _KEY_WIDTH)]
+
+
+def _key_cell(key: str) -> str:
+    if len(key) >= 10 ** _KEY_WIDTH:
+        raise DataError(f"a name key of {len(key)} letters: {key[:40]}...")
+    return f"{len(key):0{_KEY_WIDTH}d}{key}"
+
+
+# Ids and keys hold no control character, so "cell<TAB>" sorts where its cell does and a
+# cell's line is found by bisection for that probe.
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
+def _starts(data: bytes, at: int, entries: int, origin: str) -> array:
+    starts = array("I")
+    table = data[at:at + 4 * entries]
+    if starts.itemsize != 4 or len(table) != 4 * entries:
+        raise DataError(f"{origin}: truncated; rebuild it with scripts/build_geonames.py")
+    starts.frombytes(table)
+    if sys.byteorder == "big":
+        starts.byteswap()
+    if entries and not (starts[0] <= starts[-1] <= at):
+        raise DataError(f"{origin}: damaged table of starts; rebuild it")
+    return starts
+
+
+class _Sorted:
+    """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
+    line of each stride (held in memory), then searching that one stride."""
+
+    __slots__ = ("data", "starts", "count", "firsts")
+
+    def __init__(self, data: bytes, at: int, count: int, origin: str) -> None:
+        self.data, self.count = data, count
+        self.starts = _starts(data, at, -(-count // LAYER_STRIDE) + 1, origin)
+        self.firsts = [data[a:data.index(b"\n", a)] for a in self.starts[:-1]]
+
+    def find(self, cell: bytes) -> bytes | None:
+        """The line whose first cell is `cell`, or None."""
+        probe = cell + b"\t"
+        firsts = self.firsts
+        stride = bisect.bisect_right(firsts, probe)
+        # The line sorts after the probe: first in this stride, or anywhere in the one before.
+        if stride < len(firsts) and firsts[stride].startswith(probe):
+            return firsts[stride]
+        if stride == 0:
+            return None
+        data = self.data
+        at = data.find(b"\n" + probe, self.starts[stride - 1], self.starts[stride])
+        if at >= 0:
+            return data[at + 1:data.index(b"\n", at + 1)]
+        return firsts[stride - 1] if firsts[stride - 1].startswith(probe) else None
+
+    def line_number(self, line: bytes) -> int:
+        """The number of a line `find` returned."""
+        stride = bisect.bisect_right(self.firsts, line) - 1
+        if self.firsts[stride] == line:
+            return stride * LAYER_STRIDE
+        begin = self.starts[stride]
+        at = self.data.find(b"\n" + line + b"\n", begin, self.starts[stride + 1])
+        return stride * LAYER_STRIDE + self.data.count(b"\n", begin, at + 1)
+
+    def text(self, low: bytes = b"", high: bytes | None = None) -> str:
+        """The lines from the first >= low to the last < high (all by default), decoded and
+        without the last one's end ("" if there are none)."""
+        first = self._offset(low) if low else self.starts[0]
+        end = self._offset(high) if high is not None else self.starts[-1]
+        return self.data[first:end - 1].decode() if end > first else ""
+
+    def _offset(self, probe: bytes) -> int:
+        """Where the first line >= probe starts (the section's end if there is none)."""
+        stride = bisect.bisect_right(self.firsts, probe) - 1
+        if stride < 0:
+            return self.starts[0]
+        data, at, end = self.data, self.starts[stride], self.starts[stride + 1]
+        while at < end:
+            line_end = data.index(b"\n", at)
+            if data[at:line_end] >= probe:
+                return at
+            at = line_end + 1
+        return end
+
+
+class Layer:
+    """A place layer written by `write_layer`: a row becomes a `Place` only when asked for, and
+    keys and ids are found by bisection, so loading 35k places costs reading one file.
+
+    Rows (0 .. len - 1) are the places in the order of their ids.
+    """
+
+    def __init__(self, data: bytes, origin: str) -> None:
+        self.origin = origin
+        header, _, _ = data[:200].partition(b"\n")
+        if not header.startswith(LAYER_HEADER.encode() + b","):
+            raise DataError(f"{origin}: not an incident-mapper layer file (or another version of it)")
+        self.stale = not header.endswith(f"fold version {FOLD_VERSION}".encode())
+        try:
+            size = int(data[-11:])
+            fields = dict(f.split(":", 1) for f in data[-11 - size:-11].decode("ascii").split())
+            self.size = int(fields.pop("places"))
+            self.spaces = int(fields.pop("spaces"))  # the most spaces in one fold key
+            at, blocks = map(int, fields.pop("rows").split(":"))
+            self._rows = _starts(data, at, blocks + 1, origin)
+            self._ids = _Sorted(data, *map(int, fields.pop("ids").split(":")), origin)
+            self._tables = {name: _Sorted(data, *map(int, fields.pop(name).split(":")), origin)
+                            for name in LAYER_TABLES}
+        except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+            raise DataError(f"{origin}: damaged directory ({exc}); rebuild it") from None
+        if self._ids.count != self.size or blocks != -(-self.size // LAYER_BLOCK):
+            raise DataError(f"{origin}: section sizes disagree; rebuild it")
+        self._data = data
+        self._blocks: dict[int, list[str]] = {}
+        self._row_keys: list[Keys] | None = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def place(self, row: int) -> Place:
+        """The place of one row, parsed afresh."""
+        block, at = divmod(row, LAYER_BLOCK)
+        lines = self._blocks.get(block)
+        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
+            lines = self._blocks[block] = self._inflate(block)
+        return self._parse(lines[at], row)
+
+    def find(self, place_id: str) -> int | None:
+        """The row of a place id, or None."""
+        found = self._ids.find(place_id.encode())
+        return None if found is None else self._ids.line_number(found)
+
+    def rows(self, table: str, key: str) -> list[int] | None:
+        """Rows of the places that have `key` in a key table ("fold" or "skel"), or None."""
+        if len(key) >= len(_KEY_PREFIXES):
+            return None
+        cell = _KEY_PREFIXES[len(key)] + key.encode()
+        found = self._tables[table].find(cell)
+        return None if found is None else list(map(int, found[len(cell) + 1:].split(b",")))
+
+    def keys(self, table: str, length: int | None = None) -> list[str]:
+        """Every key of a key table ("fold" or "skel"), or those of one length, sorted by
+        length, then key."""
+        if length is None:
+            text = self._tables[table].text()
+        else:
+            low = f"{length:0{_KEY_WIDTH}d}".encode()
+            high = f"{length + 1:0{_KEY_WIDTH}d}".encode()
+            text = self._tables[table].text(low, high)
+        return [line[_KEY_WIDTH:line.index("\t")] for line in text.split("\n")] if text else []
+
+    def table(self, table: str) -> Iterator[tuple[str, list[int]]]:
+        """Every key of a key table with its rows, sorted by length, then key."""
+        text = self._tables[table].text()
+        for line in text.split("\n") if text else ():
+            key, _, rows = line.partition("\t")
+            yield key[_KEY_WIDTH:], [int(r) for r in rows.split(",")]
+
+    def places(self) -> Iterator[Place]:
+        """Every place, in row order."""
+        for block in range(len(self._rows) - 1):
+            for at, line in enumerate(self._inflate(block)):
+                yield self._parse(line, block * LAYER_BLOCK + at)
+
+    def row_keys(self) -> list[Keys]:
+        """The keys of every row, from the key tables (which must not be stale); kept once
+        made, since each text parser built over the gazetteer asks for them."""
+        if self._row_keys is None:
+            tables: list[list[list[str]]] = []
+            for table in LAYER_TABLES:
+                per_row: list[list[str]] = [[] for _ in range(self.size)]
+                text = self._tables[table].text()
+                for line in text.split("\n") if text else ():
+                    tab = line.index("\t")
+                    key = line[_KEY_WIDTH:tab]
+                    for r in line[tab + 1:].split(","):
+                        per_row[int(r)].append(key)
+                tables.append(per_row)
+            self._row_keys = [Keys(tuple(f), tuple(s)) for f, s in zip(*tables)]
+        return self._row_keys
+
+    def keyed(self) -> Iterator[tuple[Place, Keys]]:
+        """Every place with its keys: from the tables, or folded afresh when they are stale."""
+        if self.stale:
+            for place in self.places():
+                yield place, place_keys(place)
+        else:
+            yield from zip(self.places(), self.row_keys())
+
+    def _inflate(self, block: int) -> list[str]:
+        try:
+            raw = self._data[self._rows[block]:self._rows[block + 1]]
+            return zlib.decompress(raw).decode("utf-8").split("\n")
+        except (zlib.error, UnicodeDecodeError) as exc:
+            raise DataError(f"{self.origin}: damaged block {block}: {exc}; rebuild it") from None
+
+    def _parse(self, line: str, row: int) -> Place:
+        c = line.split("\t")
+        if len(c) != len(LAYER_COLUMNS):
+            raise DataError(f"{self.origin}, row {row}: expected {len(LAYER_COLUMNS)} columns")
+        # Positional, in Place's field order.
+        return Place(c[0], c[1], float(c[8]), float(c[9]), c[4], c[2],
+                     tuple(c[3].split("|")) if c[3] else (), c[5], c[6], c[7], float(c[10]),
+                     int(c[12]), c[11])
+
+
+def bundled_layer(cache_dir: Path | None = None) -> Layer | None:
+    """The populated places built by scripts/build_geonames.py, or None if not shipped."""
     resource = data_file(GEONAMES_FILE)
     if not resource.is_file():
-        return
-    with resource.open(encoding="utf-8") as fh:
-        yield from read_index(fh, f"data/{GEONAMES_FILE}")
+        return None
+    return current_layer(resource.read_bytes(), f"data/{GEONAMES_FILE}", cache_dir)
+
+
+def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> Layer:
+    """The layer of `data`, its keys folded by today's rules.
+
+    A layer built before the folding rules changed is refolded once (about 20 s for the
+    bundled one) and kept in the user's cache folder, keyed by its content and FOLD_VERSION,
+    until it is rebuilt; a read-only cache only costs the refolding at every start.
+    """
+    layer = Layer(data, origin)
+    if not layer.stale:
+        return layer
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    cache = (cache_dir or user_cache_dir()) / f"layer-{FOLD_VERSION}-{digest}.layer"
+    try:
+        kept = Layer(cache.read_bytes(), str(cache))
+        if not kept.stale:
+            return kept
+    except (OSError, DataError):
+        pass
+    out = io.BytesIO()
+    write_layer(layer.places(), out)
+    fresh = Layer(out.getvalue(), f"{origin} (refolded)")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(out.getvalue())
+        os.replace(partial, cache)
+        for old in cache.parent.glob("layer-*.layer"):  # refoldings of earlier rules or data
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return fresh
+
+
+def bundled_geonames() -> Iterator[tuple[Place, Keys]]:
+    """Every place of the bundled layer with its keys (for checks of the data itself)."""
+    layer = bundled_layer()
+    if layer is not None:
+        yield from layer.keyed()
 
 
 # --- GeoNames dumps --------------------------------------------------------------------------
@@ -268,7 +603,8 @@ def _keep_name(name: str) -> bool:
 _ARABIC_NAME = re.compile("[\u0621-\u063a\u0641-\u064a\u064b-\u0652 ]+")
 
 
-def _radius(kind: str, population: int) -> float:
+def radius_for(kind: str, population: int) -> float:
+    """How far a GeoNames place of this kind and population extends, in km."""
     if kind == "admin1":
         return 60.0
     if kind == "admin2":
@@ -293,7 +629,9 @@ def place_from_geonames(cells: list[str], codes: dict[tuple[str, str], str]) -> 
     else:
         return None
     country = cells[8]
-    admin1 = codes.get((country, cells[10]), f"{country}.{cells[10]}" if cells[10] else "")
+    # GeoNames writes "01"; dumps converted from other sources write "1".
+    code = cells[10].zfill(2) if cells[10].isdigit() else cells[10]
+    admin1 = codes.get((country, code), f"{country}.{code}" if code else "")
     name = cells[1]
     alternates = [a for a in cells[3].split(",") if _keep_name(a)] if cells[3] else []
     arabic = [a for a in alternates if _ARABIC_NAME.fullmatch(a)]
@@ -302,7 +640,7 @@ def place_from_geonames(cells: list[str], codes: dict[tuple[str, str], str]) -> 
     return Place(
         id=f"gn:{cells[0]}", name=name, name_ar=arabic[0] if arabic else "", aliases=aliases,
         kind=kind, feature=feature, country=country, admin1=admin1,
-        lat=float(cells[4]), lon=float(cells[5]), radius_km=_radius(kind, population),
+        lat=float(cells[4]), lon=float(cells[5]), radius_km=radius_for(kind, population),
         population=population, source=f"GeoNames:{cells[0]}",
     )
 
@@ -388,7 +726,11 @@ def imported_index_files(data_dir: Path) -> list[Path]:
 def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
 
-    Importing a file of the same name again replaces the earlier import.
+    The import is stored under the file's name less its extension (`mysites.2024.csv` as
+    `mysites.2024.tsv`); importing a file of that name again replaces the earlier import.
+    Imports into one data folder take turns (a lock on the folder), and each index file is
+    replaced whole or not at all: a failed or killed import leaves the earlier one as it was
+    and no partial file behind. Raises ImportFailed or DataError naming the file.
     """
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
@@ -402,16 +744,132 @@ def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
         except (OSError, UnicodeDecodeError) as exc:
             raise ImportFailed(f"{path}: cannot read: {exc}") from exc
     folder = data_dir / "imported"
+    stored = folder / f"{path.stem}.tsv"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"{path.name.split('.')[0]}.tsv"
-        partial = stored.with_suffix(".part")
-        with open(partial, "w", encoding="utf-8", newline="\n") as out:
-            count = write_index(places, out)
-        os.replace(partial, stored)
     except OSError as exc:
-        raise ImportFailed(f"{folder}: cannot write the index: {exc}") from exc
+        raise ImportFailed(f"{folder}: cannot make the folder for imports: {exc.strerror or exc}") from exc
+    with _ImportLock(folder):
+        for stale in folder.glob("*.part"):   # left by an import killed while it renamed
+            stale.unlink(missing_ok=True)
+        with _IndexFile(stored) as out:
+            count = write_index(places, out)
     return stored, count
+
+
+class _ImportLock:
+    """An exclusive lock on the imports of a data folder (flock on `.lock` in it), released
+    when the block ends or the process dies. Where flock does not exist, no lock."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:   # not a POSIX system
+            return
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            if self.fd is not None:
+                os.close(self.fd)
+                self.fd = None
+            raise ImportFailed(f"{self.path}: cannot lock the imports folder: {exc.strerror or exc}") from exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)   # closing the file releases the lock
+            self.fd = None
+
+
+class _IndexFile:
+    """A text file that becomes `stored` when its block ends without an error, and leaves no
+    trace otherwise. It is written unnamed (O_TMPFILE) where the system allows, so that not
+    even a kill leaves a partial file, and named `.NAME.XXXX.part` otherwise (removed on any
+    error, and by the next import after a kill)."""
+
+    def __init__(self, stored: Path) -> None:
+        self.stored = stored
+        self.fd: int | None = None
+        self.name: Path | None = None
+        self.out: io.TextIOWrapper | None = None
+
+    def __enter__(self) -> io.TextIOWrapper:
+        folder = self.stored.parent
+        try:
+            if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+                try:
+                    self.fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0),
+                                      0o644)
+                except OSError:
+                    self.fd = None   # not on this file system
+            if self.fd is None:
+                self.fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.",
+                                                 suffix=".part")
+                self.name = Path(name)
+                os.fchmod(self.fd, 0o644)
+            self.out = open(os.dup(self.fd), "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            self._discard()
+            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
+        return self.out
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 *rest: object) -> None:
+        try:
+            if isinstance(error, OSError) and not isinstance(error, ImportFailed):
+                # writing failed (a full disk): reading errors come as ImportFailed already
+                raise ImportFailed(f"{self.stored}: cannot write the index: "
+                                   f"{error.strerror or error}") from error
+            if kind is None:
+                self.out.flush()
+                os.fsync(self.out.fileno())
+                self.out.close()
+                self._name()
+                os.replace(self.name, self.stored)
+                self.name = None
+        except OSError as exc:
+            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
+        finally:
+            self._discard()
+
+    def _name(self) -> None:
+        """Give an unnamed file a name beside `stored` (a link, else a copy)."""
+        if self.name is not None:
+            return
+        folder = self.stored.parent
+        name = folder / f".{self.stored.stem}.{os.getpid()}.{os.urandom(4).hex()}.part"
+        try:
+            os.link(f"/proc/self/fd/{self.fd}", name)
+            self.name = name
+            return
+        except OSError:
+            pass   # some kernels and overlay file systems refuse: copy it instead
+        fd, raw = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.", suffix=".part")
+        self.name = Path(raw)
+        try:
+            os.fchmod(fd, 0o644)
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            while chunk := os.read(self.fd, 1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _discard(self) -> None:
+        if self.out is not None and not self.out.closed:
+            self.out.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.name is not None:
+            self.name.unlink(missing_ok=True)
+            self.name = None
 
 
 def download_dump(base_url: str, country: str, folder: Path, timeout: float = 60.0) -> Path:

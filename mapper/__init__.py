@@ -17,7 +17,8 @@ _EXPORTS = {
     "html": ("BASEMAPS", "IncidentMap", "render_map"),
     "model": ("EVENT_TYPES", "OUTCOMES", "Incident", "Located", "ReviewItem"),
     "style": ("COLOR_BY", "EVENT_STYLES", "MarkerStyle", "color_table", "event_style"),
-    "api": ("brief", "locate_table", "render"),
+    "api": ("brief", "locate_table", "render", "result_from"),
+    "locate": ("LocateResult",),
     "report": ("write_report",),
     "static": ("StaticMap", "render_static"),
 }

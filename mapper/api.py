@@ -8,6 +8,8 @@ locations with (default: the bundled places plus the user's imports).
 >>> mapper.render("incidents.csv", "map.png", title="Strikes")        # doctest: +SKIP
 >>> mapper.render(frame, "map.html", self_contained=True)              # doctest: +SKIP
 >>> located = mapper.locate_table(frame)   # a GeoDataFrame, EPSG:4326  # doctest: +SKIP
+>>> located[~located["mapped"]]            # the rows not placed, and why  # doctest: +SKIP
+>>> result = mapper.result_from(frame)     # a mapper.LocateResult         # doctest: +SKIP
 >>> mapper.brief("incidents.csv", "brief.html")                        # doctest: +SKIP
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +27,14 @@ from gazetteer import Gazetteer
 from .errors import InputError, OutputError, Problem
 from .incidents import read_incidents
 from .locate import LocateResult, locate, located_records
-from .model import Incident
+from .model import Incident, Located
 
-__all__ = ["brief", "incidents_from", "locate_table", "render", "result_from"]
+__all__ = ["LocateResult", "brief", "incidents_from", "locate_table", "render", "result_from"]
 
 FRAME_NAME = "<DataFrame>"   # how errors name a table given as a DataFrame
+# A column added to a DataFrame on its way through a CSV, so that each incident knows the
+# frame row it came from (a cell holding a line break makes file lines no guide).
+_POSITION = "__incident_mapper_position"
 
 
 def _cell(value: Any) -> str:
@@ -55,9 +61,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _frame_incidents(frame: Any) -> list[Incident]:
+def _frame_incidents(frame: Any) -> list[tuple[Incident, int]]:
     """Validate a DataFrame exactly as a file: it is written to a temporary CSV and read back,
-    so that one set of rules (and one kind of error) serves both."""
+    so that one set of rules (and one kind of error) serves both. Each incident comes with its
+    position in the frame."""
     frame = frame.copy()
     if hasattr(frame, "geometry") and getattr(frame, "crs", None) is not None:
         if frame.crs.to_epsg() != 4326:
@@ -80,13 +87,18 @@ def _frame_incidents(frame: Any) -> list[Incident]:
         path = Path(folder) / "table.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow([str(c) for c in frame.columns])
-            for row in frame.itertuples(index=False, name=None):
-                writer.writerow([_cell(v) for v in row])
+            writer.writerow([str(c) for c in frame.columns] + [_POSITION])
+            for position, row in enumerate(frame.itertuples(index=False, name=None)):
+                writer.writerow([_cell(v) for v in row] + [position])
         try:
-            return read_incidents(path)
+            incidents = read_incidents(path)
         except InputError as exc:
             raise InputError(FRAME_NAME, exc.problems) from exc
+    out = []
+    for i in incidents:
+        extra = tuple((name, value) for name, value in i.extra if name != _POSITION)
+        out.append((replace(i, extra=extra), int(dict(i.extra)[_POSITION])))
+    return out
 
 
 def incidents_from(table: Any) -> list[Incident]:
@@ -95,7 +107,7 @@ def incidents_from(table: Any) -> list[Incident]:
     if isinstance(table, (str, Path)):
         return read_incidents(table)
     if hasattr(table, "columns") and hasattr(table, "itertuples"):
-        return _frame_incidents(table)
+        return [i for i, _ in _frame_incidents(table)]
     raise TypeError(f"expected a path, a DataFrame or a GeoDataFrame, not {type(table).__name__}")
 
 
@@ -106,18 +118,54 @@ def result_from(table: Any, gazetteer: Gazetteer | None = None) -> LocateResult:
     return locate(incidents_from(table), gazetteer or Gazetteer.default())
 
 
+def _first_day(date: str) -> str | None:
+    """The first day of an ISO date of day, month or year precision, or None."""
+    parts = date.split("-") if date else []
+    return "-".join(parts + ["01"] * (3 - len(parts))) if parts else None
+
+
 def locate_table(table: Any, gazetteer: Gazetteer | None = None) -> Any:
-    """The located incidents as a GeoDataFrame (EPSG:4326, point geometry), with the columns of
-    `mapper.locate.located_records`: every incident field, where and how each was placed (with
-    its governorate and district), then the extra columns. Rows that could not be placed are
-    not in it: see `result_from(table).review`."""
+    """Every row of a table, located, as a GeoDataFrame (EPSG:4326, point geometry).
+
+    The columns are those of `mapper.locate.located_records` (every incident field; where and
+    how each was placed, with its governorate and district; the extra columns), then `mapped`
+    (False for a row that could not be placed: no geometry, no coordinates) and `review` (why
+    a person should look at it, or ""). `date` is a datetime (the first day of a month or
+    year; `date_precision` says which). A DataFrame keeps its index, so that the result lines
+    up with it; a file's rows are numbered from 0 in table order.
+    """
     import geopandas as gpd
+    import pandas as pd
     from shapely.geometry import Point
 
-    result = result_from(table, gazetteer)
-    columns, records = located_records(result)
-    return gpd.GeoDataFrame(records, columns=columns,
-                            geometry=[Point(r.lon, r.lat) for r in result.located], crs="EPSG:4326")
+    if isinstance(table, LocateResult):
+        result, incidents, index = table, None, None
+    elif hasattr(table, "columns") and hasattr(table, "itertuples"):
+        pairs = _frame_incidents(table)
+        incidents = [i for i, _ in pairs]
+        index = table.index[[p for _, p in pairs]]   # its kind and name kept (MultiIndex too)
+        result = locate(incidents, gazetteer or Gazetteer.default())
+    else:
+        incidents = incidents_from(table)
+        index = None
+        result = locate(incidents, gazetteer or Gazetteer.default())
+    placed = {id(r.incident): r for r in result.located}
+    reasons = {id(item.incident): item.reason for item in result.review}
+    if incidents is None:   # a LocateResult: its rows, mapped or not, in table order
+        incidents = sorted([r.incident for r in result.located] +
+                           [item.incident for item in result.unmapped], key=lambda i: i.row)
+    rows = [placed.get(id(i)) or Located(i, math.nan, math.nan, method="") for i in incidents]
+    columns, records = located_records(LocateResult(rows, [], len(rows)))
+    frame = pd.DataFrame(records, columns=columns, index=index)
+    mapped = [id(i) in placed for i in incidents]
+    for column in ("score", "radius_km", "precision"):
+        frame[column] = frame[column].where(mapped)
+    frame["precision"] = frame["precision"].astype("Int64")
+    frame["date"] = pd.to_datetime([_first_day(i.date) for i in incidents], format="%Y-%m-%d")
+    frame["mapped"] = mapped
+    frame["review"] = [reasons.get(id(i), "") for i in incidents]
+    geometry = [Point(r.lon, r.lat) if ok else None for r, ok in zip(rows, mapped)]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
 def render(table: Any, path: str | Path, *, gazetteer: Gazetteer | None = None,

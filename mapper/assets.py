@@ -17,7 +17,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import tarfile
 import urllib.error
 import urllib.request
@@ -26,7 +25,8 @@ from pathlib import Path
 
 from gazetteer.sources import user_cache_dir
 
-from .errors import AssetError
+from .errors import AssetError, WriteError
+from .output import write_bytes
 
 __all__ = ["PINNED", "REGION_COUNTRIES", "REGISTRY", "AssetChecksumError", "AssetError",
            "AssetsUnavailable", "Bundle", "Pinned", "assets_dir", "fetch", "fetch_all",
@@ -124,10 +124,12 @@ def fetch(pin: Pinned, cache_dir: Path | None = None, registry: str = REGISTRY) 
             f"{url} has sha256 {digest}, but {pin.package} {pin.version} is pinned to "
             f"{pin.sha256}; not using it"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(path.parent, exc) from exc
+    # At once, even inside a command's all-or-nothing outputs: a cache, read right after.
+    write_bytes(path, data, alone=True)
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from gazetteer import Gazetteer
 from .errors import InputError
 from .incidents import read_table
 from .locate import describe, resolve_row
+from .output import atomic_write, write_csv, write_xlsx
 
 RESULT_COLUMNS = ("place_id", "place_name", "lat", "lon", "radius_km", "score", "method",
                   "ambiguous", "reason", "suggestions")
@@ -19,10 +19,12 @@ RESULT_COLUMNS = ("place_id", "place_name", "lat", "lon", "radius_km", "score", 
 
 def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, *,
                   country: str | None = None, admin1: str | None = None,
-                  countries: Sequence[str] | None = None) -> int:
+                  countries: Sequence[str] | None = None, raw_cells: bool = False) -> int:
     """Append resolution columns to every row; returns how many rows stayed unresolved.
 
-    Row-level `country` and `admin1` columns, when present, are used as hints.
+    Row-level `country` and `admin1` columns, when present, are used as hints. The table goes
+    to `output` (CSV, or XLSX by its extension; whole or not at all) or to stdout as CSV; its
+    cells are made safe to open in a spreadsheet unless `raw_cells` (see `mapper.output`).
     """
     table = read_table(path)
     if table.problems:  # rows that could not even be split: refuse rather than drop them
@@ -57,7 +59,7 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
             extra = ["", "", "", "", "", "", "", "false", reason]
         extra.append("; ".join(describe(m) for m in others[:3]))
         out_rows.append(row + extra)
-    _write_table(out_rows, output)
+    _write_table(out_rows, output, raw_cells)
     return unresolved
 
 
@@ -77,17 +79,12 @@ def _progress(rows: list, label: str):
     return track(rows, description=label, console=None, transient=True)
 
 
-def _write_table(rows: list[list[str]], output: Path | None) -> None:
-    if output is not None and output.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.Workbook()
-        for row in rows:
-            book.active.append(row)
-        book.save(output)
-        return
+def _write_table(rows: list[list[str]], output: Path | None, raw_cells: bool) -> None:
     if output is None:
-        csv.writer(sys.stdout).writerows(rows)
-        return
-    with open(output, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+        write_csv(sys.stdout, rows, raw=raw_cells)
+    elif output.suffix.lower() == ".xlsx":
+        with atomic_write(output, "wb") as out:
+            write_xlsx(out, rows, raw=raw_cells)
+    else:
+        with atomic_write(output, "w", encoding="utf-8", newline="") as out:
+            write_csv(out, rows, raw=raw_cells)

@@ -16,6 +16,7 @@ import click
 from gazetteer import MIN_SCORE, Gazetteer, GazetteerError, Match
 
 from .errors import InputError, MapperError, WriteError
+from .output import all_or_nothing, check_distinct, write_text
 
 # Exit codes of the contract: 0 success, 1 unresolved under --strict, 2 bad usage or input,
 # 70 an internal error (EX_SOFTWARE of sysexits.h: a bug, shown with its traceback).
@@ -82,6 +83,23 @@ def _writing(path: str | Path) -> Iterator[None]:
         raise WriteError(path, exc) from exc
 
 
+def raw_cells_option(func):
+    """--raw-cells: CSV and XLSX cells exactly as they were (see mapper.output.csv_cell)."""
+    return click.option(
+        "--raw-cells", is_flag=True,
+        help="Write CSV/XLSX cells as they are: no ' before cells that start with = + - @ "
+             "(which spreadsheet programs run as formulas), bidi controls kept.")(func)
+
+
+@contextmanager
+def _outputs(inputs: list[str | None], outputs: list[str | None]) -> Iterator[None]:
+    """The files of one command: none of them an input or named twice, and written all
+    together when the command succeeds, or none of them."""
+    check_distinct(inputs, outputs)
+    with all_or_nothing():
+        yield
+
+
 def _gazetteer(ctx: click.Context) -> Gazetteer:
     """The invocation's gazetteer, loaded once however many steps ask for it."""
     root = ctx.find_root()
@@ -135,9 +153,10 @@ def _describe(match: Match) -> str:
 @click.option("--output", type=click.Path(dir_okay=False),
               help="With --input: write the table here (CSV or XLSX) instead of stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
+@raw_cells_option
 @click.pass_context
 def resolve(ctx, names, country, admin1, countries, as_json, input_path, column, output,
-            strict) -> None:
+            strict, raw_cells) -> None:
     """Resolve place names to places, with score, method and ambiguity."""
     gaz = _gazetteer(ctx)
     # A hint given once for every name is checked once, before any work.
@@ -150,9 +169,10 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
             raise UsageError("--input needs --column (the column of place names)")
         from .batch import resolve_table
 
-        with _writing(output) if output else nullcontext():
+        with _writing(output) if output else nullcontext(), _outputs([input_path], [output]):
             unresolved = resolve_table(gaz, Path(input_path), column, output and Path(output),
-                                       country=country, admin1=admin1, countries=countries)
+                                       country=country, admin1=admin1, countries=countries,
+                                       raw_cells=raw_cells)
     else:
         if not names:
             raise UsageError("give one or more NAMES, or --input FILE --column COL")
@@ -190,18 +210,90 @@ def _read_text(path: str) -> str:
         raise InputError(path, f"cannot read as UTF-8 text: {exc}") from exc
 
 
+def corpus_options(func):
+    """Options of `extract --corpus` and `geoparse --corpus`: output, cluster, columns, failures."""
+    options = [
+        click.option("--corpus", is_flag=True,
+                     help="Read PATHS as a corpus: folders and files of .txt, .jsonl, .csv and "
+                          ".parquet documents, run on Dask; write Parquet to -o."),
+        click.option("--scheduler", metavar="ADDR",
+                     help="With --corpus: a running Dask scheduler (tcp://HOST:8786); default a "
+                          "local cluster, a process per core; 'synchronous' runs in this process."),
+        click.option("--failed", "failed_path", type=click.Path(dir_okay=False),
+                     help="With --corpus: write the documents that could not be read, and why (CSV)."),
+        click.option("--text-column", default="text", show_default=True,
+                     help="With --corpus: the column of JSON Lines, CSV and Parquet holding the text."),
+        click.option("--date-column", default="date", show_default=True,
+                     help="With --corpus: the column holding the publication date."),
+        click.option("--url-column", default="url", show_default=True,
+                     help="With --corpus: the column holding the document's address."),
+        click.option("--id-column", default="id", show_default=True,
+                     help="With --corpus: the column holding the document's id."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_corpus(ctx, paths, output, *, task: str, published, country, scheduler, failed_path,
+                columns: dict[str, str], merge: bool) -> None:
+    """`extract --corpus` / `geoparse --corpus`: the corpus on Dask, Parquet out, one line said."""
+    from .corpus import Columns, Settings, cluster, run_corpus
+
+    if not paths:
+        raise UsageError("--corpus needs one or more PATHS (folders or files)")
+    if not output:
+        raise UsageError("--corpus needs -o OUTPUT (a .parquet file, or a folder for part files)")
+    settings = Settings(Columns(**columns), published, country.upper() if country else None,
+                        require_date=task == "extract")
+    data_dir = ctx.find_root().params.get("data_dir")
+    with cluster(scheduler, data_dir=data_dir) as client:
+        summary = run_corpus(paths, output, task=task, settings=settings, client=client,
+                             gazetteer=_gazetteer(ctx) if client is None else None, merge=merge,
+                             failed=failed_path, progress=sys.stderr.isatty())
+    what = {"geoparse": "place mentions", "extract": "incidents" if merge else "draft incidents"}[task]
+    click.echo(summary.line(what) + f", written to {output}", err=True)
+    if summary.failed and not failed_path:
+        click.echo(f"{summary.failed} documents could not be read: list them with --failed FILE", err=True)
+
+
+def _columns(text_column, date_column, url_column, id_column) -> dict[str, str]:
+    return {"text": text_column, "date": date_column, "url": url_column, "id": id_column}
+
+
+def _one_textfile(paths: tuple[str, ...]) -> str:
+    if len(paths) != 1:
+        raise UsageError("give one TEXTFILE, or --corpus PATH... for many documents"
+                         if paths else "Missing argument 'TEXTFILE' (or --corpus PATH...)")
+    return paths[0]
+
+
 @main.command()
-@click.argument("textfile", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, metavar="TEXTFILE | --corpus PATH...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of mentions.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Write the text with mentions highlighted beside a map of them.")
 @click.option("--country", help="Country hint for every mention (SY, IQ).")
 @click.option("--admin1", help="Governorate hint for every mention.")
+@click.option("-o", "--output", type=click.Path(), help="With --corpus: the mentions' Parquet file or folder.")
+@corpus_options
 @click.pass_context
-def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
-    """Find and resolve the places a text names (Arabic or English)."""
+def geoparse(ctx, paths, as_json, html_out, country, admin1, output, corpus, scheduler, failed_path,
+             text_column, date_column, url_column, id_column) -> None:
+    """Find and resolve the places a text names (Arabic or English), or a corpus's (--corpus)."""
+    if corpus:
+        if as_json or html_out or admin1:
+            raise UsageError("--json, --html and --admin1 read one TEXTFILE, not a --corpus")
+        _run_corpus(ctx, paths, output, task="geoparse", published=None, country=country,
+                    scheduler=scheduler, failed_path=failed_path, merge=False,
+                    columns=_columns(text_column, date_column, url_column, id_column))
+        return
+    if output:
+        raise UsageError("-o writes a --corpus's mentions; for one TEXTFILE use --json or --html")
+    textfile = _one_textfile(paths)
     from gazetteer.geoparse import Geoparser
 
+    check_distinct([textfile], [html_out])
     text = _read_text(textfile)
     hints = {k: v for k, v in (("country", country), ("admin1", admin1)) if v}
     mentions = Geoparser(_gazetteer(ctx)).parse(text, hints=hints)
@@ -222,36 +314,92 @@ def geoparse(ctx, textfile, as_json, html_out, country, admin1) -> None:
 
 # --- extract ---------------------------------------------------------------------------------
 
-@main.command()
-@click.argument("textfile", type=click.Path(dir_okay=False))
-@click.option("--date", "published", required=True, metavar="YYYY-MM-DD",
-              help="Publication date of the text: relative dates ('أمس', 'on Tuesday') count from it.")
-@click.option("--source-url", default="", help="Address of the article, copied into every row.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the drafts here as CSV (default: stdout).")
-@click.option("--country", help="Country hint for the places (SY, IQ).")
-@click.pass_context
-def extract(ctx, textfile, published, source_url, output, country) -> None:
-    """Draft incidents from an article: one row per reported strike or attack, for review."""
+def _day(value: str, option: str = "--date"):
     import datetime as dt
     import re
 
-    from .extract import drafts_csv, extract as extract_drafts, write_drafts
+    from .extract import check_published
 
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-            raise ValueError(published)
-        day = dt.date.fromisoformat(published)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--date: bad date {published!r} (expected YYYY-MM-DD)") from exc
+        raise UsageError(f"{option}: bad date {value!r} (expected YYYY-MM-DD)") from exc
+    try:
+        check_published(day)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}: give the day the text was published") from exc
+    return day
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="TEXTFILE | --corpus PATH...")
+@click.option("--date", "published", metavar="YYYY-MM-DD",
+              help="Publication date of the text: relative dates ('أمس', 'on Tuesday') count from it. "
+                   "With --corpus: the date of documents that give none.")
+@click.option("--source-url", default="", help="Address of the article, copied into every row.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write the drafts here as CSV (default: stdout); with --corpus the incidents' "
+                   "Parquet file or folder.")
+@click.option("--country", help="Country hint for the places (SY, IQ).")
+@click.option("--no-merge", is_flag=True,
+              help="With --corpus: write every document's drafts, not merged into incidents.")
+@raw_cells_option
+@corpus_options
+@click.pass_context
+def extract(ctx, paths, published, source_url, output, country, no_merge, raw_cells, corpus,
+            scheduler, failed_path, text_column, date_column, url_column, id_column) -> None:
+    """Draft incidents from an article: one row per reported strike or attack, for review.
+
+    With --corpus, over an archive on Dask, the drafts of one incident merged into one row
+    (see `incident-map merge`)."""
+    from .extract import drafts_csv, extract as extract_drafts, write_drafts
+
+    if corpus:
+        if source_url:
+            raise UsageError("--source-url is for one TEXTFILE; a corpus gives each document's "
+                             "address (a URL: header line, or --url-column)")
+        _run_corpus(ctx, paths, output, task="extract", published=_day(published) if published else None,
+                    country=country, scheduler=scheduler, failed_path=failed_path,
+                    merge=not no_merge, columns=_columns(text_column, date_column, url_column, id_column))
+        return
+    textfile = _one_textfile(paths)
+    if not published:
+        raise UsageError("Missing option '--date' (the publication date of TEXTFILE, YYYY-MM-DD)")
+    day = _day(published)
+    check_distinct([textfile], [output])
     text = _read_text(textfile)
     drafts = extract_drafts(text, day, gazetteer=_gazetteer(ctx), source_url=source_url,
                             country=country.upper() if country else None)
     if output:
-        write_drafts(drafts, output)
+        write_drafts(drafts, output, raw_cells=raw_cells)
     else:
-        click.echo(drafts_csv(drafts), nl=False)
+        click.echo(drafts_csv(drafts, raw_cells=raw_cells), nl=False)
     click.echo(f"{len(drafts)} draft incidents from {textfile}" + (f" written to {output}" if output else ""),
+               err=True)
+
+
+@main.command()
+@click.argument("drafts", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The incidents' Parquet file (.parquet) or folder.")
+@click.option("--scheduler", metavar="ADDR",
+              help="A running Dask scheduler (tcp://HOST:8786) to merge on; default this process.")
+@click.pass_context
+def merge(ctx, drafts, output, scheduler) -> None:
+    """Merge the drafts of one incident from several documents into one row (Parquet in and out).
+
+    The rules (type family, place, date window, how place, outcome and tolls are reconciled)
+    are documented at the top of mapper/merge.py."""
+    from .corpus import cluster, merge_drafts, read_drafts, schema_of, write_parquet
+    from .merge import MERGED_COLUMNS
+
+    table = read_drafts(drafts, _gazetteer(ctx))
+    with cluster(scheduler or "synchronous", data_dir=ctx.find_root().params.get("data_dir")) as client:
+        merged = merge_drafts(table, client)
+    write_parquet([merged], output, schema_of(MERGED_COLUMNS))
+    click.echo(f"{table.num_rows} drafts merged into {merged.num_rows} incidents, written to {output}",
                err=True)
 
 
@@ -294,8 +442,18 @@ def map_options(func):
         click.option("--self-contained", is_flag=True,
                      help="Inline every script and style, with an offline outline basemap."),
         click.option("--title", default=None, help="Title (default: the file's name)."),
-        click.option("--color-by", type=click.Choice(["actor", "outcome", "event_type"]),
-                     default="actor", show_default=True, help="What the marker colours show."),
+        click.option("--color-by", default="actor", show_default=True, metavar="COLUMN",
+                     help="What the marker colours show: actor, outcome, event_type or any "
+                          "column of the table (its 7 most frequent values get colours, the "
+                          "rest share grey)."),
+        click.option("--areas", type=click.Choice(["admin1", "admin2"]), default=None,
+                     help="Add a choropleth of the governorates (admin1) or districts (admin2)."),
+        click.option("--measure", type=click.Choice(["incidents", "fatalities"]),
+                     default="incidents", show_default=True,
+                     help="With --areas: what the areas are coloured by."),
+        click.option("--size-by", type=click.Choice(["fatalities"]), default=None,
+                     help="Size the markers by fatalities (area follows the toll, capped at "
+                          "100: 14 to 40 px)."),
         click.option("--basemap", type=click.Choice(["light", "street", "satellite", "none"]),
                      default="light", show_default=True,
                      help="Tiles shown first; 'none' draws country outlines only."),
@@ -317,6 +475,7 @@ def map_options(func):
                      help="PNG/SVG/PDF: auto, syria, iraq or MINLON,MINLAT,MAXLON,MAXLAT."),
         click.option("--tiles", is_flag=True,
                      help="PNG/SVG/PDF: a tile background when online (outlines otherwise)."),
+        raw_cells_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -324,18 +483,30 @@ def map_options(func):
 
 
 def _located_result(ctx, incidents: str, located_path: str | None, review_path: str | None,
-                    countries: tuple[str, ...] | None):
+                    countries: tuple[str, ...] | None, raw_cells: bool):
+    """The incidents located, and the --located and --review files written (to be put in
+    place with the map, by the command's `_outputs`)."""
     from .incidents import read_incidents
     from .locate import locate, write_located, write_review
 
     result = locate(read_incidents(incidents), _gazetteer(ctx), countries=countries)
     if located_path:
         with _writing(located_path):
-            write_located(result, located_path)
+            write_located(result, located_path, raw_cells=raw_cells)
     if review_path:
         with _writing(review_path):
-            write_review(result, review_path)
+            write_review(result, review_path, raw_cells=raw_cells)
     return result
+
+
+def _check_color_by(result, color_by: str) -> str:
+    """--color-by as the column of the table it names; a UsageError listing them if none."""
+    from .style import check_color_by
+
+    try:
+        return check_color_by(result.located, color_by)
+    except ValueError as exc:
+        raise UsageError(f"--color-by: {exc}".replace("color_by: ", "")) from None
 
 
 def _finish(ctx, result, strict: bool) -> None:
@@ -351,8 +522,9 @@ def _finish(ctx, result, strict: bool) -> None:
               help="HTML: write a piece of HTML to paste into a report page (no html/head/body).")
 @map_options
 @click.pass_context
-def render(ctx, incidents, output, fragment, self_contained, title, color_by, basemap,
-           located_path, review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
+def render(ctx, incidents, output, fragment, self_contained, title, color_by, areas, measure,
+           size_by, basemap, located_path, review_path, strict, countries, labels, dpi, size,
+           extent, tiles, raw_cells) -> None:
     """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
     out = Path(output)
     kind = out.suffix.lower()
@@ -360,23 +532,25 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
         raise UsageError(f"{output}: write the map as .html, .png, .svg or .pdf, not "
                          f"{out.suffix or '(no extension)'!r}")
     title = title or Path(incidents).stem
-    with _writing(output):
-        result = _located_result(ctx, incidents, located_path, review_path, countries)
+    with _writing(output), _outputs([incidents], [output, located_path, review_path]):
+        result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
+        color_by = _check_color_by(result, color_by)
+        analysis = {"areas": areas, "measure": measure, "size_by": size_by}
         if kind in (".png", ".svg", ".pdf"):
             from .static import render_static
 
             drawn = render_static(result, out, title=title, labels=labels, dpi=dpi, size=size,
                                   extent=extent, tiles=tiles, color_by=color_by,
-                                  gazetteer=_gazetteer(ctx))
+                                  gazetteer=_gazetteer(ctx), **analysis)
             for note in drawn.notes:
                 click.echo(f"note: {note}", err=True)
         else:
             from .html import IncidentMap
 
             m = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
-                            self_contained=self_contained)
+                            self_contained=self_contained, **analysis)
             if fragment:
-                out.write_text(m.to_fragment(), encoding="utf-8")
+                write_text(out, m.to_fragment())
             else:
                 m.save(out)
     _finish(ctx, result, strict)
@@ -387,18 +561,21 @@ def render(ctx, incidents, output, fragment, self_contained, title, color_by, ba
               help="The brief to write: .html (one page) or .pdf (map and table).")
 @map_options
 @click.pass_context
-def report(ctx, incidents, output, self_contained, title, color_by, basemap, located_path,
-           review_path, strict, countries, labels, dpi, size, extent, tiles) -> None:
+def report(ctx, incidents, output, self_contained, title, color_by, areas, measure, size_by,
+           basemap, located_path, review_path, strict, countries, labels, dpi, size, extent,
+           tiles, raw_cells) -> None:
     """A one-page brief: map, timeline, sortable table, totals, review list and sources."""
     from .report import write_report
 
     out = Path(output)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"{output}: write the brief as .html or .pdf")
-    with _writing(output):
-        result = _located_result(ctx, incidents, located_path, review_path, countries)
+    with _writing(output), _outputs([incidents], [output, located_path, review_path]):
+        result = _located_result(ctx, incidents, located_path, review_path, countries, raw_cells)
+        color_by = _check_color_by(result, color_by)
         write_report(result, out, title=title or Path(incidents).stem, self_contained=self_contained,
-                     color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx),
+                     color_by=color_by, basemap=basemap, gazetteer=_gazetteer(ctx), areas=areas,
+                     measure=measure, size_by=size_by,
                      **({"labels": labels, "dpi": dpi, "extent": extent, "tiles": tiles}
                         if out.suffix.lower() == ".pdf" else {}))
     _finish(ctx, result, strict)

@@ -24,14 +24,28 @@ from operator import attrgetter
 from typing import Any
 
 from .model import Incident, Located
-from .style import EVENT_STYLES, OTHER_ACTORS, color_key, color_label, color_table
+from .style import EVENT_STYLES, color_keys, color_label, color_table, other_key
 
-__all__ = ["COMPRESS_ABOVE_ROWS", "DataBlock", "date_span", "decode", "encode", "script_json"]
+__all__ = ["COMPRESS_ABOVE_ROWS", "UNDATED", "AreaIndex", "DataBlock", "Packed", "date_span",
+           "decode", "encode", "pack", "script_json"]
 
 COMPRESS_ABOVE_ROWS = 1000       # incidents past which the data block is deflated
 COMPRESS_LEVEL = 1               # zlib level: 1 is ~5x faster than 6 and ~20% larger here
 UNIQUE_SHARE = 0.7               # a text column this unique is stored as is, not as indices
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+# An incident without a date spans every day: its first day is -UNDATED and its last +UNDATED,
+# so that no date window hides it (a place mention of `geoparse --html` has no date).
+UNDATED = 10_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class AreaIndex:
+    """Where the areas of the map's area tables are: governorate code -> index, and
+    (governorate code, district name) -> index. The block's `a1` and `a2` columns index
+    these tables (-1: in none)."""
+
+    admin1: dict[str, int]
+    admin2: dict[tuple[str, str], int]
 
 
 def script_json(value: Any) -> str:
@@ -156,19 +170,21 @@ class _Index:
     last: int | None
 
 
-def _index(incidents: Sequence[Incident], color_by: str) -> _Index:
+def _index(rows: Sequence[Located], color_by: str) -> _Index:
+    incidents = [r.incident for r in rows]
     type_keys = [i.event_type if i.event_type in EVENT_STYLES else "other" for i in incidents]
     present = set(type_keys)
     types = [t for t in EVENT_STYLES if t in present]
     type_index = {t: k for k, t in enumerate(types)}
-    keys = [color_key(color_by, i.actor, i.outcome, t) for i, t in zip(incidents, type_keys)]
+    keys = color_keys(rows, color_by)
     table = color_table(color_by, keys)
     color_index = {k: n for n, k in enumerate(table)}
-    other = color_index.get(OTHER_ACTORS, 0)   # keys past the palette (actors only)
+    other = color_index.get(other_key(color_by), 0)   # keys past the palette
     spans: dict[str, tuple[int, int]] = {}
     for i in incidents:
         if i.date not in spans:
-            spans[i.date] = date_span(i.date)
+            spans[i.date] = date_span(i.date) if i.date else (-UNDATED, UNDATED)
+    dated = [s for s in spans.values() if s[0] != -UNDATED]
     return _Index(
         t=[type_index[t] for t in type_keys],
         c=[color_index.get(k, other) for k in keys],
@@ -178,8 +194,8 @@ def _index(incidents: Sequence[Incident], color_by: str) -> _Index:
                      "color": EVENT_STYLES[t].color} for t in types),
         colors=tuple({"key": k, "label": color_label(color_by, k), "color": c}
                      for k, c in table.items()),
-        first=min((a for a, _ in spans.values()), default=None),
-        last=max((b for _, b in spans.values()), default=None),
+        first=min((a for a, _ in dated), default=None),
+        last=max((b for _, b in dated), default=None),
     )
 
 
@@ -195,11 +211,19 @@ def _extra_columns(incidents: Sequence[Incident]) -> dict[str, list[str]]:
     return extra
 
 
-def _pieces(rows: Sequence[Located], index: _Index) -> Iterator[str]:
+def _area_columns(rows: Sequence[Located], areas: AreaIndex) -> tuple[list[int], list[int]]:
+    a1 = [areas.admin1.get(r.admin1, -1) for r in rows]
+    a2 = [areas.admin2.get((r.admin1, r.admin2_name), -1) if r.admin2_name else -1 for r in rows]
+    return a1, a2
+
+
+def _pieces(rows: Sequence[Located], index: _Index, areas: AreaIndex | None) -> Iterator[str]:
     """The block's JSON, a column at a time, so that no copy of it all is ever held.
 
-    Columns: n (rows); lat and lon (x 1e5); d0 and d1 (first and last day); t (type index);
-    c (colour index); p (precision); r (radius x 10 km); row (in the input file);
+    Columns: n (rows); lat and lon (x 1e5); d0 and d1 (first and last day, +-UNDATED for
+    none); t (type index); c (colour index); p (precision); r (radius x 10 km); row (in the
+    input file); k (fatalities, 0 when not given); a1 and a2 (governorate and district: indices
+    of the AreaIndex, -1 for none; only with an AreaIndex);
     f: a column per text field of TEXT_FIELDS, each null when empty throughout, else either
     indices into the string table S (for values that repeat) or the strings themselves (for
     mostly unique ones); x: [name, column] for the extra columns; S: the string table.
@@ -223,6 +247,10 @@ def _pieces(rows: Sequence[Located], index: _Index) -> Iterator[str]:
     yield ',"p":' + _dumps([r.precision for r in rows])
     yield ',"r":' + _dumps([round(r.radius_km * 10) for r in rows])
     yield ',"row":' + _dumps([i.row for i in incidents])
+    yield ',"k":' + _dumps([i.fatalities or 0 for i in incidents])
+    if areas is not None:
+        a1, a2 = _area_columns(rows, areas)
+        yield ',"a1":' + _dumps(a1) + ',"a2":' + _dumps(a2)
     sep = '"f":{'
     for name, read in TEXT_FIELDS:
         yield f',{sep}"{name}":' + column(read(rows, incidents))
@@ -240,20 +268,42 @@ def _pieces(rows: Sequence[Located], index: _Index) -> Iterator[str]:
 
 
 def encode(located: Sequence[Located], color_by: str = "actor",
-           compress: bool | None = None) -> DataBlock:
-    """The data block of `located`, colour indices by `color_by` (actor, outcome or
-    event_type); deflated when `compress`, or by default past COMPRESS_ABOVE_ROWS rows."""
-    index = _index([r.incident for r in located], color_by)
+           compress: bool | None = None, areas: AreaIndex | None = None) -> DataBlock:
+    """The data block of `located`, colour indices by `color_by` (actor, outcome, event_type
+    or any column: see `style.color_keys`); deflated when `compress`, or by default past
+    COMPRESS_ABOVE_ROWS rows; with the governorate and district of each row when `areas`."""
+    index = _index(located, color_by)
     if compress is None:
         compress = len(located) > COMPRESS_ABOVE_ROWS
     if compress:
         deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
-        out = [deflate.compress(piece.encode()) for piece in _pieces(located, index)]
+        out = [deflate.compress(piece.encode()) for piece in _pieces(located, index, areas)]
         out.append(deflate.flush())
         text = base64.b64encode(b"".join(out)).decode("ascii")
     else:
-        text = _escape_script("".join(_pieces(located, index)))
+        text = _escape_script("".join(_pieces(located, index, areas)))
     return DataBlock(text, compress, index.types, index.colors, index.first, index.last)
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """Any JSON value as a data block's text: deflated and base64-encoded, or escaped JSON."""
+
+    text: str
+    compressed: bool
+
+    @property
+    def media_type(self) -> str:
+        return "application/octet-stream" if self.compressed else "application/json"
+
+
+def pack(value: Any, compress: bool) -> Packed:
+    """`value` as a block the map script reads like the incidents' (js/data.js)."""
+    if compress:
+        deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+        raw = deflate.compress(_dumps(value).encode()) + deflate.flush()
+        return Packed(base64.b64encode(raw).decode("ascii"), True)
+    return Packed(script_json(value), False)
 
 
 def decode(text: str, compressed: bool) -> dict[str, Any]:

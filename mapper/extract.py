@@ -32,7 +32,6 @@ expression is one `TimeRule` in `TIME_RULES`: its pattern (written as printed) a
 from __future__ import annotations
 
 import bisect
-import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -43,7 +42,7 @@ from pathlib import Path
 from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets, generic_of
 
-from .errors import WriteError
+from .output import write_csv, write_text
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
 from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of
@@ -75,6 +74,9 @@ class Thresholds:
     toll_back_words: int = 10      # words before "were killed" searched for the number
     apposition_words: int = 3      # words before ", south of X," for it to qualify the place before
     title_words: int = 16          # a paragraph this short with no full stop, atop the text, is a title
+    weak_place_score: float = 0.7  # a match scored below this is weak ...
+    far_km: float = 100.0          # ... and no place of the story this far from every place ...
+    sure_place_score: float = 0.9  # ... its paragraph names with at least this score
     site_town_km: float = 25.0     # a town this close to a site named in the same clause is the
                                    # site's town, not a second place
     base_city_km: float = 60.0     # an interception over a city this close to a base, told next to
@@ -1115,11 +1117,12 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     events = _Words(events_of(view))
     times = _Words(_times(view, text, published))
     generic = _Words(_generic_words(view, events))
-    named = _Words([_Mention(m.start, m.end, _as_written(m.text), m.match.place, m.match.ambiguous,
-                             *_role(view, m)) for m in mentions if m.match is not None])
+    paragraphs = _paragraphs(text)
+    named = _Words(_trusted(text, paragraphs, times, [
+        _Mention(m.start, m.end, _as_written(m.text), m.match.place, m.match.ambiguous, *_role(view, m))
+        for m in mentions if m.match is not None], {id(m.match.place): m.match.score for m in mentions if m.match}))
     filed = _dateline_ends(text, named.items)
     filed_set = set(filed)
-    paragraphs = _paragraphs(text)
     titles = _titles(text, paragraphs)
     clauses: list[_Clause] = []
     sentence = 0
@@ -1135,6 +1138,28 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
                 clauses.append(clause)
             sentence += 1
     return _drop_appositions(text, _speech_times(view, clauses))
+
+
+def _trusted(text: str, paragraphs: list[tuple[int, int]], times: _Words, mentions: list[_Mention],
+             scores: dict[int, float]) -> list[_Mention]:
+    """The mentions that may be places of the story: not a date read as a name ("7 نيسان" is also
+    a village), and not a weak match far from every place its paragraph names with confidence
+    ("معبر السكك" in a report on Albu Kamal is no hamlet 300 km away in Anbar)."""
+    out = [m for m in mentions if not any(t.start < m.end and m.start < t.end for t in times.within(m.start - 40, m.end))]
+    starts = [a for a, _ in paragraphs]
+    by_paragraph: dict[int, list[_Mention]] = {}
+    for m in out:
+        by_paragraph.setdefault(bisect.bisect_right(starts, m.start), []).append(m)
+    kept = []
+    for group in by_paragraph.values():
+        sure = [m.place for m in group if scores.get(id(m.place), 1.0) >= THRESHOLDS.sure_place_score]
+        for m in group:
+            weak = scores.get(id(m.place), 1.0) < THRESHOLDS.weak_place_score
+            if weak and sure and all(distance_km(m.place.lat, m.place.lon, p.lat, p.lon) > THRESHOLDS.far_km
+                                     for p in sure):
+                continue
+            kept.append(m)
+    return kept
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?؟:\"”»]\s*$")
@@ -1928,6 +1953,7 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
     """
     from gazetteer.geoparse import geoparse
 
+    check_published(published)
     hints = {"country": country} if country else None
     mentions = geoparse(text, hints=hints, gazetteer=gazetteer)   # None: the default, loaded once
     allowed = CORE_COUNTRIES | ({country.upper()} if country else set())
@@ -1942,21 +1968,31 @@ def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, s
 
 # --- output -------------------------------------------------------------------------------------
 
-def drafts_csv(drafts: Iterable[Draft]) -> str:
-    """The drafts as CSV text with the incident columns (see COLUMNS)."""
+# The publication dates relative dates can be reckoned from: reports of this century and the
+# last, and none from the future (a day's grace for time zones).
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+
+
+def check_published(published: date, today: date | None = None) -> None:
+    """Raise ValueError, saying why, for a publication date before EARLIEST_PUBLISHED or after
+    tomorrow (`today` by default the system's date)."""
+    latest = (today or date.today()) + timedelta(days=1)
+    if published < EARLIEST_PUBLISHED:
+        raise ValueError(f"{published.isoformat()} is before {EARLIEST_PUBLISHED.isoformat()}")
+    if published > latest:
+        raise ValueError(f"{published.isoformat()} is in the future")
+
+
+def drafts_csv(drafts: Iterable[Draft], *, raw_cells: bool = False) -> str:
+    """The drafts as CSV text with the incident columns (see COLUMNS); cells made safe to
+    open in a spreadsheet unless `raw_cells` (see `mapper.output.csv_cell`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for d in drafts:
-        writer.writerow(d.as_row())
+    rows = [[row[c] for c in COLUMNS] for row in (d.as_row() for d in drafts)]
+    write_csv(out, [COLUMNS, *rows], raw=raw_cells, lineterminator="\n")
     return out.getvalue()
 
 
-def write_drafts(drafts: Iterable[Draft], path: str | Path) -> None:
-    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read;
-    raises WriteError naming the file when it cannot be written."""
-    text = drafts_csv(drafts)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise WriteError(path, exc) from exc
+def write_drafts(drafts: Iterable[Draft], path: str | Path, *, raw_cells: bool = False) -> None:
+    """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read,
+    whole or not at all; raises WriteError naming the file when it cannot be written."""
+    write_text(path, drafts_csv(drafts, raw_cells=raw_cells), newline="")

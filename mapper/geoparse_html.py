@@ -6,7 +6,6 @@ note reach it as text, never as markup.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from .assets import AssetError
 from .html import IncidentMap
 from .locate import geo_precision
 from .model import Incident, Located
+from .output import write_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +30,21 @@ class _Piece:
     note: str = ""
 
 
+# Marks are coloured by how the mention resolved; a mention has no date (the map then has no
+# date filter) and no event type (its legend no types).
+COLOR_BY = "match"
+
+
 def _located(mentions: Sequence[Mention]) -> list[Located]:
-    today = dt.date.today().isoformat()
     rows = []
     for n, m in enumerate(mentions, start=1):
         if m.match is None:
             continue
         p = m.match.place
-        incident = Incident(row=n, date=today, date_precision="day", location=m.text,
-                            description=f"characters {m.start}-{m.end}", notes=m.match.method)
+        status = "ambiguous" if m.match.ambiguous else "resolved"
+        incident = Incident(row=n, date="", date_precision="", location=m.text,
+                            description=f"characters {m.start}-{m.end}", notes=m.match.method,
+                            extra=((COLOR_BY, status), ("kind", p.kind + (f" ({p.feature})" if p.feature else ""))))
         rows.append(Located(incident, p.lat, p.lon, p.id, p.name, m.match.method, m.match.score,
                             p.radius_km, geo_precision(p)))
     return rows
@@ -76,15 +82,15 @@ def _paragraphs(text: str, mentions: Sequence[Mention]) -> list[list[_Piece]]:
 
 
 def write_geoparse_html(text: str, mentions: Sequence[Mention], path: Path, *, title: str) -> Path:
-    """Write the text with mentions highlighted (right-to-left where Arabic) and their map."""
+    """Write the text with mentions highlighted (right-to-left where Arabic) and their map,
+    whole or not at all; raises WriteError naming `path` when it cannot be written."""
     located = _located(mentions)
     try:
-        fragment = IncidentMap(located, title=f"Places in {title}", color_by="event_type",
+        fragment = IncidentMap(located, title=f"Places in {title}", color_by=COLOR_BY,
                                height="100vh", self_contained=True).to_fragment()
     except AssetError:  # no cached assets and no registry: a map that loads them when online
-        fragment = IncidentMap(located, title=f"Places in {title}", color_by="event_type",
+        fragment = IncidentMap(located, title=f"Places in {title}", color_by=COLOR_BY,
                                height="100vh").to_fragment()
     page = pages.render("geoparse.html", title=title, paragraphs=_paragraphs(text, mentions),
                         fragment=fragment)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text(path, page)

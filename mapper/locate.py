@@ -11,8 +11,10 @@ rows only in review, always.
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
+import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -21,9 +23,11 @@ from pathlib import Path
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
 
 from .errors import OutputError
+from .incidents import REGION
 from .model import Incident, Located, ReviewItem
+from .output import atomic_write, write_csv, write_text
 
-__all__ = ["LOW_SCORE", "LocateResult", "Resolution", "geo_precision", "locate", "located_records",
+__all__ = ["LOW_SCORE", "REASON_IMPLAUSIBLE", "LocateResult", "implausible", "Resolution", "geo_precision", "locate", "located_records",
            "resolve_row", "write_located",
            "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
 
@@ -40,6 +44,11 @@ REASON_LOW_SCORE = "low score"
 REASON_SWAPPED = "lat and lon may be swapped"
 REASON_HINT = "unknown hint"
 REASON_ADMIN1 = "admin1 disagrees"
+# A value no report of a strike can hold (a date to come, 25:99, a point in the Atlantic, a
+# coordinate that is no number): the row is kept for review, never drawn.
+REASON_IMPLAUSIBLE = "implausible"
+EARLIEST_YEAR = 1900
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
                    "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
@@ -79,8 +88,8 @@ class LocateResult:
         line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
         reasons = self.reasons()
         if reasons:
-            order = [REASON_UNRESOLVED, REASON_AMBIGUOUS, REASON_LOW_SCORE, REASON_HINT,
-                     REASON_ADMIN1, REASON_SWAPPED]
+            order = [REASON_UNRESOLVED, REASON_IMPLAUSIBLE, REASON_AMBIGUOUS, REASON_LOW_SCORE,
+                     REASON_HINT, REASON_ADMIN1, REASON_SWAPPED]
             ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
             line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
         return line
@@ -145,16 +154,52 @@ def resolve_row(gazetteer: Gazetteer, name: str, *, country: str | None = None,
     return Resolution(None, tuple(found), tuple(bad))
 
 
+def implausible(incident: Incident, today: dt.date | None = None) -> list[str]:
+    """Why a row cannot be what it says: what the reader doubted, a date after `today` (by
+    more than a day, for time zones) or before EARLIEST_YEAR, a clock time past 23:59, given
+    coordinates outside the region the tool maps (incidents.REGION). Empty when plausible.
+
+    >>> implausible(Incident(row=2, date="2099-01-01", date_precision="day", location="x"))
+    ['date 2099-01-01 is in the future']
+    """
+    reasons = list(incident.doubts)
+    today = today or dt.date.today()
+    try:
+        year, month, day = (int(p) for p in (incident.date.split("-") + ["1", "1"])[:3])
+        first = dt.date(year, month, day)
+    except ValueError:
+        first = None   # not a date the reader gave; nothing to say about it here
+    if first is not None and first > today + dt.timedelta(days=1):
+        reasons.append(f"date {incident.date} is in the future")
+    elif first is not None and first.year < EARLIEST_YEAR:
+        reasons.append(f"date {incident.date} is before {EARLIEST_YEAR}")
+    clock = _CLOCK.match(incident.time.strip())
+    if clock and (int(clock[1]) > 23 or int(clock[2]) > 59 or int(clock[3] or 0) > 59):
+        reasons.append(f"time {incident.time!r} is no time of day")
+    if incident.lat is not None and incident.lon is not None:
+        lon_min, lon_max, lat_min, lat_max = REGION
+        if not (lat_min <= incident.lat <= lat_max and lon_min <= incident.lon <= lon_max):
+            reasons.append(f"point ({incident.lat:g}, {incident.lon:g}) is far outside the "
+                           f"region mapped, lat {lat_min:g}..{lat_max:g} and lon {lon_min:g}..{lon_max:g}")
+    return reasons
+
+
 def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
-           countries: Sequence[str] | None = None) -> LocateResult:
+           countries: Sequence[str] | None = None, today: dt.date | None = None) -> LocateResult:
     """Put each incident on the map: given coordinates as they are, else its location resolved
     with the row's own country and admin1 hints, in the working area `countries` (Syria and
-    Iraq by default). Doubtful and unresolved rows go to review."""
+    Iraq by default). Doubtful and unresolved rows go to review; implausible ones (see
+    `implausible`; `today` is the date future dates are judged by) go there only."""
     located: list[Located] = []
     review: list[ReviewItem] = []
     read = 0
+    today = today or dt.date.today()
     for incident in incidents:
         read += 1
+        doubts = implausible(incident, today)
+        if doubts:
+            review.append(ReviewItem(incident, f"{REASON_IMPLAUSIBLE} ({' / '.join(doubts)})", False))
+            continue
         if incident.lat is not None and incident.lon is not None:
             located.append(_given(incident, gazetteer))
             if _looks_swapped(incident.lat, incident.lon):
@@ -271,10 +316,11 @@ def located_records(result: LocateResult) -> tuple[list[str], list[dict[str, obj
     return [*columns, *renamed.values()], records
 
 
-def write_located(result: LocateResult, path: str | Path) -> None:
+def write_located(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
     """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv), with the
     columns of `located_records`. CSV is written with a BOM so that spreadsheet programs read
-    the Arabic right."""
+    the Arabic right, and with its cells made safe to open (`output.csv_cell`) unless
+    `raw_cells`. Written whole or not at all (`mapper.output`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     columns, records = located_records(result)
@@ -286,19 +332,19 @@ def write_located(result: LocateResult, path: str | Path) -> None:
                              "properties": record})
         # One feature a line: readable in a diff, and json's fast (non-indenting) encoder.
         lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
-        path.write_text('{"type": "FeatureCollection", "features": [\n' + lines + "\n]}\n",
-                        encoding="utf-8")
+        write_text(path, '{"type": "FeatureCollection", "features": [\n' + lines + "\n]}\n")
     elif suffix in (".csv", ".tsv"):
         _write_csv(path, columns, [[r[c] for c in columns] for r in records],
-                   "\t" if suffix == ".tsv" else ",")
+                   "\t" if suffix == ".tsv" else ",", raw_cells)
     else:
         raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
                           "use .geojson, .json, .csv or .tsv")
 
 
-def write_review(result: LocateResult, path: str | Path) -> None:
+def write_review(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
     """Write the review report as CSV: row, location, reason, mapped, candidates, the place and
-    point it was mapped to (if any), then every incident field and extra column."""
+    point it was mapped to (if any), then every incident field and extra column; cells made
+    safe to open unless `raw_cells`, and written whole or not at all, as `write_located`."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise OutputError(f"{path}: the review report is written as .csv or .tsv, "
@@ -317,7 +363,7 @@ def write_review(result: LocateResult, path: str | Path) -> None:
                      round(at.lat, 6) if at else "", round(at.lon, 6) if at else "",
                      *(fields[c] for c in incident_columns), *_extra_cells(item.incident, extra)])
     _write_csv(path, [*columns, *(_free_key(k, columns) for k in extra)], rows,
-               "\t" if path.suffix.lower() == ".tsv" else ",")
+               "\t" if path.suffix.lower() == ".tsv" else ",", raw_cells)
 
 
 def _incident_row(incident: Incident) -> dict[str, object]:
@@ -354,8 +400,6 @@ def _free_key(key: str, taken: Sequence[str]) -> str:
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
-               delimiter: str) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
+               delimiter: str, raw_cells: bool) -> None:
+    with atomic_write(path, "w", encoding="utf-8-sig", newline="") as f:
+        write_csv(f, itertools.chain([header], rows), raw=raw_cells, delimiter=delimiter)

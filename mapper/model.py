@@ -34,6 +34,9 @@ class Incident:
     source_url: str = ""
     notes: str = ""
     extra: tuple[tuple[str, str], ...] = ()   # other columns, in file order, never dropped
+    # What the reader found suspect in the row (a coordinate that is no number, an ambiguous
+    # "35,500"): such a row is kept, but goes to review rather than onto the map.
+    doubts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ from .encode import script_json
 __all__ = ["SCRIPT_PARTS", "generate", "map_css", "map_script", "render"]
 
 SCRIPT_PARTS = ("dom.js", "data.js", "grid.js", "markers.js", "popups.js", "overlays.js",
-                "controls.js", "filter.js", "build.js")
+                "areas.js", "heat.js", "controls.js", "time.js", "search.js", "find.js", "tools.js",
+                "filter.js", "build.js")
 # The wrapper's parameters are named unlike anything the parts use, so that a part that
 # reached for one of them instead of its `im` argument fails in the browser tests.
 _SCRIPT_HEAD = '(function (foliumMap, foliumLayerControl, mapConfig) {\n"use strict";\n'

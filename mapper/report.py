@@ -25,6 +25,7 @@ from gazetteer import Gazetteer
 from . import pages
 from .errors import OutputError
 from .model import Located, ReviewItem
+from .output import write_text
 from .static import date_range_text, write_pdf_brief
 from .style import EVENT_STYLES, OUTCOME_LABELS, event_style
 
@@ -63,6 +64,8 @@ def _governorates(gazetteer: Gazetteer | None) -> dict[str, str]:
 
 
 def _governorate(r: Located, gazetteer: Gazetteer | None, names: dict[str, str]) -> str:
+    if r.admin1_name:   # where the point lies, from the boundaries (mapper.locate)
+        return f"{r.admin1_name} ({r.admin1})"
     place = gazetteer.get(r.place_id) if gazetteer and r.place_id else None
     code = (place.admin1 if place and place.admin1 else "") or r.incident.admin1
     if not code:
@@ -223,27 +226,58 @@ def _sources(located: Sequence[Located], review: Sequence[ReviewItem]) -> list[_
     return [_Source(name, _safe_url(url), url, n) for (name, url), n in seen.items()]
 
 
+@dataclass(frozen=True, slots=True)
+class _Total:
+    """A row of a totals table: its key, incidents, fatalities and swatch colour (or "")."""
+
+    key: str
+    count: int
+    killed: int
+    color: str = ""
+
+
 def _totals(located: Sequence[Located], governorates: list[str]
-            ) -> list[tuple[str, list[tuple[str, int, str]]]]:
-    """(caption, [(key, count, swatch colour or "")]) by event type, actor and governorate,
-    the largest count first."""
-    def rows(counts: Counter[str], colors: dict[str, str]) -> list[tuple[str, int, str]]:
+            ) -> list[tuple[str, list[_Total]]]:
+    """(caption, rows) by event type, actor and governorate: incidents and fatalities (an
+    unknown toll counts as none), the most incidents first."""
+    def rows(keys: list[str], colors: dict[str, str]) -> list[_Total]:
+        counts: Counter[str] = Counter(keys)
+        killed: Counter[str] = Counter()
+        for key, r in zip(keys, located):
+            killed[key] += r.incident.fatalities or 0
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [(key, n, colors.get(key, "")) for key, n in ranked]
+        return [_Total(key, n, killed[key], colors.get(key, "")) for key, n in ranked]
 
     type_colors = {s.label: s.color for s in EVENT_STYLES.values()}
     return [
-        ("Event type", rows(Counter(event_style(r.incident.event_type).label for r in located),
+        ("Event type", rows([event_style(r.incident.event_type).label for r in located],
                             type_colors)),
-        ("Actor", rows(Counter(r.incident.actor.strip() or "unknown" for r in located), {})),
-        ("Governorate", rows(Counter(governorates), {})),
+        ("Actor", rows([r.incident.actor.strip() or "unknown" for r in located], {})),
+        ("Governorate", rows(governorates, {})),
     ]
+
+
+def _area_totals(located: Sequence[Located], level: str, measure: str
+                 ) -> tuple[str, list[_Total]]:
+    """The areas of the choropleth that have incidents, in its class colours, the highest
+    figure of the measure first."""
+    from .choropleth import LEVEL_LABELS, area_figures
+
+    figures, _ = area_figures(located, level, measure)
+    shown = [f for f in figures if f.incidents]
+    shown.sort(key=lambda f: (-(f.fatalities if measure == "fatalities" else f.incidents), f.name))
+    return (f"{LEVEL_LABELS[level]} ({measure})",
+            [_Total(f"{f.name} \u00b7 {f.name_ar}" if f.name_ar else f.name, f.incidents,
+                    f.fatalities, f.color) for f in shown])
 
 
 def _subtitle(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
     dates = date_range_text(located)
     sub = [dates] if dates else []
     sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
+    killed = sum(r.incident.fatalities or 0 for r in located)
+    if killed:
+        sub.append(f"{killed} killed")
     unmapped = sum(1 for item in review if not item.mapped)
     if unmapped:
         sub.append(f"{unmapped} not mapped")
@@ -254,7 +288,9 @@ def _subtitle(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
 
 def report_html(result: Any, *, title: str | None = None, self_contained: bool = False,
                 color_by: str = "actor", basemap: str = "light",
-                gazetteer: Gazetteer | None = None, cache_dir: Path | None = None) -> str:
+                gazetteer: Gazetteer | None = None, cache_dir: Path | None = None,
+                areas: str | None = None, measure: str = "incidents",
+                size_by: str | None = None) -> str:
     """The brief as one HTML document (see `write_report`)."""
     from .html import IncidentMap
 
@@ -266,14 +302,17 @@ def report_html(result: Any, *, title: str | None = None, self_contained: bool =
     names = _governorates(gazetteer)
     governorates = [_governorate(r, gazetteer, names) for r in located]
     fragment = IncidentMap(result, title=title, color_by=color_by, basemap=basemap,
-                           self_contained=self_contained,
-                           height="520px", cache_dir=cache_dir).to_fragment()
+                           self_contained=self_contained, height="560px", cache_dir=cache_dir,
+                           areas=areas, measure=measure, size_by=size_by).to_fragment()
+    totals = _totals(located, governorates)
+    if areas:
+        totals.append(_area_totals(located, areas, measure))
     order = sorted(range(len(located)),
                    key=lambda k: (located[k].incident.date, located[k].incident.row))
     return pages.render(
         "brief.html", title=title, subtitle=_subtitle(located, review),
         fragment=fragment, timeline=timeline_svg(located),
-        totals=_totals(located, governorates), columns=_COLUMNS,
+        totals=totals, columns=_COLUMNS,
         incidents=[_incident_row(located[k], governorates[k]) for k in order],
         review=review, sources=_sources(located, review), credits=CREDITS,
     )
@@ -281,11 +320,13 @@ def report_html(result: Any, *, title: str | None = None, self_contained: bool =
 def write_report(result: Any, path: str | Path, *, title: str | None = None,
                  self_contained: bool = False, color_by: str = "actor", basemap: str = "light",
                  gazetteer: Gazetteer | None = None, cache_dir: Path | None = None,
-                 **static_options: Any) -> Path:
+                 areas: str | None = None, measure: str = "incidents",
+                 size_by: str | None = None, **static_options: Any) -> Path:
     """Write the brief of `result` (a LocateResult) to `path`.
 
     `.html`: one page with the interactive map, a timeline per day by type, a sortable table
-    of the incidents, totals by type, actor and governorate, the review list and the sources;
+    of the incidents, totals (incidents and fatalities) by type, actor and governorate, and
+    with `areas` a choropleth layer and the areas' totals, the review list and the sources;
     `self_contained=True` inlines every script so it opens with no network (`basemap="none"`
     leaves out the tiles, which need it, for the outlines alone). `.pdf`: the static
     map on page one and the incidents as a table after it, drawn without a browser
@@ -295,14 +336,12 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return write_pdf_brief(result, path, title=title, color_by=color_by,
-                               gazetteer=gazetteer, cache_dir=cache_dir, **static_options)
+                               gazetteer=gazetteer, cache_dir=cache_dir, areas=areas,
+                               measure=measure, size_by=size_by, **static_options)
     if suffix not in (".html", ".htm"):
         raise OutputError(f"{path}: cannot write a brief as {suffix or '(no extension)'!r}; "
                           f"use {', '.join(FORMATS)}")
     page = report_html(result, title=title, self_contained=self_contained, color_by=color_by,
-                       basemap=basemap, gazetteer=gazetteer, cache_dir=cache_dir)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the brief: {exc.strerror or exc}") from exc
-    return path
+                       basemap=basemap, gazetteer=gazetteer, cache_dir=cache_dir, areas=areas,
+                       measure=measure, size_by=size_by)
+    return write_text(path, page)   # whole or not at all; WriteError names the file

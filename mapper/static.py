@@ -8,12 +8,16 @@ by actor, outcome or type all come from `mapper.style`. Layers, bottom to top:
 - country outlines from Natural Earth through the pinned `world-atlas` package, the very
   source of the self-contained HTML map's outlines (`mapper.assets`); when it is neither
   cached nor downloadable the map is drawn without outlines and says so;
-- the governorates of Syria and Iraq. No registry package ships their boundaries for offline
-  use, and we do not invent boundaries: each governorate is drawn as a point at its gazetteer
-  position (`kind == "admin1"` rows) with its name, where the name fits;
-- the incidents, co-located ones spread in a small ring so that each is seen, and a label per
-  struck site: Arabic shaped with arabic-reshaper and put in visual order with python-bidi
-  (matplotlib neither joins Arabic letters nor lays them right to left), or English.
+- with `areas`, the governorates or districts filled in the HTML map's choropleth classes and
+  colours (mapper.choropleth, from the bundled boundaries);
+- the governorates of Syria and Iraq as a point at their gazetteer position (`kind ==
+  "admin1"` rows) with their name, where the name fits and does not repeat a site's;
+- the incidents, co-located ones spread in a small ring so that each is seen, and one label
+  per struck place (a name is written once within 30 km): Arabic shaped with arabic-reshaper
+  and put in visual order with python-bidi (matplotlib neither joins Arabic letters nor lays
+  them right to left), or English;
+- the legend, in the first corner of the map where it covers no marker, else outside the
+  frame on the right.
 
 Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: nothing global
 changes in the caller's process (a notebook keeps its backend).
@@ -25,15 +29,16 @@ StaticMap(path=PosixPath('map.png'), ...)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
 import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import arabic_reshaper
 import matplotlib
@@ -47,12 +52,23 @@ from matplotlib.patches import Ellipse, Rectangle
 from matplotlib.transforms import Bbox
 
 from gazetteer import Gazetteer
+from gazetteer.fold import fold
 
-from . import assets
+from . import assets, choropleth
 from .errors import OutputError
 from .model import Located
+from .output import atomic_write, strip_bidi
 from .style import (
-    COLOR_BY, EVENT_STYLES, color_key, color_label, color_table, event_style, legend_key,
+    EVENT_STYLES,
+    FATALITY_CAP,
+    SIZE_MIN_PX,
+    check_color_by,
+    color_keys,
+    color_label,
+    color_table,
+    event_style,
+    legend_key,
+    marker_size,
 )
 
 __all__ = ["EXTENTS", "FORMATS", "LABELS", "StaticMap", "parse_extent", "render_static",
@@ -76,6 +92,7 @@ FONT = "DejaVu Sans"    # ships with matplotlib and has the Arabic presentation 
 LAND, SEA, BORDER = "#f3f1ea", "#d7e6ef", "#7a7a7a"
 # matplotlib with libraqm shapes and orders complex text itself (see shape_text).
 NATIVE_BIDI = bool(getattr(ft2font, "__libraqm_version__", None))
+_T = TypeVar("_T")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -95,14 +112,16 @@ def shape_text(text: str) -> str:
     forms (arabic-reshaper), and, when this matplotlib lays text out left to right glyph by
     glyph, the line put in visual order (python-bidi). A matplotlib built with libraqm (3.11 and
     later) runs the bidi algorithm itself: visual order would then come out reversed, so the
-    text stays in logical order, which is also what an SVG viewer expects. Text without Arabic
-    is returned as it is.
+    text stays in logical order, which is also what an SVG viewer expects. Bidi embedding,
+    override and isolate controls are dropped first; text without Arabic is otherwise returned
+    as it is.
 
     >>> shape_text("abc")
     'abc'
     >>> shape_text("كناكر") in ("\ufedb\ufee8\ufe8e\ufed3\ufeae", "\ufeae\ufed3\ufe8e\ufee8\ufedb")
     True
     """
+    text = strip_bidi(text)   # an override in the data would draw it backwards
     if not _ARABIC.search(text):
         return text
     shaped = arabic_reshaper.reshape(text)
@@ -389,12 +408,14 @@ class _Marks:
 
 
 def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels: str
-                ) -> dict[tuple, tuple[float, float, str]]:
-    """One label per struck site: (place or point) -> (lon, lat, name)."""
-    sites: dict[tuple, tuple[float, float, str]] = {}
+                ) -> dict[tuple, tuple[float, float, str, int]]:
+    """One label per struck site: (place or point) -> (lon, lat, name, incidents there)."""
+    sites: dict[tuple, tuple[float, float, str, int]] = {}
     for r in located:
         key = (r.place_id,) if r.place_id else (round(r.lat, 4), round(r.lon, 4))
         if key in sites:
+            lon, lat, name, n = sites[key]
+            sites[key] = (lon, lat, name, n + 1)
             continue
         place = gazetteer.get(r.place_id) if gazetteer and r.place_id else None
         reported = r.incident.location
@@ -403,17 +424,21 @@ def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels:
                     reported if _ARABIC.search(reported) else r.place_name or reported)
         else:
             name = (place.name if place else r.place_name) or reported
-        sites[key] = (r.lon, r.lat, name or f"{r.lat:.3f}, {r.lon:.3f}")
+        sites[key] = (r.lon, r.lat, name or f"{r.lat:.3f}, {r.lon:.3f}", 1)
     return sites
 
 
-def _check_options(labels: str, color_by: str, size: tuple[float, float], dpi: int
-                   ) -> tuple[float, float]:
+def _check_options(labels: str, size: tuple[float, float], dpi: int, areas: str | None,
+                   measure: str, size_by: str | None) -> tuple[float, float]:
     """The page size in inches; a ValueError naming the accepted values for a bad option."""
     if labels not in LABELS:
         raise ValueError(f"labels must be one of {', '.join(LABELS)}, not {labels!r}")
-    if color_by not in COLOR_BY:
-        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
+    if areas is not None and areas not in choropleth.LEVELS:
+        raise ValueError(f"areas must be one of {', '.join(choropleth.LEVELS)}, not {areas!r}")
+    if measure not in choropleth.MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(choropleth.MEASURES)}, not {measure!r}")
+    if size_by not in (None, "fatalities"):
+        raise ValueError(f"size_by must be fatalities or None, not {size_by!r}")
     width_in, height_in = (float(v) for v in size)
     if not (1 <= width_in <= 60 and 1 <= height_in <= 60):
         raise ValueError(f"size must be two numbers of inches between 1 and 60, not {size!r}")
@@ -429,14 +454,16 @@ def _wanted_box(located: Sequence[Located], extent: Any) -> Box:
     return EXTENTS[wanted] if isinstance(wanted, str) else wanted
 
 
-def _new_canvas(box: Box, width_in: float, height_in: float, dpi: int) -> _Canvas:
-    """A white page with the map axes in it, leaving room for the heading and the credits."""
+def _new_canvas(box: Box, width_in: float, height_in: float, dpi: int,
+                legend_in: float = 0.0) -> _Canvas:
+    """A white page with the map axes in it, leaving room for the heading and the credits,
+    and `legend_in` inches on the right for a legend outside the frame."""
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
     agg = FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     top_in, bottom_in, side_in = 0.85, 0.45, 0.25
-    rect = (side_in / width_in, bottom_in / height_in, 1 - 2 * side_in / width_in,
-            1 - (top_in + bottom_in) / height_in)
+    rect = (side_in / width_in, bottom_in / height_in,
+            1 - (2 * side_in + legend_in) / width_in, 1 - (top_in + bottom_in) / height_in)
     ax = fig.add_axes(rect)
     w, s, e, n = box = _fit_aspect(box, rect[2] * width_in, rect[3] * height_in)
     ax.set_xlim(w, e)
@@ -487,10 +514,9 @@ def _marker_keys(located: Sequence[Located], color_by: str
     """Each incident's event type and colour key, and the colour table (as on the HTML map)."""
     types = [r.incident.event_type if r.incident.event_type in EVENT_STYLES else "other"
              for r in located]
-    keys = [color_key(color_by, r.incident.actor, r.incident.outcome, t)
-            for r, t in zip(located, types)]
+    keys = color_keys(located, color_by)
     table = color_table(color_by, keys)
-    return types, [legend_key(table, k) for k in keys], table
+    return types, [legend_key(table, k, color_by) for k in keys], table
 
 
 def _ring(canvas: _Canvas, lon: float, lat: float, count: int) -> list[tuple[float, float]]:
@@ -504,46 +530,97 @@ def _ring(canvas: _Canvas, lon: float, lat: float, count: int) -> list[tuple[flo
     return [(x0 + radius * math.cos(a), y0 + radius * math.sin(a)) for a in angles]
 
 
-def _draw_incidents(canvas: _Canvas, located: Sequence[Located], color_by: str) -> _Marks:
-    """A marker per incident (shape by event type, colour by `color_by`) and, under it, the
-    uncertainty of an imprecise location as on the HTML map."""
-    types, keys, table = _marker_keys(located, color_by)
-    ax = canvas.ax
+def _marker_pt(canvas: _Canvas, located: Sequence[Located], i: int, size_by: str | None) -> float:
+    """A marker's size in points: MARKER_PT, or by fatalities on the HTML map's scale
+    (mapper.style.marker_size, pixels at 96 per inch)."""
+    if size_by != "fatalities":
+        return MARKER_PT
+    return MARKER_PT * marker_size(located[i].incident.fatalities) / SIZE_MIN_PX
+
+
+def _marker_boxes(canvas: _Canvas, located: Sequence[Located], size_by: str | None
+                  ) -> tuple[dict[tuple[float, float], list[int]], list[tuple[int, float, float]], list[Bbox]]:
+    """Where each marker goes: the groups of incidents at one point, each incident's screen
+    point, and the screen box of each marker (which labels and the legend must not cover)."""
     groups: dict[tuple[float, float], list[int]] = {}
     for i, r in enumerate(located):
         groups.setdefault((round(r.lat, 4), round(r.lon, 4)), []).append(i)
-    blocked: list[Bbox] = []
-    half = MARKER_PT * canvas.dpi / 72 * 0.6
+    points, boxes = [], []
     for (lat, lon), members in groups.items():
         for i, (px, py) in zip(members, _ring(canvas, lon, lat, len(members))):
-            mlon, mlat = ax.transData.inverted().transform((px, py))
-            r = located[i]
-            if r.precision >= 2 and r.radius_km > 0:
-                ry = r.radius_km / KM_PER_DEGREE
-                ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(canvas.coslat, 0.1), 2 * ry,
-                                     facecolor=table[keys[i]], alpha=0.12, edgecolor="none",
-                                     zorder=3))
-            ax.plot([mlon], [mlat], marker=event_style(types[i]).mpl_marker,
-                    markersize=MARKER_PT, markerfacecolor=table[keys[i]],
-                    markeredgecolor="#222222", markeredgewidth=0.8, linestyle="none", zorder=4)
-            blocked.append(Bbox.from_bounds(px - half, py - half, 2 * half, 2 * half))
+            half = _marker_pt(canvas, located, i, size_by) * canvas.dpi / 72 * 0.6
+            points.append((i, px, py))
+            boxes.append(Bbox.from_bounds(px - half, py - half, 2 * half, 2 * half))
+    return groups, points, boxes
+
+
+def _draw_incidents(canvas: _Canvas, located: Sequence[Located], plan: _Marks,
+                    size_by: str | None) -> _Marks:
+    """A marker per incident (shape by event type, colour by the plan's keys, size by
+    fatalities when asked) and, under it, the uncertainty of an imprecise location as on the
+    HTML map."""
+    types, keys, table = plan.types, plan.keys, plan.table
+    ax = canvas.ax
+    _, points, blocked = _marker_boxes(canvas, located, size_by)
+    for i, px, py in points:
+        mlon, mlat = ax.transData.inverted().transform((px, py))
+        r = located[i]
+        if r.precision >= 2 and r.radius_km > 0:
+            ry = r.radius_km / KM_PER_DEGREE
+            ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(canvas.coslat, 0.1), 2 * ry,
+                                 facecolor=table[keys[i]], alpha=0.12, edgecolor="none",
+                                 zorder=3))
+        ax.plot([mlon], [mlat], marker=event_style(types[i]).mpl_marker,
+                markersize=_marker_pt(canvas, located, i, size_by),
+                markerfacecolor=table[keys[i]], markeredgecolor="#222222",
+                markeredgewidth=0.8, linestyle="none", zorder=4)
     return _Marks(types, keys, table, blocked)
+
+
+LABEL_MERGE_KM = 30.0   # labels of one name closer than this are one place, labelled once
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Equirectangular distance between two (lon, lat) points: plenty for 30 km."""
+    x = (a[0] - b[0]) * math.cos(math.radians((a[1] + b[1]) / 2))
+    return KM_PER_DEGREE * math.hypot(x, a[1] - b[1])
+
+
+def _one_label_per_name(sites: list[tuple[float, float, str, int]]
+                        ) -> list[tuple[float, float, str, int]]:
+    """The site labels with repeats taken out: a name (folded, so "Al-Hasakah" and "Hasakah"
+    are one) within LABEL_MERGE_KM of the same name already kept is not written again. The
+    label with the most incidents is kept, at its point."""
+    kept: list[tuple[float, float, str, int]] = []
+    for site in sorted(sites, key=lambda s: -s[3]):
+        key = fold(site[2]) or site[2]
+        if any((fold(k[2]) or k[2]) == key and _distance_km(k[:2], site[:2]) < LABEL_MERGE_KM
+               for k in kept):
+            continue
+        kept.append(site)
+    return kept
 
 
 def _draw_labels(canvas: _Canvas, located: Sequence[Located], gazetteer: Gazetteer,
                  labels: str, blocked: list[Bbox],
                  governorates: list[tuple[float, float, str]]) -> None:
-    """The struck sites' names, then the governorates' where they still fit."""
+    """The struck sites' names, once each, then the governorates' where they still fit and do
+    not repeat a site's name nearby (a governorate's point is often its capital's)."""
     # a light box, not a stroked halo: matplotlib writes stroked text to SVG as paths,
     # and an SVG's labels should stay text (searchable, editable, checked by the tests)
     site_style = {"fontsize": 9, "color": "#111111", "fontweight": "bold", "family": FONT,
                   "bbox": {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.78,
                            "edgecolor": "none"}}
-    sites = sorted(_site_names(located, gazetteer, labels).values(), key=lambda v: -v[1])
+    sites = _one_label_per_name(list(_site_names(located, gazetteer, labels).values()))
+    sites.sort(key=lambda v: -v[1])
     placed = _place_labels(canvas.fig, canvas.ax, canvas.renderer,
-                           [(lon, lat, name, site_style) for lon, lat, name in sites],
+                           [(lon, lat, name, site_style) for lon, lat, name, _ in sites],
                            blocked, optional=False)
     gov_style = {"fontsize": 7.5, "color": "#8a8474", "family": FONT}
+    named = [(lon, lat, fold(name)) for lon, lat, name, _ in sites]
+    governorates = [g for g in governorates if not any(
+        key == fold(g[2]) and _distance_km((lon, lat), g[:2]) < LABEL_MERGE_KM
+        for lon, lat, key in named)]
     _place_labels(canvas.fig, canvas.ax, canvas.renderer,
                   [(lon, lat, name, gov_style) for lon, lat, name in governorates],
                   blocked + placed, optional=True)
@@ -552,43 +629,124 @@ def _draw_labels(canvas: _Canvas, located: Sequence[Located], gazetteer: Gazette
 LEGEND_HEADINGS = {"event_type": "Event type", "actor": "Actor", "outcome": "Outcome"}
 
 
-def _legend_entries(marks: _Marks, color_by: str) -> tuple[list[Any], list[str]]:
-    """Handles and texts: the event types present (white shapes unless coloured by type),
-    then the colours, each with its count, under a heading."""
-    type_counts = Counter(marks.types)
-    key_counts = Counter(marks.keys)
+@dataclass(frozen=True, slots=True)
+class _Legend:
+    """The legend's rows: handles, texts, and which texts are headings."""
+
+    handles: list[Any]
+    texts: list[str]
+    headings: frozenset[str]
+
+
+def _area_entries(figures: tuple[list[choropleth.AreaFigure], list[tuple[float, float]]],
+                  level: str, measure: str) -> tuple[list[Any], list[str], str]:
+    """The choropleth's classes: a square of its colour and its bounds each."""
+    from matplotlib.patches import Patch
+
+    _, bounds = figures
+    heading = f"{choropleth.LEVEL_LABELS[level]}s \u00b7 {measure}"
+    colors = choropleth.ramp(len(bounds))
+    handles: list[Any] = [Line2D([], [], linestyle="none", marker="none")]
+    texts = [heading]
+    for (low, high), colour in zip(bounds, colors):
+        handles.append(Patch(facecolor=colour, edgecolor="#555555", linewidth=0.5))
+        texts.append(f"{low:g}" if low == high else f"{low:g}\u2013{high:g}")
+    if not bounds:
+        handles.append(Patch(facecolor=choropleth.NO_DATA, edgecolor="#555555", linewidth=0.5))
+        texts.append("none")
+    return handles, texts, heading
+
+
+def _legend_entries(marks: _Marks, color_by: str, located: Sequence[Located],
+                    areas: tuple[Any, Any, str] | None, size_by: str | None) -> _Legend:
+    """Handles and texts: the areas' classes (with `areas`), the event types present (white
+    shapes unless coloured by type), then the colours, each with its count and fatalities,
+    under a heading; the marker scale when sized by fatalities."""
     blank = Line2D([], [], linestyle="none", marker="none")
-    handles: list[Any] = [blank]
-    texts = [LEGEND_HEADINGS["event_type"]]
+    handles: list[Any] = []
+    texts: list[str] = []
+    headings = {LEGEND_HEADINGS["event_type"]}
+    if areas is not None:
+        area_handles, area_texts, heading = _area_entries(*areas)
+        handles += area_handles
+        texts += area_texts
+        headings.add(heading)
+    deaths: Counter[str] = Counter()
+    key_deaths: Counter[str] = Counter()
+    for r, t, k in zip(located, marks.types, marks.keys):
+        deaths[t] += r.incident.fatalities or 0
+        key_deaths[k] += r.incident.fatalities or 0
+    killed = sum(deaths.values()) > 0
+
+    def counted(label: str, n: int, dead: int) -> str:
+        return f"{label}  ({n}" + (f", {dead} killed)" if killed else ")")
+
+    type_counts = Counter(marks.types)
+    handles.append(blank)
+    texts.append(LEGEND_HEADINGS["event_type"])
     for t, style in EVENT_STYLES.items():
         if type_counts[t]:
             face = style.color if color_by == "event_type" else "#ffffff"
             handles.append(Line2D([], [], linestyle="none", marker=style.mpl_marker,
                                   markersize=9, markerfacecolor=face,
                                   markeredgecolor="#222222", markeredgewidth=0.8))
-            texts.append(f"{style.label}  ({type_counts[t]})")
+            texts.append(counted(style.label, type_counts[t], deaths[t]))
     if color_by != "event_type" and marks.table:
+        key_counts = Counter(marks.keys)
+        heading = LEGEND_HEADINGS.get(color_by, color_by)
+        headings.add(heading)
         handles.append(blank)
-        texts.append(LEGEND_HEADINGS[color_by])
+        texts.append(shape_text(heading))
         for key, colour in marks.table.items():
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9,
                                   markerfacecolor=colour, markeredgecolor="#222222",
                                   markeredgewidth=0.8))
-            texts.append(shape_text(f"{color_label(color_by, key)}  ({key_counts[key]})"))
-    return handles, texts
+            label = _clip(color_label(color_by, key), 34)
+            texts.append(shape_text(counted(label, key_counts[key], key_deaths[key])))
+    if size_by == "fatalities":
+        handles.append(blank)
+        texts.append(f"Size: fatalities (\u221a, capped at {FATALITY_CAP})")
+    return _Legend(handles, texts, frozenset(shape_text(h) for h in headings))
 
 
-def _draw_legend(ax: Any, marks: _Marks, color_by: str) -> None:
-    handles, texts = _legend_entries(marks, color_by)
-    legend = ax.legend(handles, texts, loc="lower right", fontsize=8, frameon=True,
+def _make_legend(ax: Any, legend: _Legend, **place: Any) -> Any:
+    artist = ax.legend(legend.handles, legend.texts, fontsize=8, frameon=True,
                        framealpha=0.93, edgecolor="#999999", borderpad=0.7,
-                       handletextpad=0.5, labelspacing=0.45, prop={"family": FONT, "size": 8})
-    legend.set_zorder(10)
-    headings = set(LEGEND_HEADINGS.values())
-    for text, label in zip(legend.get_texts(), texts):
-        if label in headings:
+                       handletextpad=0.5, labelspacing=0.45, prop={"family": FONT, "size": 8},
+                       **place)
+    artist.set_zorder(10)
+    for text, label in zip(artist.get_texts(), legend.texts):
+        if label in legend.headings:
             text.set_fontweight("bold")
             text.set_x(-18)
+    return artist
+
+
+# Corners tried for the legend, in order; the lower left one sits above the scale bar.
+LEGEND_CORNERS = ({"loc": "lower right"}, {"loc": "upper right", "bbox_to_anchor": (1, 0.94)},
+                  {"loc": "lower left", "bbox_to_anchor": (0, 0.1)},
+                  {"loc": "upper left"})
+LEGEND_GAP_IN = 0.12
+
+
+def _legend_place(canvas: _Canvas, legend: _Legend, blocked: list[Bbox]) -> dict[str, Any] | None:
+    """The first corner of the map where the legend covers no marker, or None: then it goes
+    outside the frame, to the right."""
+    pad = 4 * canvas.dpi / 72
+    for place in LEGEND_CORNERS:
+        artist = _make_legend(canvas.ax, legend, **place)
+        box = artist.get_window_extent(canvas.renderer).padded(pad)
+        artist.remove()
+        if not any(box.overlaps(b) for b in blocked):
+            return place
+    return None
+
+
+def _legend_width_in(canvas: _Canvas, legend: _Legend) -> float:
+    artist = _make_legend(canvas.ax, legend, loc="upper left")
+    width = artist.get_window_extent(canvas.renderer).width / canvas.dpi
+    artist.remove()
+    return width + 2 * LEGEND_GAP_IN
 
 
 def _draw_scale_bar(canvas: _Canvas) -> None:
@@ -617,7 +775,7 @@ def _draw_scale_bar(canvas: _Canvas) -> None:
 
 
 def _draw_heading(canvas: _Canvas, title: str | None, located: Sequence[Located],
-                  unmapped: int, tile_credit: str) -> None:
+                  unmapped: int, tile_credit: str, areas: str | None = None) -> None:
     """The title, a line of dates and counts above the map, and the credits below it."""
     fig, left, height_in = canvas.fig, canvas.rect[0], canvas.height_in
     top = 1 - 0.18 / height_in
@@ -626,72 +784,128 @@ def _draw_heading(canvas: _Canvas, title: str | None, located: Sequence[Located]
     dates = date_range_text(located)
     sub = [dates] if dates else []
     sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
+    killed = sum(r.incident.fatalities or 0 for r in located)
+    if killed:
+        sub.append(f"{killed} killed")
     if unmapped:
         sub.append(f"{unmapped} not mapped (see the review list)")
     fig.text(left, top - 0.36 / height_in, " \u00b7 ".join(sub), fontsize=10,
              color="#444444", va="top", ha="left", family=FONT)
     credit = ATTRIBUTION + (f" \u00b7 Tiles: {tile_credit}" if tile_credit else "")
-    credit += " \u00b7 Governorates: gazetteer points (not boundaries)"
+    credit += (" \u00b7 Boundaries: Who's On First / Mesoshapes" if areas else
+               " \u00b7 Governorates: gazetteer points (not boundaries)")
     fig.text(left, 0.22 / height_in, credit, fontsize=6.5, color="#555555", va="center",
              ha="left", family=FONT)
 
 
-def _draw_notes(canvas: _Canvas, notes: Sequence[str]) -> None:
-    """What was left out and why, in the map's upper left corner."""
+def _draw_notes(canvas: _Canvas, notes: Sequence[str], right: bool = False) -> None:
+    """What was left out and why, in the map's upper left corner (upper right when the
+    legend is in the upper left)."""
     if not notes:
         return
     w, s, e, n = canvas.box
-    canvas.ax.text(w + (e - w) * 0.015, n - (n - s) * 0.02,
+    x = e - (e - w) * 0.015 if right else w + (e - w) * 0.015
+    canvas.ax.text(x, n - (n - s) * 0.07 if right else n - (n - s) * 0.02,
                    "\n".join(f"Note: {t}" for t in notes), fontsize=8, color="#8a1c00",
-                   va="top", ha="left", zorder=11,
+                   va="top", ha="right" if right else "left", zorder=11,
                    bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#d0a090",
                          "boxstyle": "round"})
 
 
+def _draw_areas(canvas: _Canvas, figures: list[choropleth.AreaFigure]) -> None:
+    """The choropleth: every area of the level, opaque in its class colour (white for none),
+    so that its colour reads the same on paper as in the legend."""
+    import geopandas as gpd
+
+    areas = choropleth._areas()
+    frame = gpd.GeoDataFrame({"color": [f.color for f in figures]},
+                             geometry=[areas.geometry(f.code) for f in figures], crs="EPSG:4326")
+    frame.plot(ax=canvas.ax, color=frame["color"], edgecolor="#8c8c8c", linewidth=0.35,
+               zorder=1.5)
+    w, s, e, n = canvas.box
+    canvas.ax.set_xlim(w, e)
+    canvas.ax.set_ylim(s, n)
+    canvas.ax.set_xlabel("")   # geopandas labels the axes in degrees; a map needs no axis titles
+    canvas.ax.set_ylabel("")
+
+
+def _plain_text(draw: Callable[..., _T]) -> Callable[..., _T]:
+    """Draw with every text taken as it is written: "$x^2$ group" or an actor "$\\foo$" from
+    the data is shown as such, never read as matplotlib mathtext or TeX (which could abort the
+    render). Text artists read these settings when they are made."""
+    @functools.wraps(draw)
+    def plain(*args: Any, **kwargs: Any) -> _T:
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            return draw(*args, **kwargs)
+    return plain
+
+
+@_plain_text
 def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi: int = 200,
                size: tuple[float, float] = (10.0, 8.0), extent: Any = "auto",
                tiles: bool = False, color_by: str = "actor", gazetteer: Gazetteer | None = None,
-               cache_dir: Path | None = None) -> tuple[Figure, Box, tuple[str, ...]]:
+               cache_dir: Path | None = None, areas: str | None = None,
+               measure: str = "incidents", size_by: str | None = None
+               ) -> tuple[Figure, Box, tuple[str, ...]]:
     """The map as a matplotlib Figure, with the extent drawn and the notes shown on it.
 
-    Drawn bottom to top: background, governorates, incidents, labels, legend, scale bar,
-    then the heading and the notes; options as for `render_static`.
+    Drawn bottom to top: background, areas (with `areas`), governorates, incidents, labels,
+    legend (in the first corner where it covers no marker, else outside the frame on the
+    right), scale bar, then the heading and the notes; options as for `render_static`.
     """
-    width_in, height_in = _check_options(labels, color_by, size, dpi)
+    width_in, height_in = _check_options(labels, size, dpi, areas, measure, size_by)
     located: tuple[Located, ...] = tuple(getattr(result, "located", result))
+    color_by = check_color_by(located, color_by)
     review = getattr(result, "review", ()) or ()
     unmapped = sum(1 for item in review if not item.mapped)
-    canvas = _new_canvas(_wanted_box(located, extent), width_in, height_in, dpi)
+    figures = choropleth.area_figures(located, areas, measure) if areas else None
+    types, keys, table = _marker_keys(located, color_by)
+    legend = _legend_entries(_Marks(types, keys, table, []), color_by, located,
+                             (figures, areas, measure) if figures else None, size_by)
+    box = _wanted_box(located, extent)
+    canvas = _new_canvas(box, width_in, height_in, dpi)
+    place = _legend_place(canvas, legend, _marker_boxes(canvas, located, size_by)[2]) if located else {}
+    if place is None:
+        canvas = _new_canvas(box, width_in, height_in, dpi, _legend_width_in(canvas, legend))
+        place = {"loc": "upper left", "bbox_to_anchor": (1 + LEGEND_GAP_IN / (canvas.rect[2] * width_in), 1)}
     if gazetteer is None:
         gazetteer = Gazetteer.default()
     notes: list[str] = []
     tile_credit = _draw_background(canvas, tiles, cache_dir, notes)
+    if figures:
+        _draw_areas(canvas, figures[0])
     governorates = _draw_governorates(canvas.ax, gazetteer, canvas.box, labels)
-    marks = _draw_incidents(canvas, located, color_by)
-    if labels != "none":
-        _draw_labels(canvas, located, gazetteer, labels, marks.blocked, governorates)
+    marks = _draw_incidents(canvas, located, _Marks(types, keys, table, []), size_by)
+    blocked = list(marks.blocked)
     if located:
-        _draw_legend(canvas.ax, marks, color_by)
+        artist = _make_legend(canvas.ax, legend, **place)
+        blocked.append(artist.get_window_extent(canvas.renderer))
     else:
         notes.append("No incidents to map")
+    if labels != "none":
+        _draw_labels(canvas, located, gazetteer, labels, blocked, governorates)
     _draw_scale_bar(canvas)
-    _draw_heading(canvas, title, located, unmapped, tile_credit)
-    _draw_notes(canvas, notes)
+    _draw_heading(canvas, title, located, unmapped, tile_credit, areas)
+    _draw_notes(canvas, notes, right=place.get("loc") == "upper left" and "bbox_to_anchor" not in place)
     return canvas.fig, canvas.box, tuple(notes)
 
 
 def render_static(result: Any, path: str | Path, *, title: str | None = None,
                   labels: str = "ar", dpi: int = 200, size: tuple[float, float] = (10.0, 8.0),
                   extent: Any = "auto", tiles: bool = False, color_by: str = "actor",
-                  gazetteer: Gazetteer | None = None, cache_dir: Path | None = None
-                  ) -> StaticMap:
+                  gazetteer: Gazetteer | None = None, cache_dir: Path | None = None,
+                  areas: str | None = None, measure: str = "incidents",
+                  size_by: str | None = None) -> StaticMap:
     """Draw the located incidents of `result` (a LocateResult or a sequence of Located) to
     `path`, as PNG, SVG or PDF by its extension.
 
     `labels` ar|en|none names the struck sites; `size` is (width, height) in inches;
     `extent` is auto, syria, iraq or (minlon, minlat, maxlon, maxlat) (grown to fill the
     page). `tiles=True` asks for a tile background; offline the map falls back to outlines
-    with a note, never an error. Returns the path, the extent drawn and the notes.
+    with a note, never an error. `color_by` as for the HTML map (any column); `areas`
+    admin1|admin2 fills the governorates or districts by `measure` incidents|fatalities in
+    the HTML map's classes and colours (mapper.choropleth); `size_by="fatalities"` sizes the
+    markers on the HTML map's scale. Returns the path, the extent drawn and the notes.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -700,16 +914,16 @@ def render_static(result: Any, path: str | Path, *, title: str | None = None,
                           f"use {', '.join(FORMATS)}")
     fig, box, notes = map_figure(result, title=title, labels=labels, dpi=dpi, size=size,
                                  extent=extent, tiles=tiles, color_by=color_by,
-                                 gazetteer=gazetteer, cache_dir=cache_dir)
+                                 gazetteer=gazetteer, cache_dir=cache_dir, areas=areas,
+                                 measure=measure, size_by=size_by)
     meta = {"Title": title or "Incidents"} if suffix == ".pdf" else None
     # SVG keeps its labels as text (searchable, editable) where the text is in logical order,
     # which SVG viewers expect; otherwise the glyphs are drawn as paths.
     svg_text = "none" if NATIVE_BIDI else "path"
-    with matplotlib.rc_context({"svg.fonttype": svg_text, "pdf.fonttype": 42}):
-        try:
-            fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write the map: {exc.strerror or exc}") from exc
+    # Whole or not at all: a failed or killed render leaves an earlier map as it was.
+    with matplotlib.rc_context({"svg.fonttype": svg_text, "pdf.fonttype": 42}), \
+            atomic_write(path, "wb") as out:
+        fig.savefig(out, dpi=dpi, format=suffix[1:], facecolor="white", metadata=meta)
     w, s, e, n = (round(v, 4) for v in box)
     return StaticMap(path, (w, s, e, n), notes, "points")
 
@@ -726,6 +940,7 @@ def _clip(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars - 1] + "\u2026"
 
 
+@_plain_text
 def _table_pages(result: Any, title: str, size: tuple[float, float]) -> list[Figure]:
     located: Sequence[Located] = tuple(getattr(result, "located", result))
     rows = sorted(located, key=lambda r: (r.incident.date, r.incident.row))
@@ -753,7 +968,7 @@ def _table_pages(result: Any, title: str, size: tuple[float, float]) -> list[Fig
                 fig.patches.append(Rectangle((0.045, y - 0.021), 0.91, 0.0235, facecolor="#f1f1f1",
                                              edgecolor="none", transform=fig.transFigure))
             x = 0.05
-            for (name, width), cell in zip(TABLE_COLUMNS, cells):
+            for (_, width), cell in zip(TABLE_COLUMNS, cells):
                 chars = int(width * 0.9 * size[0] * 72 / 4.3)
                 fig.text(x, y, shape_text(_clip(str(cell), chars)), fontsize=7, va="top",
                          family=FONT)
@@ -771,12 +986,10 @@ def write_pdf_brief(result: Any, path: str | Path, *, title: str | None = None,
     path = Path(path)
     title = title or "Incidents"
     fig, _, _ = map_figure(result, title=title, size=size, **options)
-    try:
-        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": title}) as pdf:
-            pdf.savefig(fig, facecolor="white")
-            for page in _table_pages(result, title, size):
-                pdf.savefig(page, facecolor="white")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the brief: {exc.strerror or exc}") from exc
+    with matplotlib.rc_context({"pdf.fonttype": 42}), atomic_write(path, "wb") as out, \
+            PdfPages(out, metadata={"Title": title}) as pdf:
+        pdf.savefig(fig, facecolor="white")
+        for page in _table_pages(result, title, size):
+            pdf.savefig(page, facecolor="white")
     return path
 

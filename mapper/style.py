@@ -16,18 +16,30 @@ so that nothing depends on colour alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
-from .model import EVENT_TYPES
+from .model import EVENT_TYPES, Located
 
-COLOR_BY = ("actor", "outcome", "event_type")
+COLOR_BY = ("actor", "outcome", "event_type")   # with colours of their own; any other column
+                                                # of the table is coloured as categories
 
 # Okabe-Ito, black left out (it reads as "no data" next to grey) and yellow last (weak on white).
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
 OTHER_COLOR = "#999999"      # "other actors", "unknown", and anything past the palette
 MAX_ACTOR_COLORS = len(PALETTE)
 OTHER_ACTORS = "(other actors)"   # the one legend key of the actors past the palette
+OTHERS = "(others)"               # the same for any other column coloured by
+BLANK = "(blank)"                 # the key of an empty cell of a column coloured by
+
+# Markers sized by fatalities (`size_by="fatalities"`): a side of SIZE_MIN_PX for none or
+# unknown, growing with the square root of the count (so that the marker's area follows it)
+# up to SIZE_MAX_PX at FATALITY_CAP deaths and more. The cap keeps one massacre from hiding
+# its neighbours; the legend says where it lies.
+SIZE_MIN_PX = 14
+SIZE_MAX_PX = 40
+FATALITY_CAP = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +101,8 @@ def color_table(color_by: str, values: Iterable[str]) -> dict[str, str]:
     `values` are the raw keys of the incidents (actor names, outcomes or event types). For
     actors the most frequent ones get the palette and the rest share grey under
     OTHER_ACTORS (see `legend_key`).
-    Raises ValueError naming the valid choices for an unknown `color_by`.
+    Any other `color_by` (a column of the table) is coloured as the actors are, with
+    OTHERS for the values past the palette and BLANK for empty cells.
     """
     if color_by == "event_type":
         seen = set(values)
@@ -99,16 +112,22 @@ def color_table(color_by: str, values: Iterable[str]) -> dict[str, str]:
         table = {o: c for o, c in OUTCOME_COLORS.items() if o in seen}
         table.update((o, OTHER_COLOR) for o in sorted(seen - set(table)))
         return table
-    if color_by == "actor":
-        counts = Counter(values)
-        known = [a for a, _ in counts.most_common() if a != "unknown"]
-        table = dict(zip(known[:MAX_ACTOR_COLORS], PALETTE))
-        if len(known) > MAX_ACTOR_COLORS:
-            table[OTHER_ACTORS] = OTHER_COLOR
-        if "unknown" in counts:
-            table["unknown"] = OTHER_COLOR
-        return table
-    raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
+    # actors, and any other column: the most frequent values get the palette, the rest
+    # share grey under one "others" key, and a blank cell is grey too
+    blank = "unknown" if color_by == "actor" else BLANK
+    counts = Counter(values)
+    known = sorted((k for k in counts if k != blank), key=lambda k: (-counts[k], k))
+    table = dict(zip(known[:MAX_ACTOR_COLORS], PALETTE))
+    if len(known) > MAX_ACTOR_COLORS:
+        table[other_key(color_by)] = OTHER_COLOR
+    if blank in counts:
+        table[blank] = OTHER_COLOR
+    return table
+
+
+def other_key(color_by: str) -> str:
+    """The one legend key of the values past the palette."""
+    return OTHER_ACTORS if color_by == "actor" else OTHERS
 
 
 def color_key(color_by: str, actor: str, outcome: str, event_type: str) -> str:
@@ -120,9 +139,9 @@ def color_key(color_by: str, actor: str, outcome: str, event_type: str) -> str:
     return event_type if event_type in EVENT_STYLES else "other"
 
 
-def legend_key(table: dict[str, str], key: str) -> str:
-    """The legend entry a colour key falls under: itself, or OTHER_ACTORS past the palette."""
-    return key if key in table else OTHER_ACTORS
+def legend_key(table: dict[str, str], key: str, color_by: str = "actor") -> str:
+    """The legend entry a colour key falls under: itself, or the "others" key past the palette."""
+    return key if key in table else other_key(color_by)
 
 
 def color_label(color_by: str, key: str) -> str:
@@ -131,4 +150,76 @@ def color_label(color_by: str, key: str) -> str:
         return OUTCOME_LABELS.get(key, key)
     if color_by == "event_type":
         return event_style(key).label
-    return "Unknown actor" if key == "unknown" else key
+    if color_by == "actor":
+        return "Unknown actor" if key == "unknown" else key
+    return key
+
+
+# --- any column --------------------------------------------------------------------------------
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# The columns a map can be coloured by besides the extra ones: name -> the cell of a row.
+# "admin1" and "admin2" are where the point lies (from the boundaries), as on the popups.
+def _incident_field(name: str) -> Callable[[Located], str]:
+    get = attrgetter(f"incident.{name}")
+    return lambda r: get(r)
+
+
+COLUMNS: dict[str, Callable[[Located], str]] = {
+    **{name: _incident_field(name) for name in (
+        "id", "date", "date_precision", "time", "location", "event_type", "actor", "target",
+        "outcome", "country", "description", "source", "source_url", "notes")},
+    "fatalities": lambda r: _number(r.incident.fatalities),
+    "injuries": lambda r: _number(r.incident.injuries),
+    "place_id": lambda r: r.place_id, "place_name": lambda r: r.place_name,
+    "method": lambda r: r.method, "precision": lambda r: str(r.precision),
+    "admin1": lambda r: r.admin1_name or r.admin1, "admin1_code": lambda r: r.admin1,
+    "admin2": lambda r: r.admin2_name,
+}
+
+
+def column_names(located: Iterable[Located]) -> list[str]:
+    """The columns a map of `located` can be coloured by: the named ones, then the extra
+    columns of the table in the order they first appear."""
+    names = list(COLUMNS)
+    seen = set(names)
+    for r in located:
+        for name, _ in r.incident.extra:
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+    return names
+
+
+def check_color_by(located: Sequence[Located], color_by: str) -> str:
+    """`color_by` as the column it names (case as in the table); ValueError listing the
+    columns when the table has no such column."""
+    if color_by in COLUMNS:
+        return color_by
+    names = column_names(located)
+    for name in names:
+        if name == color_by or name.casefold() == color_by.casefold():
+            return name
+    raise ValueError(f"color_by: no column {color_by!r}; the table has {', '.join(names)}")
+
+
+def color_keys(located: Sequence[Located], color_by: str) -> list[str]:
+    """Each row's colour key under `color_by` (a name of COLOR_BY or any column)."""
+    if color_by in COLOR_BY:
+        return [color_key(color_by, r.incident.actor, r.incident.outcome, r.incident.event_type)
+                for r in located]
+    read = COLUMNS.get(color_by)
+    if read is not None:
+        return [read(r).strip() or BLANK for r in located]
+    return [dict(r.incident.extra).get(color_by, "").strip() or BLANK for r in located]
+
+
+def marker_size(fatalities: int | None) -> float:
+    """The side in pixels of a marker sized by fatalities (see SIZE_MIN_PX)."""
+    share = min(max(fatalities or 0, 0), FATALITY_CAP) / FATALITY_CAP
+    return SIZE_MIN_PX + (SIZE_MAX_PX - SIZE_MIN_PX) * share ** 0.5

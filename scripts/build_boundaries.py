@@ -6,7 +6,7 @@ these polygons. `gazetteer/areas.py` reads the file this script writes.
 
 Source: `admin1.geojson` and `admin2.geojson` of `shared/data/boundaries` (the current region and
 county records of Who's On First whose geometry is from Mesoshapes; geometry CC0, names and codes
-CC-BY, credit "Who's On First"). The desert rule also reads the bundled `data/geonames.tsv`
+CC-BY, credit "Who's On First"). The desert rule also reads the bundled `data/geonames.layer`
 (GeoNames, CC-BY 4.0) and the district seats of `data/admin.csv`.
 
 What it does:
@@ -56,11 +56,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the gazetteer's own folding, from the checkout
 
 from gazetteer.fold import fold, skeleton
+from gazetteer.sources import bundled_layer
 
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "boundaries"
 OUT = REPO / "data" / "boundaries.json"
 ADMIN_CSV = REPO / "data" / "admin.csv"
-GEONAMES_TSV = REPO / "data" / "geonames.tsv"
+GEONAMES_LAYER = REPO / "data" / "geonames.layer"
+TOWN_POPULATION = 500  # the cities500 threshold: the layer's Who's On First rows count no one
 
 FORMAT = "incident-mapper boundaries"
 VERSION = 1
@@ -371,15 +373,14 @@ def slug(text: str) -> str:
 # --- derived regions -------------------------------------------------------------------------
 
 def read_towns(curated: dict[str, dict]) -> list[tuple[float, float]]:
-    """Populated places for the desert rule: every bundled GeoNames place (cities500: 500 people
-    or more; any country, since a town across the border also bounds a desert) and every curated
+    """Populated places for the desert rule: every place of the bundled layer with 500 people or
+    more (the GeoNames cities500 rows; any country, since a town across the border also bounds a desert) and every curated
     district seat. Not only towns of 5,000 or more: GeoNames gives Iraq barely a hundred of
     those, which would leave its river valleys looking empty."""
-    towns = []
-    with GEONAMES_TSV.open(encoding="utf-8") as fh:
-        lines = (line for line in fh if not line.startswith("#"))
-        for r in csv.DictReader(lines, delimiter="\t"):
-            towns.append((float(r["lat"]), float(r["lon"])))
+    layer = bundled_layer()
+    if layer is None:
+        raise SystemExit(f"{GEONAMES_LAYER}: missing; run scripts/build_geonames.py first")
+    towns = [(p.lat, p.lon) for p in layer.places() if p.population >= TOWN_POPULATION]
     towns += [(float(r["lat"]), float(r["lon"])) for r in curated.values() if r["kind"] == "admin2"]
     return sorted(set(towns))
 

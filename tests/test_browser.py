@@ -272,3 +272,296 @@ def test_clusters_zoom_in_and_twins_at_one_point_are_listed(session, asset_cache
     listed.query_selector("a").click()
     page.wait_for_selector(f"#{root} .leaflet-popup-content .im-popup:not(.im-list)")
     assert session.errors == []
+
+
+# --- analysis: areas, heat, time, search, export ---------------------------------------------
+
+def analysis_page(session, seed_located, asset_cache, tmp_path, **options) -> str:
+    path = IncidentMap(seed_located, title="Seed analysis", self_contained=True, basemap="none",
+                       cache_dir=asset_cache, **options).save(tmp_path / "analysis.html")
+    return session.open(path)
+
+
+def area_values(session, root: str) -> dict[str, tuple[int, int]]:
+    return session.page.evaluate(
+        """root => Object.fromEntries([...document.querySelectorAll('#' + root + ' path.im-area')]
+               .map(p => [p.dataset.code, [+p.dataset.value, +p.dataset.class]]))""", root)
+
+
+def switch_overlay(session, root: str, label: str) -> None:
+    """Click an overlay's box in the layer control, as a user does."""
+    session.page.evaluate(
+        """([root, label]) => {
+            const rows = [...document.querySelectorAll('#' + root + ' .leaflet-control-layers-overlays label')];
+            rows.find(r => r.textContent.trim().startsWith(label)).querySelector('input').click();
+        }""", [root, label])
+
+
+def test_choropleth_draws_every_district_with_its_counts_and_follows_filters(
+        session, seed_located, asset_cache, tmp_path):
+    from mapper import choropleth
+
+    root = analysis_page(session, seed_located, asset_cache, tmp_path, areas="admin2")
+    located = seed_located.located
+    figures, bounds = choropleth.area_figures(located, "admin2")
+    drawn = area_values(session, root)
+    assert len(drawn) == len(choropleth.area_records("admin2")) == len(figures)
+    assert drawn == {f.code: [f.incidents, f.klass] for f in figures}
+    # A point standing for a wider region (the Yarmouk basin) has a governorate, no district.
+    assert sum(v for v, _ in drawn.values()) == sum(1 for r in located if r.admin2_name) == 9
+    classes = session.page.eval_on_selector_all(f"#{root} .im-area-class", "rs => rs.length")
+    assert classes == len(bounds) >= 2
+
+    day = "2024-01-01"
+    on_day = [r for r in located if r.incident.date == day]
+    session.set_dates(root, day, day)
+    expected, _ = choropleth.area_figures(on_day, "admin2")
+    assert area_values(session, root) == {f.code: [f.incidents, f.klass] for f in expected}
+    # A type switched off leaves the areas too.
+    switch_overlay(session, root, "Drone")
+    session.page.wait_for_function("r => document.getElementById(r).dataset.shown === '0'", arg=root)
+    assert all(v == 0 for v, _ in area_values(session, root).values())
+    assert session.errors == []
+
+
+def test_choropleth_of_fatalities_by_governorate(session, seed_located, asset_cache, tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path, areas="admin1",
+                         measure="fatalities")
+    drawn = area_values(session, root)
+    killed = {}
+    for r in seed_located.located:
+        killed[r.admin1] = killed.get(r.admin1, 0) + (r.incident.fatalities or 0)
+    assert {k: v for k, (v, _) in drawn.items() if v} == {k: v for k, v in killed.items() if v}
+    tip = session.page.evaluate(
+        """root => { const m = document.getElementById(root).incidentMap;
+                     const shape = m.areas.getLayers().find(l => l.getElement().dataset.code === 'SY-RD');
+                     shape.openTooltip(shape.getBounds().getCenter());
+                     return shape.getTooltip().getElement().textContent; }""", root)
+    assert "Rif Dimashq" in tip and "ريف دمشق" in tip and "2 incidents" in tip and "1 killed" in tip
+    assert session.page.get_attribute(f"#{root}", "data-killed") == "1"
+    assert session.errors == []
+
+
+def read_download(download) -> str:
+    return Path(download.path()).read_text(encoding="utf-8-sig")
+
+
+def test_export_downloads_exactly_the_incidents_shown(session, seed_located, asset_cache, tmp_path):
+    import csv
+    import io
+    import json
+
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    located = seed_located.located
+    session.set_dates(root, "2024-01-01", "2024-01-02")
+    switch_overlay(session, root, "Rocket")
+    expected = sorted(r.incident.row for r in located
+                      if r.incident.date in ("2024-01-01", "2024-01-02")
+                      and r.incident.event_type != "rocket")
+    session.page.wait_for_function("([r, n]) => document.getElementById(r).dataset.shown === String(n)",
+                                   arg=[root, len(expected)])
+    with session.page.expect_download() as got:
+        session.page.click(f"#{root} .im-export-csv")
+    rows = list(csv.DictReader(io.StringIO(read_download(got.value))))
+    assert sorted(int(r["row"]) for r in rows) == expected
+    by_row = {r.incident.row: r for r in located}
+    for r in rows:
+        source = by_row[int(r["row"])]
+        assert r["location"] == source.incident.location and r["date"] == source.incident.date
+        assert float(r["lat"]) == pytest.approx(source.lat, abs=1e-5)
+    with session.page.expect_download() as got:
+        session.page.click(f"#{root} .im-export-geojson")
+    features = json.loads(read_download(got.value))["features"]
+    assert sorted(f["properties"]["row"] for f in features) == expected
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    assert session.errors == []
+
+
+def test_search_finds_arabic_and_latin_names_and_zooms_to_them(session, seed_located, asset_cache,
+                                                                 tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    shaddadi = next(r for r in seed_located.located if "الشدادي" in r.incident.location)
+    box = session.page.locator(f"#{root} .im-search-input")
+    for query in ("الشدادي", "Shaddadi", "ash-Shaddadi", "Chaddadi"):
+        box.fill(query)
+        first = session.page.wait_for_selector(f"#{root} .im-results .im-result")
+        assert "الشدادي" in first.inner_text() or "Shaddadi" in first.inner_text(), query
+        session.page.evaluate("r => document.getElementById(r).incidentMap.fitAll()", root)
+        first.click()
+        inside = session.page.evaluate(
+            "([r, lat, lon]) => document.getElementById(r).incidentMap.map.getBounds().contains([lat, lon])",
+            [root, shaddadi.lat, shaddadi.lon])
+        assert inside, query
+        assert session.page.evaluate("r => document.getElementById(r).incidentMap.map.getZoom()", root) >= 9
+    # Area names too, in either script: the governorate of Deir ez-Zor.
+    names = session.page.evaluate("r => document.getElementById(r).incidentMap.find('دير الزور')", root)
+    assert any("Deir ez-Zor" in n for n in names)
+    box.fill("Qwxzzy")
+    assert session.page.wait_for_selector(f"#{root} .im-results li.im-muted")
+    assert session.errors == []
+
+
+def test_play_steps_the_date_window_forward(session, seed_located, asset_cache, tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    page = session.page
+    page.select_option(f"#{root} .im-step", "day")
+    page.click(f"#{root} .im-play")
+    page.wait_for_function("r => document.getElementById(r).dataset.from === '2023-12-25'", arg=root)
+    assert page.get_attribute(f"#{root}", "data-to") == "2023-12-25"
+    page.wait_for_function("r => document.getElementById(r).dataset.from === '2023-12-26'", arg=root)
+    page.click(f"#{root} .im-play")        # pause
+    assert page.get_attribute(f"#{root}", "data-playing") is None
+    # Stepping by hand: a week at a time keeps the window's length.
+    page.select_option(f"#{root} .im-step", "week")
+    page.evaluate("r => document.getElementById(r).incidentMap.step()", root)
+    assert (page.get_attribute(f"#{root}", "data-from"), page.get_attribute(f"#{root}", "data-to")) == (
+        "2024-01-02", "2024-01-02")
+    shown = int(page.get_attribute(f"#{root}", "data-shown"))
+    assert shown == sum(1 for r in seed_located.located if r.incident.date == "2024-01-02")
+    assert session.errors == []
+
+
+def test_the_strip_brushes_the_date_window(session, seed_located, asset_cache, tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    page = session.page
+    strip = page.locator(f"#{root} .im-strip-canvas").bounding_box()
+    days = 9   # 2023-12-25 .. 2024-01-02
+    def x(day):
+        return strip["x"] + (day + 0.5) * strip["width"] / days
+    y = strip["y"] + strip["height"] / 2
+    page.mouse.move(x(7), y)
+    page.mouse.down()
+    page.mouse.move(x(8), y)
+    page.mouse.up()
+    page.wait_for_function("r => document.getElementById(r).dataset.from === '2024-01-01'", arg=root)
+    assert page.get_attribute(f"#{root}", "data-to") == "2024-01-02"
+    assert page.input_value(f"#{root} .im-date-from") == "2024-01-01"
+    assert session.errors == []
+
+
+def test_heat_layer_draws_the_incidents_shown_and_follows_the_filter(session, seed_located,
+                                                                    asset_cache, tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    switch_overlay(session, root, "Heat")
+    lit = session.page.wait_for_selector(f"#{root} canvas.im-heat").get_attribute("data-lit")
+    assert int(lit) > 0
+    session.set_dates(root, "2023-12-26", "2023-12-31")    # no incident in these days
+    assert session.page.get_attribute(f"#{root} canvas.im-heat", "data-lit") == "0"
+    session.set_dates(root, "2023-12-25", "2023-12-25")
+    assert int(session.page.get_attribute(f"#{root} canvas.im-heat", "data-lit")) > 0
+    assert session.errors == []
+
+
+def test_fold_keys_in_the_page_are_the_gazetteers(session, seed_located, asset_cache, tmp_path,
+                                                  gazetteer):
+    from gazetteer.fold import fold, skeleton
+
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    names = []
+    for k, place in enumerate(gazetteer):
+        if k % 7 == 0:
+            names += [place.name, place.name_ar, *place.aliases[:2]]
+    names = [n for n in names if n][:1500]
+    names += ["Ra's al-ʿAyn", "Dayr az-Zawr", "Djebel ech-Chaddadi", "الحسكة ١٢", "Qamishli", "Ḥimṣ"]
+    got = session.page.evaluate(
+        """([r, names]) => { const m = document.getElementById(r).incidentMap;
+               return names.map(n => [m.foldKey(n), m.skeletonKey(n)]); }""", [root, names])
+    wrong = [(n, g, (fold(n), skeleton(n))) for n, g in zip(names, got) if tuple(g) != (fold(n), skeleton(n))]
+    assert wrong == []
+
+
+def test_popups_wrap_long_words_and_open_clear_of_the_title(session, asset_cache, tmp_path):
+    word = "x" * 400
+    rows = [Located(Incident(row=2, date="2024-01-02", date_precision="day", location="Kanaker",
+                             description=word, event_type="airstrike"), lat=33.27, lon=36.1)]
+    path = IncidentMap(rows, title="Long", self_contained=True, basemap="none",
+                       cache_dir=asset_cache).save(tmp_path / "long.html")
+    root = session.open(path)
+    session.page.evaluate("r => document.getElementById(r).incidentMap.map.setView([33.27, 36.1], 13, {animate: false})", root)
+    # Put the marker right under the title panel: the popup must pan out from under it.
+    session.page.evaluate("""r => { const map = document.getElementById(r).incidentMap.map;
+        map.panBy(map.latLngToContainerPoint([33.27, 36.1]).subtract([150, 60]), {animate: false}); }""", root)
+    popup = session.open_popup(root, 0)
+    cell = popup.query_selector("td:has(bdi)")
+    widths = session.page.evaluate(
+        """() => [...document.querySelectorAll('.im-popup td')].map(td => td.getBoundingClientRect().width)""")
+    assert min(widths) > 120                       # not one character a line
+    session.page.wait_for_timeout(400)              # the pan is animated
+    title = session.page.eval_on_selector(f"#{root} .im-title", "e => e.getBoundingClientRect().bottom")
+    top = session.page.eval_on_selector(f"#{root} .leaflet-popup", "e => e.getBoundingClientRect().top")
+    assert top >= title
+    assert cell is not None and session.errors == []
+
+
+def test_full_screen_and_click_coordinates(session, seed_located, asset_cache, tmp_path):
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    page = session.page
+    page.click(f"#{root} .im-fullscreen")
+    page.wait_for_function(
+        "r => document.fullscreenElement === document.getElementById(r) || "
+        "document.getElementById(r).classList.contains('im-full')", arg=root)
+    size = page.evaluate("r => document.getElementById(r).getBoundingClientRect().height", root)
+    assert size >= 790
+    page.click(f"#{root} .im-fullscreen")
+    page.evaluate("""r => { const m = document.getElementById(r).incidentMap.map;
+        m.fire('click', {latlng: L.latLng(35.12345, 40.54321)}); }""", root)
+    assert page.inner_text(f"#{root} .im-readout") == "Clicked: 35.12345, 40.54321"
+    assert session.errors == []
+
+
+def test_geoparse_view_has_no_date_filter_and_no_other_type(session, asset_cache, tmp_path,
+                                                           monkeypatch):
+    from gazetteer.geoparse import Mention
+    from gazetteer.place import Match, Place
+    from mapper.geoparse_html import write_geoparse_html
+
+    monkeypatch.setenv("INCIDENT_MAPPER_CACHE", str(asset_cache))
+    omar = Place(id="site:omar", name="Al-Omar oil field", name_ar="حقل العمر", aliases=(),
+                 kind="site", feature="oil_field", country="SY", admin1="SY-DY", lat=35.05,
+                 lon=40.55, radius_km=3.0, population=0, source="test")
+    text = "Rockets hit Omar; al-Omar again."
+    mentions = [Mention(12, 16, "Omar", Match("Omar", omar, 0.97, "exact", "Omar")),
+                Mention(18, 25, "al-Omar", Match("al-Omar", omar, 0.9, "exact", "al-Omar",
+                                                 ambiguous=True))]
+    path = write_geoparse_html(text, mentions, tmp_path / "view.html", title="t")
+    root = session.open(path)
+    page = session.page
+    assert page.query_selector(f"#{root} .im-date-from") is None
+    assert page.query_selector(f"#{root} .im-strip") is None
+    legend = page.inner_text(f"#{root} .im-legend")
+    assert "Other" not in legend and "resolved" in legend and "ambiguous" in legend
+    popup = session.open_popup(root, 0)
+    assert popup.query_selector(".im-popup-head").inner_text() == "Omar"
+    assert [e for e in session.errors if "net::ERR_FAILED" not in e] == []   # tiles, offline
+
+
+def test_the_page_makes_the_same_classes_as_python(session, seed_located, asset_cache, tmp_path):
+    import random
+
+    from mapper.choropleth import CLASSES, quantile_breaks
+
+    root = analysis_page(session, seed_located, asset_cache, tmp_path)
+    rnd = random.Random(5)
+    samples = [[rnd.choice((0, rnd.randint(1, 12), rnd.randint(1, 900))) for _ in range(rnd.randint(0, 80))]
+               for _ in range(300)]
+    got = session.page.evaluate(
+        """([r, samples, k]) => samples.map(v => document.getElementById(r).incidentMap.quantileBreaks(v, k))""",
+        [root, samples, CLASSES])
+    assert got == [quantile_breaks(v) for v in samples]
+
+
+def test_colour_by_any_column_shows_cut_names_in_full_on_hover(session, asset_cache, tmp_path):
+    long = ("Brigade of the very long name that no legend can hold on one line, " * 2).strip()
+    rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                             extra=(("unit", long if k % 2 else "short"),)), lat=35 + k / 50, lon=40)
+            for k in range(6)]
+    path = IncidentMap(rows, color_by="unit", self_contained=True, basemap="none",
+                       cache_dir=asset_cache).save(tmp_path / "unit.html")
+    root = session.open(path)
+    labels = session.page.eval_on_selector_all(
+        f"#{root} .im-legend-row[data-color] .im-legend-label",
+        "ls => ls.map(l => [l.textContent, l.title, l.scrollWidth > l.clientWidth])")
+    assert [label[0] for label in labels] == [long, "short"]
+    assert labels[0][1] == long and labels[0][2]          # cut on screen, whole on hover
+    assert session.page.inner_text(f"#{root} .im-legend").count("unit") == 1   # the heading
+    assert session.errors == []

@@ -103,3 +103,29 @@ def test_the_encoder_does_not_import_folium():
 def _plain(block) -> tuple[str, bool]:
     assert not block.compressed
     return block.text, block.compressed
+
+
+def test_fatalities_areas_and_undated_rows():
+    from dataclasses import replace
+
+    from mapper.encode import UNDATED, AreaIndex
+
+    rows = [replace(row(0, fatalities=3), admin1="SY-HA", admin2_name="Al-Hasakah District"),
+            replace(row(1), admin1="SY-DY", admin2_name=""),
+            row(2, date="")]
+    areas = AreaIndex({"SY-HA": 0, "SY-DY": 1}, {("SY-HA", "Al-Hasakah District"): 5})
+    block = encode(rows, compress=False, areas=areas)
+    data = decode(block.text, block.compressed)
+    assert data["k"] == [3, 0, 0]
+    assert data["a1"] == [0, 1, -1] and data["a2"] == [5, -1, -1]
+    assert (data["d0"][2], data["d1"][2]) == (-UNDATED, UNDATED)   # kept by every window
+    assert block.first_day == block.last_day == date_span("2024-01-02")[0]
+    plain = decode(encode(rows, compress=False).text, False)
+    assert "a1" not in plain and "a2" not in plain
+
+
+def test_colour_by_an_extra_column():
+    rows = [row(k, extra=(("unit", f"u{k % 2}"),)) for k in range(3)] + [row(3)]
+    block = encode(rows, color_by="unit", compress=False)
+    data = decode(block.text, False)
+    assert [block.colors[c]["key"] for c in data["c"]] == ["u0", "u1", "u0", "(blank)"]

@@ -60,3 +60,19 @@ def test_a_mention_overlapping_an_earlier_one_is_not_marked_twice(tmp_path):
         encoding="utf-8")
     assert re.findall(r"<mark[^>]*>([^<]*)</mark>", page) == ["al-Omar oil field"]
     assert '<p dir="auto">the <mark' in page
+
+
+def test_the_map_of_mentions_has_no_dates_and_colours_by_how_each_resolved(tmp_path):
+    import json
+
+    omar = place("site:al-omar-oil-field", "Al-Omar oil field", 35.05, 40.55)
+    text = "Rockets hit Omar; then al-Omar again."
+    mentions = [mention(text, "Omar", omar), mention(text, "al-Omar", omar, ambiguous=True)]
+    page = write_geoparse_html(text, mentions, tmp_path / "v.html", title="t").read_text(
+        encoding="utf-8")
+    config = json.loads(re.search(r"layer_control_[0-9a-f]+, (\{.*?\})\);\n", page, re.DOTALL).group(1))
+    assert config["dateMin"] is None and config["dateMax"] is None   # no date filter, no strip
+    assert config["colorBy"] == "match"
+    assert [c["key"] for c in config["colors"]] == ["ambiguous", "resolved"]
+    data = json.loads(re.search(r'-data">(\{.*?\})</script>', page, re.DOTALL).group(1))
+    assert data["f"]["date"] is None

@@ -141,7 +141,7 @@ def test_actors_past_the_palette_share_one_legend_entry():
 def test_color_by_outcome_uses_fixed_colours():
     table = color_table("outcome", ["hit", "intercepted"])
     assert table == {"hit": "#D55E00", "intercepted": "#0072B2"}
-    with pytest.raises(ValueError, match="actor, outcome, event_type"):
+    with pytest.raises(ValueError, match=r"no column 'colour'; the table has id, date.* actor"):
         IncidentMap([], color_by="colour")
     with pytest.raises(ValueError, match="light, street, satellite, none"):
         IncidentMap([], basemap="terrain")
@@ -305,3 +305,99 @@ def test_render_fragment_and_bad_outputs(tmp_path):
     missing = CliRunner().invoke(main, ["render", str(tmp_path / "nope.csv"), "-o",
                                         str(tmp_path / "m.html")])
     assert missing.exit_code == 2 and "nope.csv" in missing.output
+
+
+# --- analysis options, the CLI's and the Python API's ----------------------------------------
+
+def test_render_areas_measure_size_and_any_column_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    table = tmp_path / "incidents.csv"
+    table.write_text("date,location,event_type,fatalities,unit\n"
+                     "2024-01-02,Shaddadi,rocket,3,Brigade 1\n"
+                     "2024-01-03,Shaddadi,drone,,Brigade 2\n", encoding="utf-8")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, [
+        "render", str(table), "-o", str(out), "--areas", "admin2", "--measure", "fatalities",
+        "--size-by", "fatalities", "--color-by", "UNIT"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    config = config_of(page)
+    assert config["areas"]["level"] == "admin2" and config["areas"]["measure"] == "fatalities"
+    assert config["sizeBy"] == "fatalities" and config["colorBy"] == "unit"
+    assert [c["key"] for c in config["colors"]] == ["Brigade 1", "Brigade 2"]
+    data = data_of(page)
+    assert data["k"] == [3, 0] and data["a2"][0] == data["a2"][1] >= 0
+    bad = CliRunner().invoke(main, ["render", str(table), "-o", str(out), "--color-by", "nope"])
+    assert bad.exit_code == 2
+    assert "--color-by: no column 'nope'; the table has" in bad.output and "unit" in bad.output
+
+
+def test_colour_by_a_column_gives_the_most_frequent_values_colours_and_the_rest_others():
+    rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                             target=f"target {k % 10}" if k < 40 else ""), lat=35, lon=40)
+            for k in range(45)]
+    config = config_of(IncidentMap(rows, color_by="target").to_html())
+    keys = [c["key"] for c in config["colors"]]
+    assert keys[:len(PALETTE)] == [f"target {k}" for k in range(len(PALETTE))]
+    assert keys[len(PALETTE):] == ["(others)", "(blank)"]
+    assert config["colorTitle"] == "target"
+
+
+def test_the_areas_block_names_every_area_and_holds_the_asked_level_polygons():
+    from mapper import choropleth
+    from mapper.encode import decode
+
+    page = IncidentMap(located(), areas="admin1").to_html()
+    match = re.search(r'<script type="application/(json|octet-stream)" id="im[0-9a-f]+-areas">'
+                      r"(.*?)</script>", page, re.S)
+    block = decode(match.group(2), match.group(1) == "octet-stream")
+    assert len(block["names"]["admin1"]) == len(choropleth.area_records("admin1"))
+    assert len(block["names"]["admin2"]) == len(choropleth.area_records("admin2"))
+    hasakah = next(n for n in block["names"]["admin1"] if n[0] == "SY-HA")
+    assert hasakah[2] == "الحسكة" and hasakah[3] < 36.5 < hasakah[5]
+    assert len(block["polygons"]) == len(block["names"]["admin1"])
+    ring = block["polygons"][0][0][0]
+    lat, lon = ring[0] / 1000, ring[1] / 1000
+    assert 29 < lat < 38 and 35 < lon < 49
+    plain = re.search(r'id="im[0-9a-f]+-areas">(.*?)</script>', IncidentMap(located()).to_html(),
+                      re.S).group(1)
+    assert "polygons" not in decode(plain, False)        # no layer asked for: names only
+    with pytest.raises(ValueError, match="areas must be one of admin1, admin2"):
+        IncidentMap([], areas="admin3")
+    with pytest.raises(ValueError, match="measure must be one of incidents, fatalities"):
+        IncidentMap([], areas="admin1", measure="deaths")
+
+
+def test_folium_plugins_added_to_the_map_are_drawn():
+    from folium import plugins
+
+    m = IncidentMap(located())
+    plugins.MiniMap().add_to(m.folium_map)
+    page = m.to_html()
+    assert "L.Control.MiniMap" in page and "Control.MiniMap" in re.sub(r"\s+", " ", page)
+    assert page.count("L.control.layers(") == 1
+    assert "jquery" not in page.lower()          # folium's own header stays out
+    again = m.to_html()                          # a second page has one layer control too
+    assert again.count("L.control.layers(") == 1
+
+
+def test_from_frame_maps_a_dataframe(gazetteer):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"date": ["2024-01-02", "2024-01-03"], "location": ["Shaddadi", "كناكر"],
+                          "event_type": ["drone", "airstrike"]})
+    m = IncidentMap.from_frame(frame, gazetteer=gazetteer, title="Frame", areas="admin1")
+    assert len(m.located) == 2 and m.located[0].admin1 == "SY-HA"
+    assert data_of(m.to_html())["n"] == 2
+
+
+def test_the_notebook_view_inlines_every_script_when_the_assets_are_cached(cached_assets):
+    import html as html_lib
+
+    m = IncidentMap(located(), cache_dir=cached_assets)
+    frame = m._repr_html_()
+    page = html_lib.unescape(re.search(r'srcdoc="(.*?)" style', frame, re.S).group(1))
+    assert "<script src=" not in page and "<link" not in page
+    assert "L.Map" in page or "Leaflet" in page

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from mapper.errors import InputError, MapperError
@@ -351,3 +352,119 @@ def test_row_with_too_many_cells_is_an_error(tmp_path):
 def test_trailing_empty_cells_are_not_an_error(tmp_path):
     (incident,) = read_incidents(write(tmp_path, "trail.csv", "date,location\n2024-01-02,Kanaker,,\n"))
     assert incident.location == "Kanaker"
+
+
+# --- faults: odd files read right, or refused naming file, row and column --------------------
+
+@pytest.mark.parametrize("doc, words", [
+    ({"type": "FeatureCollection", "features": 5}, "'features' is a number, not an array"),
+    ({"type": "FeatureCollection", "features": {}}, "'features' is an object, not an array"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None,
+                                                 "properties": [1, 2]}]},
+     "feature 1, column 'properties': 'properties' is an array, not an object"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None,
+                                                 "properties": "str"}]},
+     "feature 1, column 'properties': 'properties' is a string, not an object"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": "POINT (40 35)",
+                                                 "properties": {"date": "2024-01-02"}}]},
+     "feature 1, column 'geometry': geometry is a string, not a Point object"),
+])
+def test_malformed_geojson_is_refused_naming_what_is_wrong(tmp_path, doc, words):
+    for name in ("a.geojson", "a.json"):
+        err = error_of(write(tmp_path, name, json.dumps(doc)))
+        assert str(err).splitlines()[0].startswith(f"{tmp_path / name}: ")
+        assert words in str(err) and "no date column" not in str(err)
+
+
+def test_geojson_nested_thousands_deep_is_an_input_error(tmp_path):
+    err = error_of(write(tmp_path, "deep.geojson", "[" * 100_000 + "]" * 100_000))
+    assert "nested too deeply" in str(err)
+
+
+def test_broken_json_feature_collection_names_the_line(tmp_path):
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "date": "2024-01-02", "location": "Kanaker"}, "geometry": None}]}
+    text = json.dumps(doc, indent=1)[:-3]
+    err = error_of(write(tmp_path, "broken.json", text))
+    (problem,) = err.problems
+    assert problem.unit == "line" and problem.row == text.count("\n") + 1
+    assert problem.message.startswith("not JSON")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_byte_order_mark_is_read(tmp_path, encoding):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("date\tlocation\n2024-01-02\tكناكر\n2024-01-03\tShaddadi\n".encode(encoding))
+    assert [(i.row, i.location) for i in read_incidents(path)] == [(2, "كناكر"), (3, "Shaddadi")]
+
+
+def test_nul_bytes_in_utf8_are_an_input_error_naming_the_line(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"date,location\n2024-01-02,Kan\x00aker\n")
+    err = error_of(path)
+    assert "line 2: holds NUL characters" in str(err)
+
+
+def test_cells_of_megabytes_are_read(tmp_path):
+    text = "x" * 5_000_000
+    (incident,) = read_incidents(write(tmp_path, "big.csv", f"date,location,description\n"
+                                                          f"2024-01-02,Kanaker,{text}\n"))
+    assert len(incident.description) == 5_000_000
+
+
+def test_xlsx_cell_beyond_the_last_header_is_an_error_naming_the_cell(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["date", "location"])
+    book.active.append(["2024-01-02", "Kanaker", None, "lost?"])
+    path = tmp_path / "beyond.xlsx"
+    book.save(path)
+    (problem,) = error_of(path).problems
+    assert problem.row == 2 and "cell D2 holds 'lost?'" in problem.message
+
+
+def test_xlsx_formula_without_a_stored_value_is_an_error_naming_the_cell(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["date", "location"])
+    book.active.append(["2024-01-02", '="Kan"&"aker"'])
+    book.active.append(["2024-01-03", "Shaddadi"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    (problem,) = error_of(path).problems
+    assert problem.row == 2 and "cell B2 holds the formula" in problem.message
+
+
+def test_xlsx_rows_are_numbered_as_the_sheet_numbers_them(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A3"], sheet["B3"] = "date", "location"
+    sheet["A5"], sheet["B5"] = "2024-01-02", "Kanaker"
+    path = tmp_path / "late.xlsx"
+    book.save(path)
+    assert [i.row for i in read_incidents(path)] == [5]
+
+
+@pytest.mark.parametrize("text, lat, doubt", [
+    ('2024-01-02,"35,500",40.1', None, "lat '35,500' is ambiguous"),
+    ('2024-01-02,"35,5",40.1', 35.5, None),
+    ('2024-01-02,"35,1234",40.1', 35.1234, None),
+])
+def test_a_comma_before_three_digits_is_a_doubt_not_a_decimal(tmp_path, text, lat, doubt):
+    (incident,) = read_incidents(write(tmp_path, "c.csv", "date,lat,lon\n" + text + "\n"))
+    assert incident.lat == lat
+    if doubt:
+        assert len(incident.doubts) == 1 and doubt in incident.doubts[0]
+    else:
+        assert incident.doubts == ()
+
+
+def test_boolean_coordinates_are_kept_as_doubts(tmp_path):
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "date": "2024-01-02"}, "geometry": {"type": "Point", "coordinates": [True, True]}}]}
+    (incident,) = read_incidents(write(tmp_path, "b.geojson", json.dumps(doc)))
+    assert (incident.lat, incident.lon) == (None, None)
+    assert incident.doubts == ("lat 'true' is not a number", "lon 'true' is not a number")
+
+
+def test_counts_with_thousands_separators(tmp_path):
+    (incident,) = read_incidents(write(tmp_path, "k.csv", 'date,location,killed\n2024-01-02,Kanaker,"1,200"\n'))
+    assert incident.fatalities == 1200

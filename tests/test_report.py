@@ -9,14 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import IN_CI
 from PIL import Image
 
 from mapper.errors import OutputError
 from mapper.incidents import read_incidents
 from mapper.locate import locate
 from mapper.report import timeline_svg, write_report
-
-from conftest import IN_CI
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_incidents.csv"
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
@@ -51,6 +50,38 @@ def test_brief_has_every_part_and_a_row_per_mapped_incident(seed, gazetteer, tmp
     assert re.search(r"Drone</td><td class=\"n\">5<", page)
     assert "Al-Hasakah (SY-HA)" in page and "Deir ez-Zor (SY-DY)" in page
     assert 'rel="noopener noreferrer"' in page
+
+
+def _totals_of(page: str) -> dict[str, dict[str, tuple[int, int]]]:
+    """caption -> key -> (incidents, fatalities), read back from the totals tables."""
+    section = page.split('<section id="totals">', 1)[1].split("</section>", 1)[0]
+    out = {}
+    tables = re.findall(r"<thead><tr><th>([^<]+)</th>.*?<tbody>(.*?)</tbody>", section, re.DOTALL)
+    for caption, body in tables:
+        rows = re.findall(r'<tr(?: class="total")?><td[^>]*>(?:<span[^>]*></span>)?([^<]*)</td>'
+                          r'<td class="n">(\d+)</td><td class="n">(\d+)</td></tr>', body)
+        out[caption] = {key: (int(n), int(k)) for key, n, k in rows}
+    return out
+
+
+def test_brief_totals_of_incidents_and_fatalities_agree_with_the_table(seed, gazetteer, tmp_path):
+    page = write_report(seed, tmp_path / "brief.html", gazetteer=gazetteer, areas="admin2",
+                        measure="fatalities").read_text(encoding="utf-8")
+    totals = _totals_of(page)
+    located = seed.located
+    killed = sum(r.incident.fatalities or 0 for r in located)
+    for caption in ("Event type", "Actor", "Governorate"):
+        assert totals[caption]["All"] == (len(located), killed) == (10, 1)
+    assert totals["Event type"]["Air strike"] == (2, 1)
+    assert totals["Actor"]["Israel"] == (2, 1)
+    assert totals["Governorate"]["Rif Dimashq (SY-RD)"] == (2, 1)
+    districts = totals["District (fatalities)"]
+    # every district with incidents, the nine incidents placed in one (not the Yarmouk basin)
+    assert districts["All"] == (9, 1)
+    first = next(iter(districts))
+    assert districts[first] == (1, 1)           # the highest toll first: Mousavi's district
+    assert "1 killed" in page.split('<p class="sub">', 1)[1].split("</p>", 1)[0]
+    assert '"areas":{"level":"admin2","measure":"fatalities"' in page   # the map's layer
 
 
 def test_brief_escapes_text_and_links_only_http(hostile, gazetteer, tmp_path):

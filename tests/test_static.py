@@ -166,6 +166,87 @@ def test_bad_options_are_refused_with_the_accepted_forms(seed, gazetteer, tmp_pa
     assert parse_extent("35,32,42,37.5") == (35.0, 32.0, 42.0, 37.5)
 
 
+# --- areas, fatalities, legend and labels -----------------------------------------------------
+
+def test_areas_png_fills_each_governorate_in_its_class_colour(seed, gazetteer, tmp_path):
+    from mapper import choropleth
+
+    out = render_static(seed, tmp_path / "areas.png", areas="admin1", gazetteer=gazetteer,
+                        size=(8, 6), dpi=80, labels="none")
+    pixels = np.asarray(Image.open(out.path).convert("RGB")).reshape(-1, 3)
+    figures, bounds = choropleth.area_figures(seed.located, "admin1")
+    # Hasakah 4, Deir ez-Zor 3, Rif Dimashq 2, Daraa 1: four classes, each its own colour
+    by_code = {f.code: f for f in figures}
+    assert [by_code[c].klass for c in ("SY-DR", "SY-RD", "SY-DY", "SY-HA")] == [0, 1, 2, 3]
+    assert bounds == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    for colour in choropleth.ramp(len(bounds)):
+        exact = np.all(pixels == _hex(colour), axis=1).sum()
+        assert exact > 200, colour       # the fill, and the legend's square
+    # a governorate without incidents is not coloured: no fifth colour of the ramp
+    unused = set(choropleth.RAMP) - set(choropleth.ramp(len(bounds)))
+    assert all(np.all(pixels == _hex(c), axis=1).sum() < 20 for c in unused)
+
+
+def test_areas_by_fatalities_and_markers_sized_by_fatalities(seed, gazetteer):
+    fig, _, _ = static.map_figure(seed, areas="admin2", measure="fatalities", size_by="fatalities",
+                                  gazetteer=gazetteer, dpi=60, labels="none")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Districts \u00b7 fatalities" in texts and "1" in texts      # one class: 1 killed
+    assert any(t.startswith("Size: fatalities") for t in texts)
+    sizes = sorted({line.get_markersize() for line in fig.axes[0].lines if line.get_marker() != "+"})
+    assert sizes[0] == static.MARKER_PT and sizes[-1] > static.MARKER_PT   # Mousavi's strike
+
+
+def _marker_and_legend_boxes(fig):
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    markers = [line.get_window_extent(renderer) for line in ax.lines
+               if line.get_marker() not in ("+", "None", None, "none")]
+    markers = [m for m in markers if m.overlaps(ax.get_window_extent(renderer))]
+    return ax.get_window_extent(renderer), legend, markers
+
+
+def test_the_legend_covers_no_marker_inside_the_frame_when_a_corner_is_free(seed, gazetteer):
+    fig, _, _ = static.map_figure(seed, gazetteer=gazetteer, dpi=60, labels="none")
+    frame, legend, markers = _marker_and_legend_boxes(fig)
+    assert frame.contains(legend.x0 + 1, legend.y0 + 1) and frame.contains(legend.x1 - 1, legend.y1 - 1)
+    assert not any(legend.overlaps(m) for m in markers)
+
+
+def test_the_legend_goes_outside_the_frame_when_markers_fill_every_corner(gazetteer):
+    from mapper.model import Incident, Located
+
+    rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                             event_type="drone", actor=f"actor {k % 9}"), lat=lat, lon=lon)
+            for k, (lat, lon) in enumerate(
+                (lat, lon) for lat in np.linspace(30, 40, 30) for lon in np.linspace(33, 45, 36))]
+    fig, _, _ = static.map_figure(rows, gazetteer=gazetteer, dpi=60, labels="none",
+                                  extent=(36, 32.5, 42, 37))
+    frame, legend, markers = _marker_and_legend_boxes(fig)
+    assert legend.x0 >= frame.x1                      # to the right of the map
+    assert legend.x1 <= fig.bbox.x1                   # and on the page
+    assert not any(legend.overlaps(m) for m in markers)
+
+
+def test_a_city_is_labelled_once(gazetteer, tmp_path):
+    if not NATIVE_BIDI:
+        pytest.skip("SVG text is written only where matplotlib lays out text itself")
+    from mapper.model import Incident, Located
+
+    def row(k, place_id, lat, lon):
+        return Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                                location="Hasakah", event_type="drone"),
+                       lat=lat, lon=lon, place_id=place_id, place_name="Al-Hasakah")
+
+    rows = [row(0, "gn:1", 36.50, 40.75), row(1, "gn:2", 36.52, 40.74), row(2, "", 36.49, 40.76),
+            row(3, "gn:3", 33.5, 36.3)]   # one more far away: a different place of that name
+    out = render_static(rows, tmp_path / "once.svg", labels="en", gazetteer=gazetteer)
+    texts = _svg_texts(out.path)
+    assert texts.count("Al-Hasakah") == 2
+    assert "Al-Hasakah" not in [t.strip() for t in texts if "·" in t]
+
+
 def test_scale_bar_lengths_are_round():
     assert static._nice_length(137) == 100
     assert static._nice_length(260) == 200
@@ -185,8 +266,30 @@ def test_locate_table_takes_a_dataframe_and_returns_points(gazetteer):
     assert type(located).__name__ == "GeoDataFrame"
     assert len(located) == 10 and located.crs.to_epsg() == 4326
     omar = located[located["id"] == "seed-001"].iloc[0]
-    assert omar["place_id"] and omar["date"] == "2024-01-02"
+    assert omar["place_id"] and omar["date"] == pd.Timestamp("2024-01-02")
     assert omar.geometry.x == pytest.approx(omar["lon"]) and omar.geometry.y == pytest.approx(omar["lat"])
+
+
+def test_locate_table_keeps_the_index_gives_dates_and_the_rows_not_mapped(gazetteer):
+    frame = pd.DataFrame({
+        "date": ["2024-01-02", "2024-01", "2023", "2024-01-05"],
+        "location": ["Shaddadi", "Qwxzzy Nowhere", "كناكر", "حقل العمر"],
+        "description": ["two\nlines", "", "", "'quoted', with commas"],
+        "unit": ["a", "b", "c", "d"]}, index=pd.Index([10, 20, 30, 40], name="event"))
+    located = mapper.locate_table(frame, gazetteer)
+    assert list(located.index) == [10, 20, 30, 40] and located.index.name == "event"
+    assert list(located["mapped"]) == [True, False, True, True]
+    assert located.loc[20, "review"].startswith("unresolved") and located.loc[10, "review"] == ""
+    assert located.loc[20, "geometry"] is None and np.isnan(located.loc[20, "lat"])
+    assert str(located["date"].dtype).startswith("datetime64")
+    assert list(located["date"]) == [pd.Timestamp(d) for d in
+                                     ("2024-01-02", "2024-01-01", "2023-01-01", "2024-01-05")]
+    assert list(located["date_precision"]) == ["day", "month", "year", "day"]
+    assert list(located["unit"]) == ["a", "b", "c", "d"]          # extra columns, no helper one
+    assert located.loc[10, "description"] == "two\nlines"
+    assert located.loc[40, "admin1"] == "SY-DY"
+    # it lines up with the frame it came from
+    assert list(frame.join(located[["mapped"]])["mapped"]) == [True, False, True, True]
 
 
 def test_locate_table_reads_points_of_a_geodataframe(gazetteer):
@@ -195,6 +298,7 @@ def test_locate_table_reads_points_of_a_geodataframe(gazetteer):
                              geometry=gpd.points_from_xy([40.5], [35.0]), crs="EPSG:4326")
     located = mapper.locate_table(frame, gazetteer)
     assert (located["lat"].iloc[0], located["lon"].iloc[0]) == (35.0, 40.5)
+    assert located.index.equals(frame.index)
     assert located["method"].iloc[0] == "given"
 
 
@@ -218,3 +322,55 @@ def test_brief_is_one_call_from_a_table(gazetteer, tmp_path):
 
     page = mapper.brief(SEED, tmp_path / "brief.html", gazetteer=gazetteer)
     assert page.read_text(encoding="utf-8").count('<tr data-row="') == 10
+
+
+# --- text from the data, and failures ------------------------------------------------------------
+
+def _hostile(gazetteer):
+    from mapper.model import Incident
+
+    rows = [Incident(row=2, date="2024-01-02", date_precision="day", location="Kanaker",
+                     actor="$\\foo$"),
+            Incident(row=3, date="2024-01-02", date_precision="day", location="Shaddadi",
+                     actor="$x^2$ group"),
+            Incident(row=4, date="2024-01-03", date_precision="day", location="Shaddadi",
+                     actor="\u202eevil actor")]
+    return locate(rows, gazetteer)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_dollar_signs_and_bidi_overrides_in_the_data_are_drawn_as_plain_text(gazetteer, tmp_path,
+                                                                             suffix):
+    out = render_static(_hostile(gazetteer), tmp_path / f"map{suffix}", labels="en", dpi=60,
+                        title="$cost$ \u202ereport", gazetteer=gazetteer)
+    assert out.path.stat().st_size > 1000
+    if suffix == ".svg" and NATIVE_BIDI:
+        texts = _svg_texts(out.path)
+        assert "$\\foo$  (1)" in texts and "$x^2$ group  (1)" in texts
+        assert "evil actor  (1)" in texts and "$cost$ report" in texts
+        assert not [t for t in texts if "\u202e" in t]
+
+
+def test_the_pdf_brief_table_draws_dollar_signs_as_written(gazetteer, tmp_path):
+    path = static.write_pdf_brief(_hostile(gazetteer), tmp_path / "brief.pdf", labels="en", dpi=60,
+                                  gazetteer=gazetteer)
+    assert path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_failed_static_render_leaves_the_earlier_map(seed, gazetteer, tmp_path, monkeypatch,
+                                                       suffix):
+    from matplotlib.figure import Figure
+
+    path = tmp_path / f"map{suffix}"
+    path.write_bytes(b"the earlier map")
+
+    def fails_half_way(self, fname, **kwargs):
+        fname.write(b"<svg half a map")
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(Figure, "savefig", fails_half_way)
+    with pytest.raises(RuntimeError):
+        render_static(seed, path, dpi=60, gazetteer=gazetteer)
+    assert path.read_bytes() == b"the earlier map"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]

@@ -5,10 +5,12 @@
  * of one map is this object and nothing else.
  */
 
-function newState(map, layerControl, cfg, root, D) {
+function newState(map, layerControl, cfg, root, D, areaBlob) {
   var im = {
-    map: map, layerControl: layerControl, cfg: cfg, root: root, D: D, n: D.n,
-    types: cfg.types, colors: cfg.colors,
+    map: map, layerControl: layerControl, cfg: cfg, root: root, D: D, n: D.n, areaBlob: areaBlob,
+    types: cfg.types, colors: cfg.colors, from: cfg.dateMin, to: cfg.dateMax,
+    hasDeaths: D.k.some(function (k) { return k > 0; }),
+    onlyOther: cfg.types.length === 1 && cfg.types[0].key === "other",   // no type to tell
     points: project(D),                         // web-mercator pixels at zoom 0
     visible: new Uint8Array(D.n).fill(1),       // kept by the date filter
     typeOn: cfg.types.map(function () { return 1; }),  // switched on in the layer control
@@ -19,7 +21,19 @@ function newState(map, layerControl, cfg, root, D) {
   im.groups = typeGroups(im);
   im.circles = circleLayer(im);
   im.sites = sitesLayer(im);
+  im.areas = areaLayer(im, areaBlob);
+  im.heat = heatLayer(im);
   return im;
+}
+
+// The choropleth (shown at first: it was asked for) and the heat layer (off at first).
+function addAnalysisLayers(im) {
+  var cfg = im.cfg, control = im.layerControl;
+  if (im.areas) {
+    control.addOverlay(im.areas, esc(cfg.labels["areas_" + cfg.areas.level] + " · " + cfg.labels["measure_" + cfg.areas.measure]));
+    im.areas.addTo(im.map);
+  }
+  if (im.n) control.addOverlay(im.heat, esc(cfg.labels.heat));
 }
 
 // The first view, without animation: a zoom still animating swallows later view changes.
@@ -33,9 +47,12 @@ function followMap(im) {
     var t = im.groups.indexOf(e.layer);
     if (t < 0) return;
     im.typeOn[t] = e.type === "overlayadd" ? 1 : 0;
-    render(im);
+    im.dayCounts = null;
+    redraw(im);
   });
   im.map.on("moveend", function () { render(im); });
+  im.map.on("resize", function () { fitLegend(im); });
+  followClicks(im);
 }
 
 // root.incidentMap: bring incident i into view, then open its popup or tooltip (for tests
@@ -46,6 +63,12 @@ function hook(im) {
     render: function () { render(im); },
     applyFilter: function (from, to) { applyFilter(im, from, to); },
     dayOf: dayOf, fitAll: function () { fitAll(im); },
+    areas: im.areas, heat: im.heat, step: function () { return stepWindow(im); },
+    quantileBreaks: quantileBreaks,
+    find: function (q) { return findNames(im, q).map(function (e) { return e.label; }); },
+    foldKey: function (s) { return foldKey(foldRules(im), s); },
+    skeletonKey: function (s) { return skeletonKey(foldRules(im), s); },
+    exportCsv: function () { return exportCsv(im, shownIndices(im)); },
     openPopup: function (i, done) {
       reveal(im, i, function () { openPopup(im, i); if (done) done(); });
     },
@@ -59,15 +82,17 @@ function hook(im) {
   };
 }
 
-function build(map, layerControl, cfg, root, D) {
+function build(map, layerControl, cfg, root, blocks) {
   root.setAttribute("data-parsed-ms", String(Math.round(performance.now())));
-  var im = newState(map, layerControl, cfg, root, D);
+  var im = newState(map, layerControl, cfg, root, blocks[0], blocks[1]);
   addPanels(im);
+  addStrip(im);
+  fitLegend(im);
+  fitAll(im);            // before any layer is drawn, which the new view would draw again
   addOverlays(im);
+  addAnalysisLayers(im);
   followMap(im);
-  fitAll(im);
-  render(im);
-  updateCounts(im, cfg.dateMin, cfg.dateMax);
+  redraw(im);
   root.incidentMap = hook(im);
   root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   root.setAttribute("data-state", "ready");
@@ -81,7 +106,7 @@ function start(map, layerControl, cfg) {
   if (cfg.outlinesId) addOutlines(map, layerControl, cfg);
   map.attributionControl.addAttribution(cfg.credits);
   root.setAttribute("data-state", "loading");
-  loadData(cfg).then(function (D) { build(map, layerControl, cfg, root, D); }).catch(function (err) {
+  loadData(cfg).then(function (blocks) { build(map, layerControl, cfg, root, blocks); }).catch(function (err) {
     root.setAttribute("data-state", "error");
     console.error("incident map: could not draw the incidents:", err);
   });

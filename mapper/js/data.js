@@ -1,10 +1,15 @@
 /* The data block (mapper/encode.py): read, inflated when compressed, and its columns read back.
  */
 
-// The decoded block, as a promise: deflated blocks are inflated by the browser itself.
+// The decoded incidents and areas blocks, as a promise of [D, areas].
 function loadData(cfg) {
-  var text = document.getElementById(cfg.prefix + "-data").textContent;
-  if (!cfg.compressed) return Promise.resolve(JSON.parse(text));
+  return Promise.all([loadBlock(cfg.prefix + "-data"), loadBlock(cfg.prefix + "-areas")]);
+}
+
+// A block by id: JSON, or deflated JSON in base64, which the browser inflates itself.
+function loadBlock(id) {
+  var node = document.getElementById(id), text = node.textContent;
+  if (node.type !== "application/octet-stream") return Promise.resolve(JSON.parse(text));
   var stream = new Blob([base64Bytes(text.trim())]).stream()
     .pipeThrough(new DecompressionStream("deflate-raw"));
   return new Response(stream).text().then(JSON.parse);

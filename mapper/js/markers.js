@@ -1,17 +1,26 @@
 /* Markers and clusters: drawn from the grid cells on every move, one layer group per type.
  */
 
-// The icon of a single incident of type t and colour c (one per pair, made once).
-function markerIcon(im, t, c) {
-  var key = t * 4096 + c;
+// The icon of a single incident of type t, colour c and side `size` px (each made once).
+function markerIcon(im, t, c, size) {
+  var key = (t * 4096 + c) * 64 + size, h = size / 2;
   if (!im.icons[key]) {
     im.icons[key] = L.divIcon({
       className: "im-mk im-mk-" + im.types[t].key,
-      html: shapeSvg(im.cfg.shapes, im.types[t].shape, im.colors[c].color, 16),
-      iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [0, -8]
+      html: shapeSvg(im.cfg.shapes, im.types[t].shape, im.colors[c].color, size),
+      iconSize: [size, size], iconAnchor: [h, h], popupAnchor: [0, -h], tooltipAnchor: [0, -h]
     });
   }
   return im.icons[key];
+}
+
+// A marker's side: 16 px, or by fatalities (mapper.style.marker_size: area follows the toll,
+// capped), in whole pixels.
+function markerSize(im, i) {
+  var cfg = im.cfg;
+  if (cfg.sizeBy !== "fatalities") return 16;
+  var share = Math.min(Math.max(im.D.k[i], 0), cfg.fatalityCap) / cfg.fatalityCap;
+  return Math.round(cfg.sizeMin + (cfg.sizeMax - cfg.sizeMin) * Math.sqrt(share));
 }
 
 // A cluster: the type's shape in its own colour, sized by the count written on it.
@@ -28,7 +37,7 @@ function clusterIcon(im, t, count) {
 
 function incidentMarker(im, t, i) {
   var D = im.D;
-  var mk = L.marker([D.lat[i] / 1e5, D.lon[i] / 1e5], {icon: markerIcon(im, t, D.c[i]), keyboard: false});
+  var mk = L.marker([D.lat[i] / 1e5, D.lon[i] / 1e5], {icon: markerIcon(im, t, D.c[i], markerSize(im, i)), keyboard: false});
   mk._imIndex = i;
   return mk;
 }

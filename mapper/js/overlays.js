@@ -68,7 +68,7 @@ function addOverlays(im) {
     if (!present[t]) return;
     g.addTo(map);
     control.addOverlay(g, '<span class="im-ov">' + shapeSvg(im.cfg.shapes, im.types[t].shape,
-      im.types[t].color, 12) + " " + esc(im.types[t].label) + "</span>");
+      im.types[t].color, 12) + " " + esc(im.onlyOther ? im.cfg.labels.all_marks : im.types[t].label) + "</span>");
   });
   var imprecise = 0;
   for (var k = 0; k < im.n; k++) if (D.p[k] >= 2 && D.r[k] > 0) imprecise++;

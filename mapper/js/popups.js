@@ -19,11 +19,20 @@ function addRow(tbody, label, value, opts) {
   tbody.appendChild(tr);
 }
 
+// "Drone · 2024-01-02 evening"; without a type of its own ("other" throughout) or a date,
+// what the incident has of these, else where it was reported.
+function headline(im, i) {
+  var D = im.D, time = field(D, "time", i);
+  var parts = [im.onlyOther ? "" : im.types[D.t[i]].label, field(D, "date", i) + (time ? " " + time : "")];
+  var text = parts.filter(Boolean).join(" \u00b7 ");
+  return text || field(D, "location", i) || field(D, "place_name", i);
+}
+
 function popupHead(im, i) {
-  var D = im.D, t = im.types[D.t[i]], time = field(D, "time", i);
+  var D = im.D, t = im.types[D.t[i]];
   var head = el("div", "im-popup-head");
   head.insertAdjacentHTML("beforeend", shapeSvg(im.cfg.shapes, t.shape, im.colors[D.c[i]].color, 14));
-  head.appendChild(el("span", null, t.label + " \u00b7 " + field(D, "date", i) + (time ? " " + time : "")));
+  head.appendChild(el("span", null, headline(im, i)));
   return head;
 }
 
@@ -80,7 +89,7 @@ function popupNode(im, i) {
 function tooltipNode(im, i) {
   var D = im.D, box = el("div", "im-tip");
   box.setAttribute("dir", "auto");
-  box.appendChild(el("b", null, im.types[D.t[i]].label + " \u00b7 " + field(D, "date", i)));
+  box.appendChild(el("b", null, headline(im, i)));
   box.appendChild(el("br"));
   box.appendChild(el("bdi", null, field(D, "location", i) || field(D, "place_name", i)));
   return box;
@@ -107,7 +116,14 @@ function latLngOf(D, i) {
   return L.latLng(D.lat[i] / 1e5, D.lon[i] / 1e5);
 }
 
+// The map pans a popup clear of the panels in its top corners (title, search, dates), not
+// only of the map's edge.
 function openPopup(im, i) {
+  var top = 0;
+  im.root.querySelectorAll(".leaflet-top").forEach(function (corner) {
+    top = Math.max(top, corner.getBoundingClientRect().bottom - im.map.getContainer().getBoundingClientRect().top);
+  });
+  im.popup.options.autoPanPaddingTopLeft = L.point(20, Math.max(20, top + 10));
   im.popup.setLatLng(latLngOf(im.D, i)).setContent(popupNode(im, i)).openOn(im.map);
 }
 
