@@ -71,8 +71,9 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         arabic=(
             r"غار(?:ة|ات|تين|تان)(?: (?:ال)?جوي(?:ة)?)?",
             r"(?:ضرب(?:ة|ات|تين|تان)|قصف|هجوم|هجمات) (?:ال)?جوي(?:ة)?",
-            r"طائر(?:ة|ات) حربي(?:ة)?",
+            r"طائر(?:ة|ات) (?:ال)?حربي(?:ة)?",
             r"طيران(?: (?:ال)?حربي)?",
+            r"عدوان(?:ا)? (?:ال)?جوي(?:ا|ة)?",
         ),
         english=(
             r"air[ -]?strikes?", r"air[ -]?raids?", r"air(?: ?/ ?| )drone strikes?",
@@ -80,9 +81,9 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
             r"warplanes?", r"fighter[ -]jets?", r"jets", r"bombing raids?",
             r"(?:israeli|u\.?s\.?|american|turkish|russian|coalition) (?:air )?strikes?",
         ),
-        # the airline business; helicopters on patrol and civil aviation
-        not_before=(r"(?:حركة|شركة|شركات|خطوط)\s+$",),
-        not_after=(r"^\s+(?:ال)?(?:مروحي|مدني)",),
+        # the airline business; helicopters on patrol, civil aviation, reconnaissance flights
+        not_before=(r"(?:حركة|شركة|شركات|خطوط)\s+$", r"تحليق\s+(?:\S+\s+)?$"),
+        not_after=(r"^\s+(?:ال)?(?:مروحي|مدني|استطلاع)",),
     ),
     EventType(
         "drone", "Drone attack", weapon=True,
@@ -111,6 +112,8 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         arabic=(
             r"(?:صاروخ|صاروخا|صاروخين|صاروخان|صواريخ) (?:ال)?(?:(?:باليستي|بالستي|موجه)(?:ة)?|كروز)",
             r"(?:باليستي|بالستي)(?:ة)?",
+            # Israel strikes Syria with air-launched missiles, never rockets
+            r"(?:صاروخ|صواريخ|صاروخين) (?:ال)?(?:إسرائيلي|إسرائيلية)",
         ),
         english=(r"(?:ballistic |cruise |guided |anti-tank )?missiles?",),
     ),
@@ -138,16 +141,17 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         ),
         english=(r"(?:vb|pb)?ieds?", r"roadside bomb(?:s|ings?)?", r"car bomb(?:s|ings?)?",
                  r"(?:improvised )?explosive devices?", r"explosives", r"(?:land)?mines?"),
-        # what a drone is laden with; a phosphate mine
+        # what a drone is laden with ("طائرة مسيّرة مفخخة" is a drone); a phosphate mine
         not_before=(r"(?:laden|packed|loaded|rigged|filled|stuffed) with\s+(?:\S+\s+)?$",
-                    r"(?:phosphate|coal|salt|gold|gypsum|copper)\s+$"),
+                    r"(?:phosphate|coal|salt|gold|gypsum|copper)\s+$",
+                    r"(?:مسير(?:ة|ات)|طائر(?:ة|ات)(?: مسير(?:ة|ات))?)\s+$"),
         not_after=(r"^-?\s*(?:laden|packed|filled|rigged|loaded)\b",),
     ),
     EventType(
         "clash", "Clashes", weapon=False,
-        arabic=(r"اشتباك(?:ات)?",),
+        arabic=(r"اشتباك(?:ات)?", r"رشاش(?:ات)? (?:ال)?(?:ثقيل|ثقيلة|متوسطة)"),
         english=(r"clash(?:es|ed)?", r"firefights?", r"gunfights?", r"gunfire", r"battles?",
-                 r"ground attacks?"),
+                 r"ground attacks?", r"(?:heavy )?machine[- ]gun fire", r"heavy machine[- ]guns?"),
     ),
 )
 

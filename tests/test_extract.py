@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+import importlib.util
+import sys
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 from click.testing import CliRunner
 
 from gazetteer import distance_km
 from mapper.cli import main
 from mapper.extract import (
-    COLUMNS, extract, find_actor, find_count, find_events, find_fatalities, find_outcome,
-    find_target, find_times, write_drafts,
+    COLUMNS,
+    THRESHOLDS,
+    TIME_RULES,
+    TimeRule,
+    When,
+    extract,
+    find_actor,
+    find_count,
+    find_events,
+    find_fatalities,
+    find_outcome,
+    find_target,
+    find_times,
+    write_drafts,
 )
 from mapper.incidents import read_incidents
 from mapper.locate import locate
@@ -139,7 +154,8 @@ def test_seed_rows_sit_at_the_hand_written_sample_places(seed, gazetteer):
     ("عصر اليوم", "2024-01-03", "afternoon"),
     ("يوم الثلاثاء", "2024-01-02", ""),
     ("مساء الأحد", "2023-12-31", "evening"),
-    ("يوم الأربعاء", "2023-12-27", ""),   # published on a Wednesday: the one before
+    ("يوم الأربعاء", "2024-01-03", ""),   # published on a Wednesday: that day, as the press writes it
+    ("الأربعاء الماضي", "2023-12-27", ""),   # "last Wednesday": the one before
     ("الخامس والعشرين من كانون الأول", "2023-12-25", ""),
     ("25 كانون الأول", "2023-12-25", ""),
     ("الثاني من كانون الثاني", "2024-01-02", ""),
@@ -210,12 +226,15 @@ def test_month_precision_reaches_the_draft(gazetteer):
     ("rockets", "rocket"), ("a drone", "drone"), ("UAV", "drone"), ("air strikes", "airstrike"),
     ("an airstrike", "airstrike"), ("shelling", "artillery"), ("artillery fire", "artillery"),
     ("a ballistic missile", "missile"), ("an IED", "ied"), ("clashes", "clash"),
+    ("عدواناً جوياً", "airstrike"), ("بصواريخ إسرائيلية", "missile"), ("بالرشاشات الثقيلة", "clash"),
+    ("heavy machine-gun fire", "clash"), ("طائرة مسيّرة مفخخة", "drone"), ("الطائرات الحربية", "airstrike"),
 ])
 def test_event_type_from_the_wording(words, event_type):
     assert [e.event_type for e in find_events(words)] == [event_type]
 
 
 @pytest.mark.parametrize("words", ["سرية المدفعية", "مسيرة احتجاجية", "تحليق طائرات مسيّرة",
+                                   "تحليق مكثف لطيران الاستطلاع",
                                    "the artillery battalion", "drones flying over"])
 def test_words_that_are_not_attacks(words):
     assert find_events(words) == []
@@ -380,3 +399,312 @@ def test_cli_extract_needs_a_date_and_a_readable_file(tmp_path):
     assert run("extract", str(article)).exit_code == 2
     missing = run("extract", str(tmp_path / "missing.txt"), "--date", "2024-01-03")
     assert missing.exit_code == 2 and "missing.txt" in missing.stderr
+
+
+# --- the rule system ---------------------------------------------------------------------------
+
+# One phrase per time rule: a rule added to TIME_RULES without an example here fails this test.
+RULE_EXAMPLES = {
+    "ar_relative": ("عصر أمس", "2024-01-02", "day"),
+    "ar_weekday": ("ليلة الأحد", "2023-12-31", "day"),
+    "ar_night_between": ("ليل السبت على الأحد", "2023-12-30", "day"),
+    "ar_date": ("الثالث عشر من كانون الأول", "2023-12-13", "day"),
+    "ar_month": ("خلال شهر تشرين الثاني", "2023-11", "month"),
+    "ar_last_week": ("الأسبوع الماضي", "2023-12-28", "week"),
+    "ar_this_week": ("مطلع هذا الأسبوع", "2024-01-01", "week"),
+    "ar_days_ago": ("قبل يومين", "2024-01-01", "week"),
+    "ar_later": ("بعد ساعات", "2024-01-03", "day"),
+    "ar_next_day": ("في اليوم التالي", "2024-01-04", "day"),
+    "en_day_before": ("the day before yesterday", "2024-01-01", "day"),
+    "en_last_night": ("overnight", "2024-01-02", "day"),
+    "en_yesterday": ("yesterday afternoon", "2024-01-02", "day"),
+    "en_today": ("this evening", "2024-01-03", "day"),
+    "en_date": ("on Nov. 4", "2023-11-04", "day"),
+    "en_date_dm": ("on 2 January", "2024-01-02", "day"),
+    "en_month": ("in early December", "2023-12", "month"),
+    "en_night_between": ("overnight Monday to Tuesday", "2024-01-01", "day"),
+    "en_weekday": ("last Thursday", "2023-12-28", "day"),
+    "en_last_week": ("last week", "2023-12-28", "week"),
+    "en_this_week": ("earlier this week", "2024-01-01", "week"),
+    "en_days_ago": ("three days ago", "2023-12-31", "week"),
+    "en_later": ("later that evening", "2024-01-03", "day"),
+    "en_next_day": ("the following morning", "2024-01-04", "day"),
+}
+
+
+def test_every_time_rule_has_an_example_and_reads_it():
+    assert {r.name for r in TIME_RULES} == set(RULE_EXAMPLES)
+    for name, (phrase, day, precision) in RULE_EXAMPLES.items():
+        found = find_times(f"وقال الشاهد إن ذلك حدث {phrase} هناك" if name.startswith("ar")
+                           else f"The witness said it happened {phrase} there.", PUBLISHED)
+        assert [(t.rule, t.date, t.precision) for t in found] == [(name, day, precision)], phrase
+
+
+def test_a_time_rule_is_its_pattern_and_resolver():
+    fortnight = TimeRule("en_fortnight", r"\ba fortnight ago\b",
+                         lambda m, base: When(base - timedelta(days=14), "week"))
+    m = fortnight.regex.search("shelled a fortnight ago")
+    assert fortnight.resolve(m, PUBLISHED) == When(date(2023, 12, 20), "week")
+    impossible = next(r for r in TIME_RULES if r.name == "ar_date")
+    m = impossible.regex.search("30 شباط".replace("شباط", "شباط"))
+    assert m is not None and impossible.resolve(m, PUBLISHED) is None   # no 30 February: says so
+
+
+def test_thresholds_live_in_one_frozen_record():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        THRESHOLDS.site_town_km = 1.0
+    assert all(isinstance(getattr(THRESHOLDS, f.name), (int, float)) for f in dataclasses.fields(THRESHOLDS))
+
+
+def test_draft_columns_stay_what_the_corpus_pipeline_reads():
+    assert COLUMNS == ("id", "date", "time", "location", "lat", "lon", "place_id", "place_name",
+                       "event_type", "actor", "target", "outcome", "fatalities", "injuries", "count",
+                       "country", "admin1", "description", "source_url", "evidence", "evidence_start",
+                       "evidence_end", "date_precision", "notes")
+
+
+def rows(text, gazetteer, published=PUBLISHED):
+    return extract(text, published, gazetteer=gazetteer)
+
+
+# --- datelines and reference points ------------------------------------------------------------
+
+def test_a_dateline_is_where_the_report_was_filed_not_an_incident(gazetteer):
+    en = rows("KIRKUK, Iraq, Jan 3 (Reuters) - A roadside bomb wounded two soldiers near Hawija on "
+              "Tuesday, police said.", gazetteer)
+    ar = rows("الرقة – استهدفت طائرة مسيّرة سيارة في بلدة عين عيسى صباح اليوم.", gazetteer)
+    assert [(d.place_id, d.date, d.injuries) for d in en] == [("place:hawija", "2024-01-02", 2)]
+    assert [(d.place_id, d.event_type) for d in ar] == [("place:ayn-issa", "drone")]
+
+
+def test_a_landmark_locates_the_event_but_is_not_one(gazetteer):
+    apposition = rows("Rockets fell on al-Atarib, west of Aleppo, on Monday.", gazetteer)
+    arabic = rows("سقطت قذائف على بلدة دارة عزة غربي حلب مساء أمس.", gazetteer)
+    near = rows("An air strike hit a farm near the town of Saraqib, east of Idlib, yesterday.", gazetteer)
+    assert [d.place_id for d in apposition] == ["place:al-atarib"]
+    assert [d.place_id for d in arabic] == ["place:darat-izza"]
+    assert [d.place_id for d in near] == ["place:saraqib"]
+
+
+def test_a_landmark_alone_is_the_place_with_a_note(gazetteer):
+    d, = rows("A drone struck a truck 20 km south of Hasakah on Friday.", gazetteer)
+    assert d.place_name.endswith("asakah") and "landmark" in d.notes and d.date == "2023-12-29"
+
+
+def test_where_a_source_speaks_or_a_rocket_came_from_is_no_incident(gazetteer):
+    text = ("أفاد مصدر أمني في محافظة الأنبار بسقوط صاروخين على قاعدة عين الأسد مساء أمس، وأضاف أن "
+            "الصاروخين انطلقا من منطقة قريبة من مدينة هيت.")
+    assert [d.place_id for d in rows(text, gazetteer)] == ["site:airport-oraa"]
+    text = "Syria's defence ministry said Israeli missiles fired from the Golan Heights hit Kiswah on Monday."
+    assert [d.place_id for d in rows(text, gazetteer)] == ["place:al-kiswah"]
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+def test_chained_times_take_the_date_of_the_event_before(gazetteer):
+    en = rows("Rockets hit Ain al-Asad air base on Saturday.\n\nHours later, a drone was downed near "
+              "Erbil airport. The next morning, a drone struck a car in Makhmour.", gazetteer,
+              published=date(2024, 1, 8))
+    ar = rows("استهدفت غارة جوية بلدة سرمين فجر أمس.\n\nوفي وقت لاحق، قصفت المدفعية مدينة سراقب.\n\n"
+              "وبعد ساعات، سقطت قذائف على مدينة معرة النعمان.", gazetteer)
+    assert [d.date for d in en] == ["2024-01-06", "2024-01-06", "2024-01-07"]
+    assert "date of the event told before it" in en[1].notes
+    assert [(d.place_id, d.date) for d in ar] == [("place:sarmin", "2024-01-02"), ("place:saraqib", "2024-01-02"),
+                                                  ("place:maarat-al-numan", "2024-01-02")]
+
+
+def test_later_that_day_is_resolved_once_for_the_whole_sentence(gazetteer):
+    drafts = rows("Turkish drones struck Amuda on Monday. The next day, a drone hit Qahtaniyah and "
+                  "artillery shelled Tell Tamer.", gazetteer)
+    assert [d.date for d in drafts] == ["2024-01-01", "2024-01-02", "2024-01-02"]
+
+
+def test_rough_dates_carry_week_precision(gazetteer):
+    drafts = rows("A drone struck a car near Qamishli last week.\n\nقصفت قوات النظام بلدة سرمين قبل يومين.",
+                  gazetteer)
+    assert [(d.date, d.date_precision) for d in drafts] == [("2023-12-28", "week"), ("2024-01-01", "week")]
+
+
+def test_the_day_a_source_spoke_dates_nothing_its_report_dates_itself(gazetteer):
+    d, = rows("أفاد مصدر أمني، اليوم الأربعاء، بسقوط قذيفة هاون على ناحية الطارمية مساء أمس.", gazetteer)
+    tarmiyah = gazetteer.get("place:tarmiyah")
+    assert distance_km(d.lat, d.lon, tarmiyah.lat, tarmiyah.lon) < 15 and (d.date, d.time) == ("2024-01-02", "evening")
+
+
+# --- tolls --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words, toll", [
+    ("قُتل مدنيان وأصيب أربعة آخرون", (2, 4)), ("أصيب جندي بجروح", (None, 1)),
+    ("ما أدى إلى مقتل ثلاثة عناصر وجرح رابع", (3, 1)), ("قُتل طفل وأُصيبت والدته", (1, 1)),
+    ("أسفر عن سقوط قتيلين", (2, None)), ("ما أسفر عن إصابة عدد من العسكريين", (None, None)),
+    ("killing its driver", (1, None)), ("wounding at least five people", (None, 5)),
+    ("two civilians were wounded", (None, 2)), ("killing a number of fighters", (None, None)),
+    ("دون وقوع إصابات", (0, 0)), ("ولم يسفر القصف عن خسائر بشرية", (0, 0)),
+    ("اقتصرت الأضرار على الماديات", (0, 0)), ("causing no casualties", (0, 0)),
+    ("No one was hurt.", (0, 0)), ("دون ورود معلومات عن إصابات", (None, None)),
+    ("without reporting casualties", (None, None)), ("it was not clear whether there were casualties", (None, None)),
+])
+def test_tolls_as_stated(words, toll):
+    assert find_fatalities(words) == toll
+
+
+def test_a_toll_belongs_to_the_event_of_its_clause(gazetteer):
+    drafts = rows("Israeli jets struck Mezzeh on Monday, killing two, and a separate strike hit Kiswah, "
+                  "wounding five.", gazetteer)
+    assert [(d.place_id, d.fatalities, d.injuries) for d in drafts] == [
+        ("site:mezzeh", 2, None), ("place:al-kiswah", None, 5)]
+
+
+def test_a_toll_told_before_its_event_and_after_it(gazetteer):
+    before = rows("قُتل مدنيان وأصيب أربعة آخرون، صباح اليوم، جراء قصف مدفعي على مدينة أريحا.", gazetteer)
+    after = rows("A drone struck a checkpoint in Amuda on Monday.\n\nThere were no casualties.", gazetteer)
+    assert [(d.fatalities, d.injuries, d.event_type) for d in before] == [(2, 4, "artillery")]
+    assert [(d.fatalities, d.injuries) for d in after] == [(0, 0)]
+
+
+def test_a_toll_named_at_one_of_two_places_goes_there(gazetteer):
+    drafts = rows("قصفت قوات النظام بلدتي سرمين وسراقب مساء أمس، ما أدى لمقتل طفل في سراقب.", gazetteer)
+    assert [(d.place_id, d.fatalities) for d in drafts] == [("place:sarmin", None), ("place:saraqib", 1)]
+
+
+def test_a_toll_for_several_places_at_once_goes_to_none(gazetteer):
+    drafts = rows("Russian jets struck Sarmin and Saraqib on Monday, killing seven people.", gazetteer)
+    assert [d.fatalities for d in drafts] == [None, None]
+    assert all("together" in d.notes for d in drafts)
+
+
+# --- one event, one row -------------------------------------------------------------------------
+
+def test_an_interception_at_a_base_and_over_its_city_is_one_incident(gazetteer):
+    one_sentence = rows("A drone targeting Harir air base was shot down over Erbil on Sunday.", gazetteer)
+    in_city = rows("أسقطت الدفاعات الجوية طائرة مسيّرة استهدفت قاعدة حرير في أربيل فجر اليوم.", gazetteer)
+    for drafts in (one_sentence, in_city):
+        assert [(d.place_id, d.event_type, d.outcome) for d in drafts] == [
+            ("site:airport-orbr", "drone", "intercepted")]
+
+
+def test_the_road_between_two_towns_is_one_incident_between_them(gazetteer):
+    en, = rows("A roadside bomb exploded on the road between Hajin and Sousa on Monday.", gazetteer)
+    ar, = rows("انفجرت عبوة ناسفة على الطريق الواصل بين بلدتي نوى والشيخ مسكين مساء أمس.", gazetteer)
+    hajin, sousa = gazetteer.get("place:hajin"), gazetteer.get("place:al-susah")
+    km = distance_km(hajin.lat, hajin.lon, sousa.lat, sousa.lon)
+    assert en.place_id == "road:place:hajin+place:al-susah" and en.event_type == "ied"
+    for town in (hajin, sousa):
+        assert distance_km(en.lat, en.lon, town.lat, town.lon) == pytest.approx(km / 2, abs=0.5)
+    assert "road between" in en.notes
+    assert ar.place_id == "road:place:nawa+place:sheikh-miskin" and ar.date == "2024-01-02"
+
+
+def test_several_strikes_in_one_sentence_are_several_rows(gazetteer):
+    drafts = rows("Turkish drones struck Amuda and Qahtaniyah on Monday, and artillery shelled Tell Tamer.",
+                  gazetteer)
+    assert [(d.place_id, d.event_type) for d in drafts] == [
+        ("place:amuda", "drone"), ("place:al-qahtaniyah", "drone"), ("place:tell-tamer", "artillery")]
+
+
+def test_a_later_sentence_about_the_same_attack_adds_to_its_row(gazetteer):
+    drafts = rows("Three rockets hit Ain al-Asad air base on Tuesday.\n\nThe rockets landed inside Ain "
+                  "al-Asad air base, wounding one contractor, officials said.", gazetteer)
+    assert [(d.place_id, d.date, d.count, d.injuries) for d in drafts] == [("site:airport-oraa", "2024-01-02", 3, 1)]
+    assert "wounding one contractor" in drafts[0].evidence
+
+
+# --- types and claims ---------------------------------------------------------------------------
+
+def test_the_type_comes_from_the_sentence_of_the_event(gazetteer):
+    drafts = rows("Rockets hit Ain al-Asad air base on Monday.\n\nA drone struck Harir air base on Tuesday.",
+                  gazetteer)
+    assert [d.event_type for d in drafts] == ["rocket", "drone"]
+
+
+def test_an_attack_told_without_its_weapon_takes_the_type_told_next(gazetteer):
+    clash, = rows("Gunmen attacked a checkpoint in Hajin on Monday, sparking clashes that killed two.", gazetteer)
+    assert (clash.event_type, clash.fatalities) == ("clash", 2)
+    other, = rows("اغتال مسلحون مجهولون شاباً في مدينة جاسم مساء أمس.", gazetteer)
+    assert (other.event_type, other.fatalities) == ("other", 1) and "type not stated" in other.notes
+
+
+def test_a_claim_keeps_the_claimant_and_is_marked(gazetteer):
+    own = rows("The Islamic Resistance in Iraq said it attacked Ain al-Asad air base with drones on Sunday.",
+               gazetteer)
+    later = rows("A rocket hit Harir air base on Monday.\n\nThe Islamic Resistance in Iraq claimed the attack.",
+                 gazetteer)
+    again = rows("أعلنت المقاومة الإسلامية في العراق استهداف قاعدة حرير بطائرة مسيّرة أمس.\n\n"
+                 "وكانت المقاومة قد أعلنت الأسبوع الماضي استهداف قاعدة عين الأسد بالصواريخ.", gazetteer)
+    for d in own + later + again:
+        assert d.actor == "Islamic Resistance in Iraq" and "claimed" in d.notes.split("; ")
+        assert d.description.startswith(("Drone attack", "Rocket attack")) and "claimed by" in d.description
+    assert again[1].date_precision == "week"
+
+
+def test_another_attack_at_a_place_named_by_its_kind(gazetteer):
+    drafts = rows("Two rockets fell near the Khor Mor gas field on Tuesday, causing no casualties.\n\n"
+                  "The field was also targeted by a drone last week.", gazetteer)
+    assert [(d.place_id, d.event_type, d.date_precision) for d in drafts] == [
+        ("site:khor-mor-gas-field", "rocket", "day"), ("site:khor-mor-gas-field", "drone", "week")]
+
+
+# --- long texts and the development set --------------------------------------------------------
+
+def test_a_long_text_gives_every_report_with_its_own_offsets(gazetteer):
+    towns = ["مدينة سراقب", "بلدة سرمين", "مدينة أريحا"]
+    days = [date(2023, 1, 1) + timedelta(days=k) for k in range(150)]
+    text = "".join(f"سقطت قذيفة هاون على {towns[k % 3]} في {d.day} {MONTHS_AR[d.month - 1]} {d.year}، "
+                   f"ما أدى لإصابة {k % 4 + 1} مدنيين.\n\n" for k, d in enumerate(days))
+    drafts = rows(text, gazetteer)
+    assert [d.date for d in drafts] == [d.isoformat() for d in days]
+    assert [d.injuries for d in drafts] == [k % 4 + 1 for k in range(150)]
+    for d in drafts:
+        assert text[d.evidence_start:d.evidence_end] == d.evidence
+
+
+MONTHS_AR = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+             "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+
+
+DEV = Path(__file__).resolve().parent / "data" / "extract_dev"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "extract_eval", Path(__file__).resolve().parents[1] / "bench" / "extract_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_development_set_meets_the_bar(gazetteer):
+    bench = _bench()
+    figures = bench.figures(bench.run(DEV, gazetteer))
+    assert figures["reports"] >= 20 and figures["incidents"] >= 50
+    assert figures["real_share"] >= 0.95, figures
+    assert figures["right_share"] >= 0.90, figures
+
+
+@pytest.mark.parametrize("text", [
+    "Workers in Qamishli went on strike on Monday.",
+    "A teacher in Hasakah died of a heart attack on Monday.",
+    "Officials in Deir ez-Zor said the attack on Mayadin was the third this month.",
+    "قال مسؤول إن الهجوم على قاعدة عين الأسد لن يمر دون رد.",
+    "تستهدف الخطة تطوير مدينة حلب خلال العام المقبل.",
+    "حلّقت طائرات استطلاع فوق ريف حلب الغربي طوال الليل.",
+    "Syria's foreign ministry said Israeli strikes on Damascus over the past year killed dozens.",
+])
+def test_texts_that_report_no_attack_give_no_rows(text, gazetteer):
+    assert rows(text, gazetteer) == []
+
+
+def test_a_date_is_not_read_as_a_place(gazetteer):
+    # "7 نيسان" is also the name of villages ("Sab'ah Nisan")
+    drafts = rows("سقطت قذيفة هاون على بلدة سرمين في 7 نيسان 2023، ما أدى لإصابة طفل.", gazetteer)
+    assert [(d.place_id, d.date, d.injuries) for d in drafts] == [("place:sarmin", "2023-04-07", 1)]
+
+
+def test_a_weak_match_far_from_the_story_is_no_place_of_it(gazetteer):
+    text = ("سُمع دوي انفجارات في محيط مدينة البوكمال مساء أمس، تبيّن أنها ناجمة عن غارات جوية "
+            "استهدفت مستودعات أسلحة قرب معبر السكك.")
+    albu_kamal = gazetteer.get("place:albu-kamal")
+    drafts = rows(text, gazetteer)
+    assert [d.event_type for d in drafts] == ["airstrike"]
+    assert distance_km(drafts[0].lat, drafts[0].lon, albu_kamal.lat, albu_kamal.lon) < 15
