@@ -153,6 +153,7 @@ class Gazetteer:
         self._joined_keys: _JoinedKeys | None = None
         self._admin1: list[Place] | None = None
         self._areas: Areas | None = None
+        self._outside: dict[tuple[str, tuple[str, ...]], float] = {}  # km outside the area, by place
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
@@ -214,6 +215,7 @@ class Gazetteer:
             self.sources.append((label, count))
         self._fuzzy = self._joined_keys = None
         self._admin1 = None
+        self._outside.clear()
         self._cache.clear()
 
     def _attach(self, layer: Layer) -> None:
@@ -226,6 +228,7 @@ class Gazetteer:
         self._skel.attach(layer)
         self._fuzzy = self._joined_keys = None
         self._admin1 = None
+        self._outside.clear()
         self._cache.clear()
 
     # --- reading -----------------------------------------------------------------------------
@@ -333,10 +336,10 @@ class Gazetteer:
         # does not make them less of rivals: the gap is measured without it.
         ambiguous = best_score >= MIN_SCORE and any(
             base >= MIN_SCORE and _tier(quality) == _tier(best_quality) and not _outclassed(best, p)
-            and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM)
             and hint >= best_hint - 1e-9 and (quality > QUALITY_SKELETON or p.country == best.country)
             and not _holds(best, p) and not _holds(p, best)
             and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
+            and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM)
             for _, quality, hint, p, _, base in scored[1:]
         )
         top = scored[:limit]
@@ -534,11 +537,20 @@ class Gazetteer:
         another country of the area counts only by its own places)."""
         if place.country in area:
             return 0.0
-        areas = self.areas()
-        codes = [a.code for a in areas.areas("admin1") if a.country in area]
-        if not codes:
-            return math.inf
-        return min(areas.distance_km(code, place.lat, place.lon) for code in codes)
+        key = (place.id, tuple(sorted(area)))
+        if key not in self._outside:
+            # A governorate's disc holds it, so the distance to the disc is a lower bound:
+            # measure against the polygon only where that bound could be the least.
+            areas = self.areas()
+            bounds = sorted((max(0.0, distance_km(a.lat, a.lon, place.lat, place.lon) - a.radius_km), a.code)
+                            for a in areas.areas("admin1") if a.country in area)
+            best = math.inf
+            for bound, code in bounds:
+                if bound >= best:
+                    break
+                best = min(best, areas.distance_km(code, place.lat, place.lon))
+            self._outside[key] = best
+        return self._outside[key]
 
     def _admin1_places(self) -> list[Place]:
         if self._admin1 is None:
