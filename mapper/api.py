@@ -66,9 +66,9 @@ def _frame_incidents(frame: Any) -> list[tuple[Incident, int]]:
     so that one set of rules (and one kind of error) serves both. Each incident comes with its
     position in the frame."""
     frame = frame.copy()
-    if hasattr(frame, "geometry") and getattr(frame, "crs", None) is not None:
-        if frame.crs.to_epsg() != 4326:
-            frame = frame.to_crs(4326)
+    if hasattr(frame, "geometry") and getattr(frame, "crs", None) is not None \
+            and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
     if hasattr(frame, "geometry"):
         lower = {str(c).lower() for c in frame.columns}
         if not {"lat", "lon"} <= lower and not {"latitude", "longitude"} <= lower:

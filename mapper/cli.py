@@ -188,7 +188,7 @@ def resolve(ctx, names, country, admin1, countries, as_json, input_path, column,
             for query, found, match in results:
                 if match:
                     click.echo(f"{query}  ->  {_describe(match)}")
-                    others = match.candidates[:3] if match.ambiguous else ()
+                    others = list(match.candidates[:3]) if match.ambiguous else []
                 else:
                     click.echo(f"{query}  ->  no match")
                     others = found[:3]
@@ -354,7 +354,8 @@ def extract(ctx, paths, published, source_url, output, country, no_merge, raw_ce
 
     With --corpus, over an archive on Dask, the drafts of one incident merged into one row
     (see `incident-map merge`)."""
-    from .extract import drafts_csv, extract as extract_drafts, write_drafts
+    from .extract import drafts_csv, write_drafts
+    from .extract import extract as extract_drafts
 
     if corpus:
         if source_url:

@@ -243,9 +243,10 @@ def _in_areas(located: list[Located], gazetteer: Gazetteer
         place = gazetteer.get(r.place_id) if r.place_id else None
         admin1 = hit.admin1 if hit else (place.admin1 if place else "")
         area1 = areas.area(admin1) if admin1 else None
+        own = areas.area(place.id) if place is not None and place.kind == "admin2" else None
         district = ""
-        if place is not None and place.kind == "admin2" and areas.area(place.id):
-            district = areas.area(place.id).name  # its seat may lie just outside its polygon
+        if own is not None:
+            district = own.name  # a district's seat may lie just outside its polygon
         elif hit is not None and r.precision < 3:
             district = hit.admin2_name
         out.append(replace(r, admin1=admin1, admin1_name=area1.name if area1 else "",
@@ -278,11 +279,14 @@ def _with_reason(review: list[ReviewItem], incident: Incident, reason: str) -> l
 def _given(incident: Incident, gazetteer: Gazetteer) -> Located:
     """A row with coordinates. When it also names a known `place_id` at that point (as
     `extract` and `write_located` write), the place's name, radius and precision come along."""
+    if incident.lat is None or incident.lon is None:
+        raise ValueError(f"row {incident.row} has no coordinates")  # a bug: callers check
+    lat, lon = incident.lat, incident.lon
     place_id = dict(incident.extra).get("place_id", "")
     place = gazetteer.get(place_id) if place_id else None
-    if place is None or distance_km(place.lat, place.lon, incident.lat, incident.lon) > 1.0:
-        return Located(incident, incident.lat, incident.lon)
-    return Located(incident, incident.lat, incident.lon, place.id, place.name, "given", 1.0,
+    if place is None or distance_km(place.lat, place.lon, lat, lon) > 1.0:
+        return Located(incident, lat, lon)
+    return Located(incident, lat, lon, place.id, place.name, "given", 1.0,
                    place.radius_km, geo_precision(place))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .vocabulary import EVENT_TYPES  # noqa: F401  (the rows of the event vocabulary, and "other")
+
 OUTCOMES = ("hit", "intercepted", "unknown")
 DATE_PRECISIONS = ("day", "month", "year")
 

@@ -276,7 +276,7 @@ def test_corrupt_workbook_is_an_input_error(tmp_path):
 
 def test_not_utf8_names_the_line(tmp_path):
     path = tmp_path / "cp1256.csv"
-    path.write_bytes("date,location\n2024-01-02,".encode() + "كناكر\n".encode("cp1256"))
+    path.write_bytes(b"date,location\n2024-01-02," + "كناكر\n".encode("cp1256"))
     err = error_of(path)
     assert "line 2" in str(err) and "not UTF-8" in str(err)
 

@@ -24,7 +24,6 @@ from mapper.model import EVENT_TYPES, OUTCOMES
 from mapper.style import EVENT_STYLES
 from mapper.vocabulary import EVENT_VOCABULARY, OTHER, OUTCOME_VOCABULARY, event_phrase
 
-
 # --- the phrases of the table ------------------------------------------------------------------
 
 def phrases(pattern: str) -> list[str]:
@@ -142,7 +141,7 @@ def test_a_drone_laden_with_explosives_is_a_drone_in_text():
 
 
 def test_event_types_are_the_rows_of_the_table_and_other():
-    assert EVENT_TYPES == tuple(row.name for row in EVENT_VOCABULARY) + (OTHER,)
+    assert tuple(row.name for row in EVENT_VOCABULARY) + (OTHER,) == EVENT_TYPES
     assert tuple(EVENT_STYLES) == EVENT_TYPES
     for name in EVENT_TYPES[:-1]:
         assert normalize_event_type(name) == name, name
