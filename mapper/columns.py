@@ -23,15 +23,42 @@ import pyarrow as pa
 
 from .model import Incident, Located
 
-__all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "strings"]
+__all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
+           "lean_memory", "strings"]
 
 # The text fields of an Incident, each an Arrow string (or dictionary) column of no nulls.
 TEXT_FIELDS = ("id", "date", "date_precision", "date_end", "time", "location", "event_type",
                "event_label", "actor", "target", "outcome", "country", "admin1", "description",
                "source", "source_url", "notes")
 NONE_COUNT = -1          # a count not given
+# Blocks of memory past this size are mapped on their own, and given back when freed (glibc
+# raises its threshold as big blocks are freed, and keeps what it then hands out).
+_MMAP_THRESHOLD = 4 << 20
+# How long jemalloc keeps freed pages for reuse before it gives them back.
+_DECAY_MS = 1000
 EXTRA_TYPE = "event_type_original"      # kept for a type read as "other"
 EXTRA_OUTCOME = "outcome_original"      # kept for an outcome read as "unknown"
+
+
+def lean_memory() -> None:
+    """Let freed memory go back to the system at once: a million rows read a batch at a time
+    free as much as they keep, and the map's block is made in pieces on two threads; allocators
+    that hold on to freed memory (Arrow's default, glibc's malloc once it has raised its mmap
+    threshold, its arenas per thread) double the peak. Arrow on jemalloc with no decay, where
+    this build of Arrow has it; glibc's mmap threshold held at its default."""
+    try:
+        if pa.default_memory_pool().backend_name != "jemalloc":
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(_DECAY_MS)
+    except (NotImplementedError, pa.ArrowNotImplementedError):   # a build without jemalloc
+        pass
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, _MMAP_THRESHOLD)   # M_MMAP_THRESHOLD: large blocks mapped, unmapped when freed
+    except (OSError, AttributeError):   # not glibc
+        pass
 
 
 def strings(values: Sequence[str]) -> pa.Array:
@@ -43,6 +70,18 @@ def dictionary(codes: np.ndarray, values: Sequence[str]) -> pa.Array:
     """A text column of few distinct values: `values[codes[i]]` for row i."""
     return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
                                           pa.array(list(values), type=pa.string()))
+
+
+def distinct(column: pa.Array | pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a text column (in order of first appearance, unless it is a
+    dictionary already) and each row's index into them (int64), with no copy of the texts."""
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 0:
+            return [], np.zeros(0, dtype=np.int64)
+        column = column.unify_dictionaries().combine_chunks()
+    return column.dictionary.to_pylist(), column.indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import IncidentColumns
+from .columns import IncidentColumns, lean_memory
 from .errors import InputError, Problem
 from .model import Incident
 from .profiles import FIELDS, HEADER_ALIASES, header_key
@@ -88,12 +88,11 @@ def read_raw(path: str | Path) -> RawTable:
         from .parquet import read_parquet_raw
 
         return read_parquet_raw(path)
-    data = _bytes(path)
     if kind == "table":
-        fast = _read_delimited_fast(path, data)
+        fast = _read_delimited_fast(path)
         if fast is not None:
             return fast
-    table = _parsed(path, kind, data)
+    table = _parsed(path, kind, _bytes(path))
     return raw_table(table.headers, table.rows, table.unit, table.problems)
 
 
@@ -256,30 +255,38 @@ _BLOCK_BYTES = 1 << 22
 _DICTIONARY_SHARE = 0.5
 
 
-def _read_delimited_fast(path: Path, data: bytes) -> RawTable | None:
+def _read_delimited_fast(path: Path) -> RawTable | None:
     """A delimited UTF-8 table split by Arrow, each row numbered by the line it starts on, or
     None when the file is anything but regular (UTF-16, NUL bytes, a lone carriage return, a
     header spread over lines, a row of more or fewer cells than the header, blank lines between
     rows, a cell too long, bytes that are not UTF-8): the Python reader then reads it, and
-    reports what is wrong with it, as it always has. Both split cells alike (the tests check)."""
+    reports what is wrong with it, as it always has. Both split cells alike (the tests check).
+    The file is streamed, never held whole: its columns are all the memory it takes."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    if _utf16(data) or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+    scan = _scan(path)
+    if scan is None:
         return None
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    head = _first_lines(data, start, 50).decode("utf-8", errors="replace")
-    if not head.strip():
+    lean_memory()
+    head, size, breaks, has_nul, returns, crlf = scan
+    if _utf16(head) or has_nul or returns != crlf:
         return None
-    delimiter = _sniff_delimiter(head, path.suffix.lower())
-    header = _header_line(data, start, delimiter)
+    start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    text = _first_lines(head, start, 50).decode("utf-8", errors="replace")
+    if not text.strip():
+        return None
+    delimiter = _sniff_delimiter(text, path.suffix.lower())
+    header = _header_line(head, start, delimiter)
     if header is None:
         return None
     line, end, headers = header
     names = [f"c{i}" for i in range(len(headers))]
     try:
+        source = pa.OSFile(str(path))
+        source.seek(end)
         reader = pa_csv.open_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(end)),
+            source,
             read_options=pa_csv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                               escape_char=False, newlines_in_values=True,
@@ -293,23 +300,58 @@ def _read_delimited_fast(path: Path, data: bytes) -> RawTable | None:
                 coded = [_repeats(batch.column(i)) for i in range(len(names))]
             batches.append([batch.column(i).dictionary_encode() if coded[i] else batch.column(i)
                             for i in range(len(names))])
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
+    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
         return None   # no row, or a row Arrow would not split as the header says
     columns = [_joined_chunks([b[i] for b in batches], pa.string()) for i in range(len(names))]
     count = sum(len(b[0]) for b in batches) if batches else 0
-    rows = _row_numbers(data, end, line, columns, count)
+    rows = _row_numbers(breaks - (line - 1) - 1, line, columns, count)
     if rows is None:
         return None
-    if len(data) > MAX_CELL_CHARS and any(_longest(c) > MAX_CELL_CHARS for c in columns):
+    if size > MAX_CELL_CHARS and any(_longest(c) > MAX_CELL_CHARS for c in columns):
         return None
     blank = np.ones(count, dtype=bool)
-    for column in columns:
-        blank &= _blank(column)
+    for column in sorted(columns, key=lambda c: not pa.types.is_dictionary(c.type)):
+        if not blank.any():
+            break
+        rows_left = np.flatnonzero(blank)   # only the rows still blank in every column so far
+        blank[rows_left] = _blank(column if len(rows_left) == count else column.take(pa.array(rows_left)))
     if blank.any():   # rows of blank cells only (",,,"): skipped, as the Python reader skips them
         keep = pa.array(np.flatnonzero(~blank))
         columns = [c.take(keep) for c in columns]
         rows = rows[~blank]
     return RawTable(tuple(headers), tuple(columns), rows, (), "row", ())
+
+
+_HEAD_BYTES = 1 << 20     # the start of a file: what the delimiter and header are read from
+_SCAN_BYTES = 1 << 24
+
+
+def _scan(path: Path) -> tuple[bytes, int, int, bool, int, int] | None:
+    """One pass over a file, a block at a time: its first MB, its size, its line breaks (the
+    last, and blank lines at the end, not counted), whether it holds NUL bytes, and its
+    carriage returns and CR LF pairs. None when it cannot be read (the Python reader says why)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+            size, breaks, nul, returns, crlf = 0, 0, False, 0, 0
+            block, previous, trailing = head, b"", 0
+            while block:
+                size += len(block)
+                breaks += block.count(b"\n")
+                nul = nul or b"\x00" in block
+                found = block.count(b"\r")
+                if found or previous.endswith(b"\r"):
+                    returns += found
+                    crlf += block.count(b"\r\n") + (previous.endswith(b"\r") and block.startswith(b"\n"))
+                last = len(block)
+                while last and block[last - 1] in b"\r\n":
+                    last -= 1
+                trailing = (trailing + block.count(b"\n")) if not last else block.count(b"\n", last)
+                previous = block
+                block = f.read(_SCAN_BYTES)
+    except OSError:
+        return None
+    return head, size, breaks - trailing, nul, returns, crlf
 
 
 def _first_lines(data: bytes, start: int, count: int) -> bytes:
@@ -324,11 +366,13 @@ def _first_lines(data: bytes, start: int, count: int) -> bytes:
 
 def _header_line(data: bytes, start: int, delimiter: str) -> tuple[int, int, list[str]] | None:
     """(line number, end offset, cells) of the first line with any text: the header, when it
-    is one whole line of its own; None when it spans lines or comes after a hundred blank ones."""
+    is one whole line of its own after lines of no quote; None otherwise."""
     offset = start
     for number in range(1, 101):
         found = data.find(b"\n", offset)
-        end = len(data) if found < 0 else found + 1
+        if found < 0:
+            return None   # a file of one line, or a header longer than the start read
+        end = found + 1
         try:
             text = data[offset:end].decode("utf-8")
         except UnicodeDecodeError:
@@ -338,7 +382,7 @@ def _header_line(data: bytes, start: int, delimiter: str) -> tuple[int, int, lis
         cells = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])
         if any(c.strip() for c in cells):
             return number, end, [c.strip().lstrip("\ufeff") for c in cells]
-        if found < 0:
+        if '"' in text:
             return None
         offset = end
     return None
@@ -364,23 +408,21 @@ def _joined_chunks(chunks: list[Any], kind: Any) -> Any:
     return column if len(chunks) > 1 else chunks[0]
 
 
-def _row_numbers(data: bytes, end: int, header_line: int, columns: list[Any], count: int
-                 ) -> np.ndarray | None:
+def _row_numbers(breaks: int, header_line: int, columns: list[Any], count: int) -> np.ndarray | None:
     """The line each row starts on: the header's next line on, each row one line plus the line
-    breaks in its cells. None when the count does not come out (blank lines between rows)."""
+    breaks in its cells; `breaks`: the line breaks after the header's, the last row's own not
+    counted. None when the count does not come out (blank lines between rows)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    tail = data.rstrip(b"\r\n")
-    breaks = tail.count(b"\n", end) + (1 if len(tail) > end else 0)
     inner = np.zeros(count, dtype=np.int64)
-    if breaks != count:
+    if breaks != count - 1:
         for column in columns:
             values = column.dictionary if pa.types.is_dictionary(column.type) else column
-            counted = pc.count_substring(values, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+            counted = np.asarray(pc.count_substring(values, "\n"), dtype=np.int64)
             inner += counted[column.indices.to_numpy(zero_copy_only=False)] \
                 if pa.types.is_dictionary(column.type) else counted
-        if breaks != count + int(inner.sum()):
+        if breaks != count - 1 + int(inner.sum()):
             return None
     starts = np.arange(count, dtype=np.int64) + header_line + 1
     if inner.any():

@@ -25,7 +25,7 @@ import numpy as np
 
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place
 
-from .columns import IncidentColumns
+from .columns import IncidentColumns, distinct
 from .errors import OutputError
 from .model import Incident, Located, ReviewItem
 from .profiles import PRECISION_RADIUS_KM
@@ -403,21 +403,36 @@ class _Locator:
         if not len(located):
             return out
         areas = gazetteer.areas()
-        lat, lon = self.lat[located], self.lon[located]
-        # points repeat (every row of a resolved name): each distinct one is looked up once
-        points, where = np.unique(np.stack([lat, lon], axis=1), axis=0, return_inverse=True)
-        hits = areas.locate_many(points[:, 0], points[:, 1])
-        hit_codes, hit_list = _object_codes(hits)
-        hit_of_row = hit_codes[where.reshape(-1)]
+        # A resolved name's rows share its place's point: each place is looked up once; given
+        # points (nearly all distinct) are looked up as they are.
         place_of_row = self.place[located]
-        coarse = self.precision[located] >= 3
-        combo = np.stack([hit_of_row, place_of_row, coarse.astype(np.int64)], axis=1)
-        unique, inverse = np.unique(combo, axis=0, return_inverse=True)
+        by_place = place_of_row >= 0
+        hit_of_row = np.zeros(len(located), dtype=np.int64)
+        hit_list: list[Any] = []
+        given = located[~by_place]
+        if len(given):
+            codes_given, hit_list = _object_codes(areas.locate_many(self.lat[given], self.lon[given]))
+            hit_of_row[~by_place] = codes_given
+        if by_place.any():
+            used = np.unique(place_of_row[by_place])
+            hits = areas.locate_many([self.places[p].lat for p in used.tolist()],
+                                     [self.places[p].lon for p in used.tolist()])
+            lookup = np.zeros(len(self.places), dtype=np.int64)
+            lookup[used] = np.arange(len(used)) + len(hit_list)
+            hit_list = hit_list + hits
+            hit_of_row[by_place] = lookup[place_of_row[by_place]]
+        coarse = (self.precision[located] >= 3).astype(np.int64)
+        places = len(self.places) + 1
+        combo = (hit_of_row * places + place_of_row + 1) * 2 + coarse
+        unique, inverse = np.unique(combo, return_inverse=True)
         inverse = inverse.reshape(-1)
         codes, names, districts = {"": 0}, [""], {"": 0}
         admin1 = np.zeros(len(unique), dtype=np.int32)
         district = np.zeros(len(unique), dtype=np.int32)
-        for u, (h, p, is_coarse) in enumerate(unique.tolist()):
+        for u, key in enumerate(unique.tolist()):
+            rest, is_coarse = divmod(key, 2)
+            h, p = divmod(rest, places)
+            p -= 1
             hit = hit_list[h]
             place = self.places[p] if p >= 0 else None
             code = hit.admin1 if hit else (place.admin1 if place else "")
@@ -473,7 +488,6 @@ class _Locator:
             admin1=dictionary(areas["admin1"], areas["codes"]),
             admin1_name=dictionary(areas["admin1"], areas["admin1_name"]),
             admin2_name=dictionary(areas["admin2_name"], areas["districts"]))
-        where = {int(k): i for i, k in enumerate(located.tolist())}
         review: list[ReviewItem] = []
         item_of: dict[int, int] = {}
         for k in sorted(self.reasons):
@@ -487,19 +501,16 @@ class _Locator:
             else:
                 item_of[k] = len(review)
                 review.append(ReviewItem(self.cols.incident(k), reason, True))
-        placed = {id(review[i].incident): where[k] for k, i in item_of.items() if k in where}
+        reviewed = np.array(sorted(item_of), dtype=np.int64)
+        spot = np.searchsorted(located, reviewed)
+        placed = {id(review[item_of[k]].incident): int(j) for k, j in zip(reviewed.tolist(), spot.tolist())
+                  if j < len(located) and located[j] == k}
         return LocateResult(rows, review, self.n, placed)
 
 
 def _distinct_text(column: Any) -> tuple[list[str], np.ndarray]:
     """The distinct values of a text column and each row's index into them."""
-    import pyarrow as pa
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    return column.dictionary.to_pylist(), column.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return distinct(column)
 
 
 def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -572,12 +583,83 @@ def located_records(result: LocateResult) -> tuple[list[str], list[dict[str, obj
     return [*columns, *renamed.values()], records
 
 
+def located_columns(result: LocateResult) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """The columns of `located_records` but lat and lon (Arrow arrays or lists), and the
+    points' lat and lon: read from the columns of a locate, with no object per row."""
+    import pyarrow as pa
+
+    from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns
+
+    rows = result.located
+    if not isinstance(rows, LocatedColumns) or rows.incidents.objects:
+        names, records = located_records(result)
+        lat = np.array([r["lat"] for r in records], dtype=float)
+        lon = np.array([r["lon"] for r in records], dtype=float)
+        return ({n: [r[n] for r in records] for n in names if n not in ("lat", "lon")}, lat, lon)
+    cols, at = rows.incidents, pa.array(rows.positions)
+
+    def text(column: Any) -> Any:
+        return column.take(at)
+
+    def counts(values: np.ndarray) -> Any:
+        taken = values[rows.positions]
+        return pa.array(taken, mask=taken == NONE_COUNT, type=pa.int64())
+
+    out: dict[str, Any] = {}
+    for name in INCIDENT_FIELDS:
+        key = GIVEN.get(name, name)
+        if name == "row":
+            out[key] = pa.array(cols.row[rows.positions])
+        elif name in ("fatalities", "injuries"):
+            out[key] = counts(getattr(cols, name))
+        else:
+            out[key] = text(cols.text[name])
+    out.update(place_id=rows.place_id, place_name=rows.place_name, method=rows.method,
+               score=pa.array(np.round(rows.score, 3)), radius_km=pa.array(rows.radius_km),
+               precision=pa.array(rows.precision), admin1=rows.admin1, admin1_name=rows.admin1_name,
+               admin2_name=rows.admin2_name)
+    taken = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
+    extras = []
+    for name, column in cols.extra:
+        if name not in (e for e, _ in extras):   # the first of two same-named columns wins
+            extras.append((name, column))
+    firsts = []
+    for name, column in ((EXTRA_TYPE, cols.type_original), (EXTRA_OUTCOME, cols.outcome_original)):
+        if column is not None:
+            given = np.flatnonzero(_not_empty(column.take(at)))
+            if len(given):
+                firsts.append((int(given[0]), name, column))
+    extras += [(name, column) for _, name, column in sorted(firsts, key=lambda f: f[0])]
+    for name, column in extras:
+        out[_free_key(name, taken)] = text(column)
+    return out, rows.lat, rows.lon
+
+
+def _not_empty(column: Any) -> np.ndarray:
+    """Where a text column holds anything."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    return pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+
+
 def write_located(result: LocateResult, path: str | Path) -> None:
-    """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv), with the
-    columns of `located_records`. CSV is written with a BOM so that spreadsheet programs read
-    the Arabic right."""
+    """Write the mapped incidents as GeoJSON (.geojson, .json), CSV (.csv, .tsv) or GeoParquet
+    (.parquet), with the columns of `located_records` (GeoJSON and GeoParquet carry lat and
+    lon as the geometry). CSV is written with a BOM so that spreadsheet programs read the
+    Arabic right."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".parquet", ".geoparquet"):   # GeoParquet, EPSG:4326, read from the columns
+        from .parquet import write_geoparquet
+
+        columns, lat, lon = located_columns(result)
+        write_geoparquet(columns, lat, lon, path)
+        return
     columns, records = located_records(result)
     if suffix in (".geojson", ".json"):
         features = []
@@ -594,7 +676,7 @@ def write_located(result: LocateResult, path: str | Path) -> None:
                    "\t" if suffix == ".tsv" else ",")
     else:
         raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
-                          "use .geojson, .json, .csv or .tsv")
+                          "use .geojson, .json, .csv, .tsv or .parquet")
 
 
 def write_review(result: LocateResult, path: str | Path) -> None:

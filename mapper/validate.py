@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from gazetteer import normalize
 
-from .columns import NONE_COUNT, TEXT_FIELDS, IncidentColumns
+from .columns import NONE_COUNT, TEXT_FIELDS, IncidentColumns, distinct
 from .errors import InputError, Problem
 from .profiles import HEADER_ALIASES, ColumnProfile, detect, header_key, with_columns
 from .vocabulary import event_type_of, outcome_of
@@ -263,12 +263,8 @@ def _count(text: str) -> int | None:
 
 # --- columns -----------------------------------------------------------------------------------
 
-def _distinct(column: pa.Array) -> tuple[list[Any], np.ndarray]:
-    """The distinct values of a column (in order of first appearance, for a column that is
-    not already a dictionary) and each row's index into them."""
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    return column.dictionary.to_pylist(), column.indices.to_numpy(zero_copy_only=False)
+def _distinct(column: pa.Array | pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
+    return distinct(column)
 
 
 def _coded(values: Sequence[str], codes: np.ndarray) -> pa.Array:
@@ -276,12 +272,19 @@ def _coded(values: Sequence[str], codes: np.ndarray) -> pa.Array:
                                           pa.array(list(values), type=pa.string()))
 
 
-def _stripped(column: pa.Array) -> pa.Array:
-    """A text column as str.strip() leaves it, still a dictionary if it was one."""
+def _stripped(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column as str.strip() leaves it, still a dictionary if it was one; the column
+    itself when no cell starts or ends with a space (a million descriptions are not copied)."""
     if pa.types.is_dictionary(column.type):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.unify_dictionaries().combine_chunks()
         values = [v.strip() for v in column.dictionary.to_pylist()]
         return pa.DictionaryArray.from_arrays(column.indices, pa.array(values, type=pa.string()))
-    return pc.utf8_trim(column, characters=_WHITESPACE)
+    spaces = pa.array(list(_WHITESPACE), type=pa.string())
+    for end in (pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1)):
+        if pc.any(pc.is_in(end, value_set=spaces)).as_py():
+            return pc.utf8_trim(column, characters=_WHITESPACE)
+    return column
 
 
 def _per_value(column: pa.Array, rule: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
@@ -368,10 +371,7 @@ class _Validation:
         """The stripped text column of a field, None when the table has none."""
         if name not in self.columns:
             return None
-        column = self.raw.columns[self.columns[name]]
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        return _stripped(column)
+        return _stripped(self.raw.columns[self.columns[name]])
 
     def booleans(self, name: str) -> np.ndarray | None:
         if name not in self.columns or not self.raw.booleans:
@@ -398,7 +398,7 @@ class _Validation:
         type_original, outcome_original = self._types()
         self._date_end()
         precision, radius = self._precision()
-        extra = tuple((self.headers[i], _stripped(_combined(self.raw.columns[i])))
+        extra = tuple((self.headers[i], _stripped(self.raw.columns[i]))
                       for i in range(len(self.headers)) if i not in self.columns.values())
         made = IncidentColumns(
             row=self.raw.rows, text=self.text, lat=lat, lon=lon, fatalities=fatalities,
@@ -561,7 +561,9 @@ class _Validation:
             slow = np.ones(self.n, dtype=bool)
         else:
             plain = pc.match_substring_regex(column, _PLAIN_DECIMAL)
-            fast = np.array(pc.cast(pc.if_else(plain, column, "nan"), pa.float64()), dtype=np.float64)
+            read = pc.cast(pc.if_else(plain, column, "nan"), pa.float64())
+            fast = read.to_numpy() if isinstance(read, pa.ChunkedArray) else read.to_numpy(zero_copy_only=False)
+            fast = fast.copy()
             fast[~np.isfinite(fast)] = np.nan
             values = fast
             slow = ~np.isfinite(fast) & ~_is_empty(column)
@@ -743,16 +745,16 @@ def _coordinate_cell(header: str | None, text: str) -> tuple[float | None, str |
         return None, f"not a number: {text!r}", None
 
 
-def _plain(column: pa.Array) -> pa.Array:
-    return column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+def _plain(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if not pa.types.is_dictionary(column.type):
+        return column
+    return column.cast(column.type.value_type)
 
 
-def _combined(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-
-
-def _is_empty(column: pa.Array) -> np.ndarray:
+def _is_empty(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_dictionary(column.type):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.unify_dictionaries().combine_chunks()
         values = np.array([v == "" for v in column.dictionary.to_pylist()], dtype=bool)
         return values[column.indices.to_numpy(zero_copy_only=False)] if len(values) else np.zeros(len(column), bool)
     return pc.equal(column, "").to_numpy(zero_copy_only=False)
