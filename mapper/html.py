@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 import folium
+import numpy as np
 import xyzservices.providers as xyz
 from branca.element import Figure
 
 from . import assets, pages
+from .columns import LocatedColumns
 from .encode import DataBlock, date_span, encode, script_json
 from .model import Located
 from .style import COLOR_BY, SHAPE_PATHS
@@ -64,6 +66,8 @@ MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)
 UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see js/grid.js)
 CIRCLES_ON_UP_TO = 2000          # uncertainty circles start shown when there are this few
 REGION_BOUNDS = [[29.0, 35.5], [37.5, 48.7]]   # Syria and Iraq: the view of an empty map
+_DATA_HOLE = "\u2063im-data-block\u2063"   # where `save` writes the data block itself
+_SLICE = 1 << 20
 
 
 def _tile_url(provider: Any) -> str:
@@ -145,7 +149,8 @@ class IncidentMap:
             raise ValueError(f"basemap must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
         review = getattr(located, "review", None)
         rows: Sequence[Located] = getattr(located, "located", located)
-        self.located: tuple[Located, ...] = tuple(rows)
+        # a locate's result is held as columns: a million rows are never made into objects
+        self.located: Sequence[Located] = rows if isinstance(rows, LocatedColumns) else tuple(rows)
         self.unmapped = sum(1 for r in review or () if not r.mapped)
         self.title = title
         self.color_by = color_by
@@ -161,13 +166,23 @@ class IncidentMap:
         The page fits it itself, unanimated, before it says it is ready."""
         if not self.located:
             return REGION_BOUNDS
-        lats = [r.lat for r in self.located]
-        lons = [r.lon for r in self.located]
+        if isinstance(self.located, LocatedColumns):
+            lats, lons = self.located.lat, self.located.lon
+            return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
+        else:
+            lats = [r.lat for r in self.located]
+            lons = [r.lon for r in self.located]
         return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
     def _config(self, data: DataBlock, outlines: bool) -> dict[str, Any]:
         """What the map script is called with (besides the map and its layer control)."""
-        imprecise = {(r.lat, r.lon, r.radius_km) for r in self.located if r.precision >= 2}
+        if isinstance(self.located, LocatedColumns):
+            rows = self.located
+            wide = rows.precision >= 2
+            imprecise = np.unique(np.stack([rows.lat[wide], rows.lon[wide], rows.radius_km[wide]],
+                                           axis=1), axis=0)
+        else:
+            imprecise = {(r.lat, r.lon, r.radius_km) for r in self.located if r.precision >= 2}
         return {
             "prefix": self.prefix, "compressed": data.compressed, "types": data.types,
             "colors": data.colors, "colorBy": self.color_by, "shapes": SHAPE_PATHS,
@@ -205,10 +220,23 @@ class IncidentMap:
         return pages.render("map_fragment.html", m=self._page())
 
     def save(self, path: str | Path) -> Path:
-        """Write the map as an HTML document (UTF-8) and return the path."""
+        """Write the map as an HTML document (UTF-8) and return the path. The data block is
+        written a slice at a time into its place: a million incidents' block is ~100 MB of
+        text, which the template would otherwise copy twice more."""
         path = Path(path)
+        page = self._page()
+        text = page.data.text
+        hole = replace(page, data=replace(page.data, text=_DATA_HOLE))
         with path.open("w", encoding="utf-8") as out:
-            out.writelines(pages.generate("map.html", m=self._page()))
+            for chunk in pages.generate("map.html", m=hole):
+                if _DATA_HOLE not in chunk:
+                    out.write(chunk)
+                    continue
+                before, after = chunk.split(_DATA_HOLE, 1)
+                out.write(before)
+                for k in range(0, len(text), _SLICE):
+                    out.write(text[k:k + _SLICE])
+                out.write(after)
         return path
 
     def _repr_html_(self) -> str:
