@@ -269,8 +269,8 @@ def _read_delimited_fast(path: Path) -> RawTable | None:
     if scan is None:
         return None
     lean_memory()
-    head, size, breaks, has_nul, returns, crlf = scan
-    if _utf16(head) or has_nul or returns != crlf:
+    head, size, breaks, has_nul, lone_return = scan
+    if _utf16(head) or has_nul or lone_return:
         return None
     start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     text = _first_lines(head, start, 50).decode("utf-8", errors="replace")
@@ -282,24 +282,30 @@ def _read_delimited_fast(path: Path) -> RawTable | None:
         return None
     line, end, headers = header
     names = [f"c{i}" for i in range(len(headers))]
+    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                escape_char=False, newlines_in_values=True, ignore_empty_lines=True)
+
+    def convert(coded: list[bool]) -> Any:
+        # a column whose values repeat (a date, a type, a place) is read as a dictionary
+        return pa_csv.ConvertOptions(
+            column_types={n: pa.dictionary(pa.int32(), pa.string()) if c else pa.string()
+                          for n, c in zip(names, coded)},
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+
+    read = pa_csv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES)
+    coded = _repeating(head, end, read, parse, convert([False] * len(names)))
     try:
         source = pa.OSFile(str(path))
         source.seek(end)
-        reader = pa_csv.open_csv(
-            source,
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                              escape_char=False, newlines_in_values=True,
-                                              ignore_empty_lines=True),
-            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                  strings_can_be_null=False,
-                                                  quoted_strings_can_be_null=False))
-        batches, coded = [], None
+        reader = pa_csv.open_csv(source, read_options=read, parse_options=parse,
+                                 convert_options=convert(coded or [False] * len(names)))
+        batches = []
         for batch in reader:
-            if coded is None:
+            if coded is None:   # the start of the file said nothing: its first batch says
                 coded = [_repeats(batch.column(i)) for i in range(len(names))]
-            batches.append([batch.column(i).dictionary_encode() if coded[i] else batch.column(i)
-                            for i in range(len(names))])
+            batches.append([batch.column(i).dictionary_encode()
+                            if coded[i] and not pa.types.is_dictionary(batch.column(i).type)
+                            else batch.column(i) for i in range(len(names))])
     except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
         return None   # no row, or a row Arrow would not split as the header says
     columns = [_joined_chunks([b[i] for b in batches], pa.string()) for i in range(len(names))]
@@ -326,32 +332,36 @@ _HEAD_BYTES = 1 << 20     # the start of a file: what the delimiter and header a
 _SCAN_BYTES = 1 << 24
 
 
-def _scan(path: Path) -> tuple[bytes, int, int, bool, int, int] | None:
+def _scan(path: Path) -> tuple[bytes, int, int, bool, bool] | None:
     """One pass over a file, a block at a time: its first MB, its size, its line breaks (the
-    last, and blank lines at the end, not counted), whether it holds NUL bytes, and its
-    carriage returns and CR LF pairs. None when it cannot be read (the Python reader says why)."""
+    last, and blank lines at the end, not counted), whether it holds NUL bytes, and whether it
+    holds a carriage return not followed by a line feed. None when it cannot be read (the
+    Python reader then says why)."""
     try:
         with path.open("rb") as f:
             head = f.read(_HEAD_BYTES)
-            size, breaks, nul, returns, crlf = 0, 0, False, 0, 0
-            block, previous, trailing = head, b"", 0
+            size, breaks, nul, lone = 0, 0, False, False
+            block, trailing, carried = head, 0, False
             while block:
                 size += len(block)
-                breaks += block.count(b"\n")
+                octets = np.frombuffer(block, dtype=np.uint8)
+                breaks += int(np.count_nonzero(octets == 10))   # NumPy counts ~10x bytes.count
                 nul = nul or b"\x00" in block
-                found = block.count(b"\r")
-                if found or previous.endswith(b"\r"):
-                    returns += found
-                    crlf += block.count(b"\r\n") + (previous.endswith(b"\r") and block.startswith(b"\n"))
+                if carried and octets[0] != 10:
+                    lone = True
+                if b"\r" in block:
+                    returns = np.flatnonzero(octets == 13)
+                    inside = returns[returns < len(octets) - 1]
+                    lone = lone or bool((octets[inside + 1] != 10).any())
+                carried = block.endswith(b"\r")
                 last = len(block)
                 while last and block[last - 1] in b"\r\n":
                     last -= 1
                 trailing = (trailing + block.count(b"\n")) if not last else block.count(b"\n", last)
-                previous = block
                 block = f.read(_SCAN_BYTES)
     except OSError:
         return None
-    return head, size, breaks - trailing, nul, returns, crlf
+    return head, size, breaks - trailing, nul, lone or carried
 
 
 def _first_lines(data: bytes, start: int, count: int) -> bytes:
@@ -386,6 +396,25 @@ def _header_line(data: bytes, start: int, delimiter: str) -> tuple[int, int, lis
             return None
         offset = end
     return None
+
+
+def _repeating(head: bytes, end: int, read: Any, parse: Any, convert: Any) -> list[bool] | None:
+    """Which columns repeat their values in the rows of the file's first MB (None when those
+    rows cannot be told: a cell longer than that, a quoted line break cut off)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    last = head.rfind(b"\n")
+    if last <= end:
+        return None
+    try:
+        sample = pa_csv.read_csv(pa.BufferReader(pa.py_buffer(head)[end:last + 1]),
+                                 read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if sample.num_rows < 100:
+        return None
+    return [_repeats(sample.column(i)) for i in range(sample.num_columns)]
 
 
 def _repeats(column: Any) -> bool:

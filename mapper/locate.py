@@ -514,10 +514,19 @@ def _distinct_text(column: Any) -> tuple[list[str], np.ndarray]:
 
 
 def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Each object's index among the distinct objects of a list (by identity)."""
-    ids = np.fromiter(map(id, values), dtype=np.int64, count=len(values))
-    unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), [values[i] for i in first.tolist()]
+    """Each object's index among the distinct objects of a list (by identity: a district's hit
+    is one object however many points lie in it)."""
+    ids = list(map(id, values))
+    lookup = dict.fromkeys(ids)
+    first = {}
+    for k, key in enumerate(lookup):
+        lookup[key] = k
+    for value in values:
+        if len(first) == len(lookup):
+            break
+        first.setdefault(lookup[id(value)], value)
+    codes = np.fromiter(map(lookup.__getitem__, ids), dtype=np.int64, count=len(ids))
+    return codes, [first[k] for k in range(len(lookup))]
 
 
 def _date_doubt(date: str, late: dt.date) -> str | None:

@@ -280,11 +280,35 @@ def _stripped(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
             column = column.unify_dictionaries().combine_chunks()
         values = [v.strip() for v in column.dictionary.to_pylist()]
         return pa.DictionaryArray.from_arrays(column.indices, pa.array(values, type=pa.string()))
-    spaces = pa.array(list(_WHITESPACE), type=pa.string())
-    for end in (pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1)):
-        if pc.any(pc.is_in(end, value_set=spaces)).as_py():
-            return pc.utf8_trim(column, characters=_WHITESPACE)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if any(_outer_space(chunk) for chunk in chunks):
+        return pc.utf8_trim(column, characters=_WHITESPACE)
     return column
+
+
+# The UTF-8 of every character str.strip() strips, by its length in bytes, as integers.
+_SPACES = {n: sorted(int.from_bytes(c.encode(), "big") for c in _WHITESPACE if len(c.encode()) == n)
+           for n in (1, 2, 3)}
+
+
+def _outer_space(column: pa.Array) -> bool:
+    """Whether any text of a string column starts or ends with a space, by its bytes."""
+    if not len(column) or column.buffers()[2] is None:
+        return False
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + len(column) + 1]
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    starts, ends = starts[filled].astype(np.int64), ends[filled].astype(np.int64)
+    for n, spaces in _SPACES.items():
+        long_enough = ends - starts >= n
+        for at in (starts[long_enough], ends[long_enough] - n):
+            gram = np.zeros(len(at), dtype=np.int64)
+            for k in range(n):
+                gram = (gram << 8) | data[at + k]
+            if any((gram == space).any() for space in spaces):
+                return True
+    return False
 
 
 def _per_value(column: pa.Array, rule: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
