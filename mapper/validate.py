@@ -533,6 +533,12 @@ class _Validation:
             self.problems.add(k, header, f"the range ends ({ends[codes[k]]}) before it starts "
                                          f"({starts[start_codes[k]]})")
         self.text["date_end"] = _coded(out, inverse.astype(np.int32))
+        # a range is as precise as it is long: a week at most, a month, or more
+        spans = [_range_precision(starts[divmod(p, len(ends) + 1)[0]], end)
+                 for p, end in zip(unique.tolist(), out)]
+        ranged = _coded(spans, inverse.astype(np.int32))
+        self.text["date_precision"] = pc.if_else(pc.equal(_plain(ranged), ""),
+                                                 _plain(self.text["date_precision"]), _plain(ranged))
 
     # -- coordinates --
 
@@ -744,6 +750,14 @@ class _Validation:
             problems = sorted([*split, *problems], key=lambda p: p.row or 0)
             raise InputError(self.path, problems)
         return _with_bad_rows(made, self.problems.found, split)
+
+
+def _range_precision(start: str, end: str) -> str:
+    """The precision of a range of days: "" (none: a single day, or no range), week, month, year."""
+    if not end or len(start) != 10:
+        return ""
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
+    return "week" if days <= 7 else "month" if days <= 31 else "year"
 
 
 def _restated(date: str, precision: str, stated: str | None) -> tuple[str, str]:
