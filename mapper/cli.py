@@ -130,10 +130,10 @@ def _describe(match: Match) -> str:
                    "outside it are candidates, never answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array, an object per name.")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Resolve a column of a CSV or XLSX table instead of NAMES.")
+              help="Resolve a column of a CSV, XLSX or Parquet table instead of NAMES.")
 @click.option("--column", help="With --input: the column holding the place names.")
 @click.option("--output", type=click.Path(dir_okay=False),
-              help="With --input: write the table here (CSV or XLSX) instead of stdout.")
+              help="With --input: write the table here (CSV, XLSX or GeoParquet) instead of stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
 @click.pass_context
 def resolve(ctx, names, country, admin1, countries, as_json, input_path, column, output,
