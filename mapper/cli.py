@@ -268,6 +268,8 @@ def _size(value: str) -> tuple[float, float]:
 
 
 def _extent(value: str):
+    if value.strip().lower() == "auto":   # the default: no need of matplotlib for an HTML map
+        return "auto"
     from .static import parse_extent
 
     try:
