@@ -21,6 +21,7 @@ def resolve_table(gaz: Gazetteer, path: Path, column: str, output: Path | None, 
                   country: str | None = None, admin1: str | None = None,
                   countries: Sequence[str] | None = None, raw_cells: bool = False) -> int:
     """Append resolution columns to every row; returns how many rows stayed unresolved.
+    The table may be CSV, XLSX or Parquet, and so may the output (Parquet as GeoParquet).
 
     Row-level `country` and `admin1` columns, when present, are used as hints. The table goes
     to `output` (CSV, or XLSX by its extension; whole or not at all) or to stdout as CSV; its
@@ -80,7 +81,9 @@ def _progress(rows: list, label: str):
 
 
 def _write_table(rows: list[list[str]], output: Path | None, raw_cells: bool) -> None:
-    if output is None:
+    if output is not None and output.suffix.lower() in (".parquet", ".geoparquet"):
+        _write_geoparquet(rows, output)
+    elif output is None:
         write_csv(sys.stdout, rows, raw=raw_cells)
     elif output.suffix.lower() == ".xlsx":
         with atomic_write(output, "wb") as out:
@@ -88,3 +91,16 @@ def _write_table(rows: list[list[str]], output: Path | None, raw_cells: bool) ->
     else:
         with atomic_write(output, "w", encoding="utf-8", newline="") as out:
             write_csv(out, rows, raw=raw_cells)
+
+
+def _write_geoparquet(rows: list[list[str]], output: Path) -> None:
+    """The table as GeoParquet (EPSG:4326): its columns as text, the resolved point as the
+    geometry (none for a row left unresolved)."""
+    from .parquet import write_geoparquet
+
+    header, body = rows[0], rows[1:]
+    names = [h if h not in header[:i] else f"{h}_{i}" for i, h in enumerate(header)]
+    lat_col, lon_col = len(header) - len(RESULT_COLUMNS) + 2, len(header) - len(RESULT_COLUMNS) + 3
+    lat = [float(r[lat_col]) if r[lat_col] else float("nan") for r in body]
+    lon = [float(r[lon_col]) if r[lon_col] else float("nan") for r in body]
+    write_geoparquet({name: [r[i] for r in body] for i, name in enumerate(names)}, lat, lon, output)

@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -148,10 +149,10 @@ def _describe(match: Match) -> str:
                    "outside it are candidates, never answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array, an object per name.")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Resolve a column of a CSV or XLSX table instead of NAMES.")
+              help="Resolve a column of a CSV, XLSX or Parquet table instead of NAMES.")
 @click.option("--column", help="With --input: the column holding the place names.")
 @click.option("--output", type=click.Path(dir_okay=False),
-              help="With --input: write the table here (CSV or XLSX) instead of stdout.")
+              help="With --input: write the table here (CSV, XLSX or GeoParquet) instead of stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any name stays unresolved.")
 @raw_cells_option
 @click.pass_context
@@ -417,6 +418,8 @@ def _size(value: str) -> tuple[float, float]:
 
 
 def _extent(value: str):
+    if value.strip().lower() == "auto":   # the default: no need of matplotlib for an HTML map
+        return "auto"
     from .static import parse_extent
 
     try:
@@ -436,10 +439,42 @@ def _countries(ctx: click.Context, value: str | None) -> tuple[str, ...] | None:
         raise click.BadParameter(str(exc)) from None
 
 
+def _reader_option(ctx: click.Context, param: click.Parameter, value):
+    """Keep a reader option (--columns, --date-format, --dayfirst, --on-bad-rows) in the
+    invocation's ReadOptions, which `_located_result` reads with."""
+    from dataclasses import replace
+
+    from .profiles import parse_columns
+    from .validate import ReadOptions
+
+    options = ctx.meta.get("read_options") or ReadOptions()
+    if param.name == "columns":
+        try:
+            value = parse_columns(value) if value else ()
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    ctx.meta["read_options"] = replace(options, **{param.name: value})
+    return value
+
+
 def map_options(func):
     """Options shared by `render` and `report`: how incidents are read, located and drawn."""
+    reader: dict[str, Any] = {"expose_value": False, "callback": _reader_option}
     options = [
-        click.argument("incidents", type=click.Path(dir_okay=False)),
+        click.argument("incidents", type=click.Path()),
+        click.option("--columns", **reader, metavar="FIELD=COLUMN,...",
+                     help="Which column holds which field, for a table in other columns: "
+                          "date=event_day,location=village (ACLED and UCDP GED exports are "
+                          "recognised without it)."),
+        click.option("--date-format", **reader, metavar="FORMAT",
+                     help="How the dates are written, tried first (strptime: %d.%m.%Y)."),
+        click.option("--dayfirst", **reader, is_flag=True,
+                     help="Dates such as 03/01/2024 are day/month/year (else they are refused "
+                          "as ambiguous)."),
+        click.option("--on-bad-rows", **reader, type=click.Choice(["error", "review"]),
+                     default="error", show_default=True,
+                     help="error: refuse the table, listing every problem; review: send each "
+                          "unreadable row to the review file with its reason, and map the rest."),
         click.option("--self-contained", is_flag=True,
                      help="Inline every script and style, with an offline outline basemap."),
         click.option("--title", default=None, help="Title (default: the file's name)."),
@@ -459,7 +494,7 @@ def map_options(func):
                      default="light", show_default=True,
                      help="Tiles shown first; 'none' draws country outlines only."),
         click.option("--located", "located_path", type=click.Path(dir_okay=False),
-                     help="Also write the mapped incidents (.geojson or .csv)."),
+                     help="Also write the mapped incidents (.geojson, .csv or .parquet)."),
         click.option("--review", "review_path", type=click.Path(dir_okay=False),
                      help="Also write the rows to review (.csv): unresolved, ambiguous, low score."),
         click.option("--strict", is_flag=True,
@@ -487,10 +522,11 @@ def _located_result(ctx, incidents: str, located_path: str | None, review_path: 
                     countries: tuple[str, ...] | None, raw_cells: bool):
     """The incidents located, and the --located and --review files written (to be put in
     place with the map, by the command's `_outputs`)."""
-    from .incidents import read_incidents
+    from .incidents import read_incident_columns
     from .locate import locate, write_located, write_review
 
-    result = locate(read_incidents(incidents), _gazetteer(ctx), countries=countries)
+    columns = read_incident_columns(incidents, ctx.meta.get("read_options"))
+    result = locate(columns, _gazetteer(ctx), countries=countries)
     if located_path:
         with _writing(located_path):
             write_located(result, located_path, raw_cells=raw_cells)
@@ -526,7 +562,7 @@ def _finish(ctx, result, strict: bool) -> None:
 def render(ctx, incidents, output, fragment, self_contained, title, color_by, areas, measure,
            size_by, basemap, located_path, review_path, strict, countries, labels, dpi, size,
            extent, tiles, raw_cells) -> None:
-    """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines): interactive or static."""
+    """Map an incident table (CSV, TSV, XLSX, GeoJSON, JSON Lines, Parquet): interactive or static."""
     out = Path(output)
     kind = out.suffix.lower()
     if kind not in (".html", ".htm", ".png", ".svg", ".pdf"):

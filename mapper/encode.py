@@ -130,7 +130,8 @@ def _of_location(name: str) -> Column:
 
 # The text columns, in the order the map's popup reads them: name -> (rows, incidents) -> column.
 TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
-    ("date", _of_incident("date")),
+    ("date", lambda _, incidents: [f"{i.date} \u2013 {i.date_end}" if i.date_end else i.date
+                                   for i in incidents]),
     ("time", _of_incident("time")),
     ("id", _of_incident("id")),
     ("location", _of_incident("location")),
@@ -173,25 +174,28 @@ class _Index:
 def _index(rows: Sequence[Located], color_by: str) -> _Index:
     incidents = [r.incident for r in rows]
     type_keys = [i.event_type if i.event_type in EVENT_STYLES else "other" for i in incidents]
-    present = set(type_keys)
-    types = [t for t in EVENT_STYLES if t in present]
-    type_index = {t: k for k, t in enumerate(types)}
+    # a legend entry per type and the table's own name of it (ACLED's sub_event_type), if any
+    entries = [(t, i.event_label or EVENT_STYLES[t].label) for i, t in zip(incidents, type_keys)]
+    order = list(EVENT_STYLES)
+    types = sorted(set(entries), key=lambda e: (order.index(e[0]), e[1]))
+    type_index = {e: k for k, e in enumerate(types)}
     keys = color_keys(rows, color_by)
     table = color_table(color_by, keys)
     color_index = {k: n for n, k in enumerate(table)}
     other = color_index.get(other_key(color_by), 0)   # keys past the palette
-    spans: dict[str, tuple[int, int]] = {}
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
     for i in incidents:
-        if i.date not in spans:
-            spans[i.date] = date_span(i.date) if i.date else (-UNDATED, UNDATED)
+        if (i.date, i.date_end) not in spans:   # a range ends on the last day of date_end
+            first, last = date_span(i.date) if i.date else (-UNDATED, UNDATED)
+            spans[i.date, i.date_end] = (first, date_span(i.date_end)[1] if i.date_end else last)
     dated = [s for s in spans.values() if s[0] != -UNDATED]
     return _Index(
-        t=[type_index[t] for t in type_keys],
+        t=[type_index[e] for e in entries],
         c=[color_index.get(k, other) for k in keys],
-        d0=[spans[i.date][0] for i in incidents],
-        d1=[spans[i.date][1] for i in incidents],
-        types=tuple({"key": t, "label": EVENT_STYLES[t].label, "shape": EVENT_STYLES[t].shape,
-                     "color": EVENT_STYLES[t].color} for t in types),
+        d0=[spans[i.date, i.date_end][0] for i in incidents],
+        d1=[spans[i.date, i.date_end][1] for i in incidents],
+        types=tuple({"key": t, "label": label, "shape": EVENT_STYLES[t].shape,
+                     "color": EVENT_STYLES[t].color} for t, label in types),
         colors=tuple({"key": k, "label": color_label(color_by, k), "color": c}
                      for k, c in table.items()),
         first=min((a for a, _ in dated), default=None),
@@ -272,6 +276,12 @@ def encode(located: Sequence[Located], color_by: str = "actor",
     """The data block of `located`, colour indices by `color_by` (actor, outcome, event_type
     or any column: see `style.color_keys`); deflated when `compress`, or by default past
     COMPRESS_ABOVE_ROWS rows; with the governorate and district of each row when `areas`."""
+    from .columns import LocatedColumns
+
+    if isinstance(located, LocatedColumns) and areas is None and color_by in ("actor", "outcome", "event_type"):
+        from .encode_columns import encode_located
+
+        return encode_located(located, color_by, compress)
     index = _index(located, color_by)
     if compress is None:
         compress = len(located) > COMPRESS_ABOVE_ROWS

@@ -25,15 +25,17 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 import folium
+import numpy as np
 import xyzservices.providers as xyz
 from branca.element import Figure
 
 from . import assets, choropleth, pages
+from .columns import LocatedColumns
 from .encode import DataBlock, Packed, date_span, encode, pack, script_json
 from .folding import fold_rules
 from .model import Located
@@ -90,6 +92,8 @@ MAX_ZOOM = 19                    # also when no tile layer says (--basemap none)
 UNCLUSTER_AT_ZOOM = 13           # markers stand alone from this zoom on (see js/grid.js)
 CIRCLES_ON_UP_TO = 2000          # uncertainty circles start shown when there are this few
 REGION_BOUNDS = [[29.0, 35.5], [37.5, 48.7]]   # Syria and Iraq: the view of an empty map
+_DATA_HOLE = "\u2063im-data-block\u2063"   # where `save` writes the data block itself
+_SLICE = 1 << 20
 
 
 def _tile_url(provider: Any) -> str:
@@ -227,7 +231,8 @@ class IncidentMap:
             raise ValueError(f"size_by must be fatalities or None, not {size_by!r}")
         review = getattr(located, "review", None)
         rows: Sequence[Located] = getattr(located, "located", located)
-        self.located: tuple[Located, ...] = tuple(rows)
+        # a locate's result is held as columns: a million rows are never made into objects
+        self.located: Sequence[Located] = rows if isinstance(rows, LocatedColumns) else tuple(rows)
         self.color_by = check_color_by(self.located, color_by)
         self.unmapped = sum(1 for r in review or () if not r.mapped)
         self.title = title
@@ -264,13 +269,23 @@ class IncidentMap:
         The page fits it itself, unanimated, before it says it is ready."""
         if not self.located:
             return REGION_BOUNDS
+        if isinstance(self.located, LocatedColumns):
+            la, lo = self.located.lat, self.located.lon
+            return [[float(la.min()), float(lo.min())], [float(la.max()), float(lo.max())]]
         lats = [r.lat for r in self.located]
         lons = [r.lon for r in self.located]
         return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
     def _config(self, data: DataBlock, outlines: bool) -> dict[str, Any]:
         """What the map script is called with (besides the map and its layer control)."""
-        imprecise = {(r.lat, r.lon, r.radius_km) for r in self.located if r.precision >= 2}
+        imprecise: Any
+        if isinstance(self.located, LocatedColumns):
+            rows = self.located
+            wide = rows.precision >= 2
+            imprecise = np.unique(np.stack([rows.lat[wide], rows.lon[wide], rows.radius_km[wide]],
+                                           axis=1), axis=0)
+        else:
+            imprecise = {(r.lat, r.lon, r.radius_km) for r in self.located if r.precision >= 2}
         return {
             "prefix": self.prefix, "compressed": data.compressed, "types": data.types,
             "colors": data.colors, "colorBy": self.color_by,
@@ -329,10 +344,23 @@ class IncidentMap:
 
     def save(self, path: str | Path) -> Path:
         """Write the map as an HTML document (UTF-8), whole or not at all (a failure leaves an
-        earlier file as it was: `mapper.output`), and return the path."""
+        earlier file as it was: `mapper.output`), and return the path. The data block is
+        written a slice at a time into its place: a million incidents' block is ~100 MB of
+        text, which the template would otherwise copy twice more."""
         path = Path(path)
+        page = self._page()
+        text = page.data.text
+        hole = replace(page, data=replace(page.data, text=_DATA_HOLE))
         with atomic_write(path, "w", encoding="utf-8") as out:
-            out.writelines(pages.generate("map.html", m=self._page()))
+            for chunk in pages.generate("map.html", m=hole):
+                if _DATA_HOLE not in chunk:
+                    out.write(chunk)
+                    continue
+                before, after = chunk.split(_DATA_HOLE, 1)
+                out.write(before)
+                for k in range(0, len(text), _SLICE):
+                    out.write(text[k:k + _SLICE])
+                out.write(after)
         return path
 
     def _repr_html_(self) -> str:

@@ -1,79 +1,63 @@
-"""Reading and validating incident tables: CSV/TSV, Excel .xlsx, GeoJSON, JSON Lines and Parquet.
+"""Reading incident tables: CSV/TSV, Excel .xlsx, GeoJSON, JSON Lines and (Geo)Parquet.
 
 >>> incidents = read_incidents("data/samples/seed_incidents.csv")   # doctest: +SKIP
 >>> incidents[0].location, incidents[0].date, incidents[0].event_type   # doctest: +SKIP
 ('حقل العمر', '2024-01-02', 'rocket')
 
-Every problem in a file is collected and raised as one InputError naming file, row and column,
-so that a user fixes a table in one pass rather than one error at a time.
+Each format has a reader that makes a raw table; one validator (mapper/validate.py) makes the
+incidents of any of them, a column at a time, with the column profile the headers show (ACLED,
+UCDP GED, or any table's aliases: mapper/profiles.py). A large CSV is split by Arrow (with the
+Python reader as the reference whenever a file is irregular) and Parquet is read as Arrow
+columns, so that a million rows read in seconds. Every problem in a file is collected and
+raised as one InputError naming file, row and column, so that a user fixes a table in one pass
+rather than one error at a time.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import json
-import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gazetteer import normalize
+import numpy as np
 
+from .columns import IncidentColumns, lean_memory
 from .errors import InputError, Problem
 from .model import Incident
-from .vocabulary import event_type_of, outcome_of
+from .profiles import FIELDS, HEADER_ALIASES, header_key
+from .validate import (
+    REGION,
+    RawTable,
+    ReadOptions,
+    cell_text,
+    normalize_event_type,
+    normalize_outcome,
+    parse_date,
+    raw_table,
+    validate,
+)
 
-__all__ = ["FIELDS", "HEADER_ALIASES", "REGION", "InputError", "normalize_event_type",
-           "normalize_outcome", "parse_date", "read_incidents"]
-
-# Canonical column -> the headers that mean it (compared after `_header_key`).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "event_id", "incident_id", "event_id_cnty", "uid", "ref", "reference"),
-    "date": ("date", "event_date", "incident_date", "day", "datetime"),
-    "time": ("time", "event_time", "time_of_day", "hour"),
-    "location": ("location", "place", "site", "locality", "place_name", "location_name",
-                 "placename", "toponym", "town", "village", "الموقع", "المكان"),
-    "lat": ("lat", "latitude", "y", "lat_dd", "latitude_dd"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "lon_dd", "longitude_dd"),
-    "event_type": ("event_type", "type", "event", "incident_type", "attack_type", "eventtype",
-                   "weapon", "sub_event_type"),
-    "actor": ("actor", "actor1", "perpetrator", "attacker", "claimed_by", "claimant", "by"),
-    "target": ("target", "targets", "target_type", "objective"),
-    "outcome": ("outcome", "result"),
-    "fatalities": ("fatalities", "killed", "deaths", "dead", "death_toll", "kia"),
-    "injuries": ("injuries", "injured", "wounded", "wia"),
-    "country": ("country", "country_code", "iso2", "iso"),
-    "admin1": ("admin1", "admin_1", "governorate", "province", "muhafaza", "admin1_code"),
-    "description": ("description", "desc", "summary", "details", "text"),
-    "source": ("source", "sources", "publisher", "outlet"),
-    "source_url": ("source_url", "url", "link", "source_link", "href", "source_urls"),
-    "notes": ("notes", "note", "comment", "comments", "remarks"),
-}
-FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
-
-# The part of the world this tool maps (lon 25..65 E, lat 12..45 N): a point outside it whose
-# swap falls inside is far more likely a swapped pair than a strike in the Indian Ocean.
-REGION = (25.0, 65.0, 12.0, 45.0)   # lon_min, lon_max, lat_min, lat_max
+__all__ = ["FIELDS", "HEADER_ALIASES", "REGION", "InputError", "ReadOptions", "normalize_event_type",
+           "normalize_outcome", "parse_date", "read_incident_columns", "read_incidents",
+           "read_raw", "read_table"]
 
 _EXTENSIONS = {".csv": "table", ".tsv": "table", ".tab": "table", ".txt": "table",
                ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson", ".json": "json",
-               ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-_EMPTY_NUMBERS = {"", "-", "n/a", "na", "none", "null", "unknown", "?", "غير معروف"}
+               ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+               ".geoparquet": "parquet"}
 
 # The largest cell a delimited table may hold (Python's csv module stops at 128 kB by default):
 # a long description or a pasted article is data, not an attack.
 MAX_CELL_CHARS = 64 * 1024 * 1024
-# "35,500": a decimal comma (35.5) or a thousands separator (35500)? Both are written.
-_AMBIGUOUS_COMMA = re.compile(r"^[-+]?\d{1,3},\d{3}$")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::\d{2})?)\S*)?)?)?$")
+_text = cell_text
+_header_key = header_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,31 +70,70 @@ class Table:
     problems: tuple[Problem, ...] = ()              # rows that could not even be split
 
 
-def read_incidents(path: str | Path) -> list[Incident]:
-    """Read and validate an incident table (.csv, .tsv, .xlsx, .geojson, .json, .jsonl, .parquet).
+def read_incidents(path: str | Path, options: ReadOptions | None = None) -> list[Incident]:
+    """Read and validate an incident table (.csv, .tsv, .xlsx, .geojson, .json, .jsonl,
+    .parquet).
 
-    Headers are matched in any case with common aliases (see HEADER_ALIASES); columns that
-    are none of the standard fields are kept, in file order, in `Incident.extra`. Raises
-    InputError listing every problem found, each with its row and column.
+    Headers are matched in any case with common aliases (see HEADER_ALIASES), or by the
+    profile of the dataset they show (ACLED, UCDP GED; see mapper/profiles.py), or as
+    `options.columns` names them; columns that are none of the fields are kept, in file order,
+    in `Incident.extra`. Raises InputError listing every problem found, each with its row and
+    column (with options.on_bad_rows == "review", bad rows are returned with their `problems`).
     """
+    return read_incident_columns(path, options).incidents()
+
+
+def read_incident_columns(path: str | Path, options: ReadOptions | None = None) -> IncidentColumns:
+    """`read_incidents` as columns, with no object made per row (a million rows in seconds)."""
     path = Path(path)
-    return _validate(path, read_table(path))
+    return validate(path, read_raw(path), options)
+
+
+def read_raw(path: str | Path) -> RawTable:
+    """Any supported file as a raw table of text columns, before validation; raises
+    InputError when the file cannot be read."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "parquet":
+        from .parquet import read_parquet_raw
+
+        return read_parquet_raw(path)
+    if kind == "table":
+        fast = _read_delimited_fast(path)
+        if fast is not None:
+            return fast
+    table = _parsed(path, kind, _bytes(path))
+    return raw_table(table.headers, table.rows, table.unit, table.problems)
 
 
 def read_table(path: str | Path) -> Table:
     """Any supported table file as headers and raw rows, before validation (also used by
     `incident-map resolve --input`); raises InputError when the file cannot be read."""
     path = Path(path)
+    kind = _kind(path)
+    if kind == "parquet":
+        from .parquet import read_parquet_table
+
+        return read_parquet_table(path)
+    return _parsed(path, kind, _bytes(path))
+
+
+def _kind(path: Path) -> str:
     kind = _EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(_EXTENSIONS))
         raise InputError(path, f"unsupported file type {path.suffix or '(none)'!r}; expected one of {known}")
-    if kind == "parquet":
-        return _read_parquet(path)
+    return kind
+
+
+def _bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def _parsed(path: Path, kind: str, data: bytes) -> Table:
     try:
         return _read_kind(path, kind, data)
     except RecursionError as exc:   # JSON nested thousands deep: no table is shaped like that
@@ -132,269 +155,6 @@ def _read_kind(path: Path, kind: str, data: bytes) -> Table:
         else:
             table = _read_geojson(path, text)
     return table
-
-
-# --- validation --------------------------------------------------------------------------------
-
-def _validate(path: Path, table: Table) -> list[Incident]:
-    headers = tuple(h or f"column_{i + 1}" for i, h in enumerate(table.headers))
-    columns = _map_columns(headers)
-    header_problems = []
-    if "date" not in columns:
-        header_problems.append(Problem(f"no date column (expected one of: {', '.join(HEADER_ALIASES['date'])})"))
-    if "location" not in columns and not ("lat" in columns and "lon" in columns):
-        if "lat" in columns or "lon" in columns:
-            have, need = ("lat", "lon") if "lat" in columns else ("lon", "lat")
-            header_problems.append(Problem(
-                f"a {have} column but no {need} column, and no location column", column=need))
-        else:
-            header_problems.append(Problem(
-                "no location column and no lat/lon columns (expected e.g. location, place, site; "
-                "or lat and lon)", column="location"))
-    if header_problems:
-        # Rows that could not be split or were no records come first: when every record was
-        # bad there are no headers, and "no date column" alone would mislead.
-        raise InputError(path, [*table.problems, *(header_problems if table.headers
-                                                   or not table.problems else [])])
-    problems = list(table.problems)
-    incidents = []
-    for number, cells in table.rows:
-        row_problems: list[Problem] = []
-        incident = _incident(number, cells, headers, columns, row_problems, table.unit)
-        problems.extend(row_problems)
-        if incident is not None and not row_problems:
-            incidents.append(incident)
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0))
-        raise InputError(path, problems)
-    return incidents
-
-
-def _header_key(header: str) -> str:
-    return re.sub(r"[\s\-./]+", "_", str(header).strip().lstrip("\ufeff").casefold()).strip("_")
-
-
-def _map_columns(headers: Iterable[str]) -> dict[str, int]:
-    """Canonical field -> column index; the first column that fits a field wins."""
-    lookup = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        field = lookup.get(_header_key(header))
-        if field and field not in columns:
-            columns[field] = i
-    return columns
-
-
-def _incident(number: int, cells: tuple[Any, ...], headers: tuple[str, ...],
-              columns: dict[str, int], problems: list[Problem], unit: str) -> Incident | None:
-    def cell(field: str) -> Any:
-        i = columns.get(field)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    def text(field: str) -> str:
-        return _text(cell(field))
-
-    def problem(field: str, message: str) -> None:
-        problems.append(Problem(message, number, headers[columns[field]], unit))
-
-    values: dict[str, Any] = {f: text(f) for f in FIELDS if f in columns and f not in
-                              ("date", "lat", "lon", "fatalities", "injuries", "event_type", "outcome")}
-    extra = [(headers[i], _text(v)) for i, v in enumerate(cells) if i not in columns.values()
-             and i < len(headers)]
-
-    date, precision, time = "", "day", ""
-    try:
-        date, precision, time = parse_date(cell("date"))
-    except ValueError as exc:
-        problem("date", str(exc))
-    if time and not values.get("time"):
-        values["time"] = time
-
-    lat = lon = None
-    doubts: list[str] = []
-    for field in ("lat", "lon"):
-        if field in columns:
-            raw = cell(field)
-            if isinstance(raw, bool) or _AMBIGUOUS_COMMA.match(text(field)):
-                # Kept for review, not mapped: [true, true] is no point, and "35,500" may be
-                # 35.5 or 35500.
-                why = ("is not a number" if isinstance(raw, bool) else
-                       "is ambiguous: a decimal comma or a thousands separator?")
-                doubts.append(f"{headers[columns[field]]} {text(field)!r} {why}")
-                continue
-            try:
-                value = _number(raw)
-            except ValueError:
-                problem(field, f"not a number: {text(field) or str(raw)!r}")   # NaN reads as ""
-                continue
-            if field == "lat":
-                lat = value
-            else:
-                lon = value
-    if doubts:
-        lat = lon = None
-    if "lat" in columns and "lon" in columns and (lat is None) != (lon is None) and not doubts:
-        missing = "lon" if lon is None else "lat"
-        if not any(p.column == headers[columns[missing]] for p in problems):
-            problem(missing, f"{'lat' if missing == 'lon' else 'lon'} given but {missing} is empty")
-    if lat is not None and lon is not None:
-        _check_point(lat, lon, problem)
-    if lat is None or lon is None:
-        lat = lon = None
-        coordinate_problem = any(p.column in (_header(columns, headers, "lat"),
-                                              _header(columns, headers, "lon")) for p in problems)
-        if not values.get("location") and not coordinate_problem and not doubts:
-            problem("location" if "location" in columns else "lat",
-                    "neither a location nor coordinates")
-
-    for field in ("fatalities", "injuries"):
-        if field in columns:
-            try:
-                count = _count(cell(field))
-            except ValueError as exc:
-                problem(field, str(exc))
-            else:
-                values[field] = count
-
-    raw_type = text("event_type")
-    event_type = normalize_event_type(raw_type)
-    if event_type == "other" and raw_type and normalize(raw_type) != "other":
-        extra.append(("event_type_original", raw_type))
-    raw_outcome = text("outcome")
-    outcome = normalize_outcome(raw_outcome)
-    if outcome == "unknown" and raw_outcome and normalize(raw_outcome) not in ("unknown", ""):
-        extra.append(("outcome_original", raw_outcome))
-
-    if problems:
-        return None
-    return Incident(row=number, date=date, date_precision=precision, lat=lat, lon=lon,
-                    event_type=event_type, outcome=outcome, extra=tuple(extra),
-                    doubts=tuple(doubts), **values)
-
-
-def _header(columns: dict[str, int], headers: tuple[str, ...], field: str) -> str | None:
-    return headers[columns[field]] if field in columns else None
-
-
-def _check_point(lat: float, lon: float, problem: Callable[[str, str], None]) -> None:
-    lon_min, lon_max, lat_min, lat_max = REGION
-
-    def inside(la: float, lo: float) -> bool:
-        return lat_min <= la <= lat_max and lon_min <= lo <= lon_max
-
-    if not -90 <= lat <= 90:
-        problem("lat", f"latitude {lat} out of range -90..90")
-    elif not -180 <= lon <= 180:
-        problem("lon", f"longitude {lon} out of range -180..180")
-    elif not inside(lat, lon) and inside(lon, lat):
-        problem("lat", f"lat and lon look swapped: ({lat}, {lon}) is far outside Syria and Iraq, "
-                       f"({lon}, {lat}) is inside")
-
-
-def parse_date(value: Any) -> tuple[str, str, str]:
-    """(ISO date, precision, time) from "YYYY-MM-DD", "YYYY-MM", "YYYY" or an Excel date cell.
-
-    >>> parse_date("2024-01")
-    ('2024-01', 'month', '')
-    """
-    if isinstance(value, dt.datetime):
-        time = value.strftime("%H:%M") if (value.hour, value.minute, value.second) != (0, 0, 0) else ""
-        return value.date().isoformat(), "day", time
-    if isinstance(value, dt.date):
-        return value.isoformat(), "day", ""
-    if isinstance(value, bool):
-        raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _parse_date_text(_text(value))
-
-
-@lru_cache(maxsize=4096)
-def _parse_date_text(text: str) -> tuple[str, str, str]:
-    if not text:
-        raise ValueError("missing date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-    m = _DATE.match(text)
-    if m:
-        year, month, day, time = m.groups()
-        try:
-            if day:
-                return dt.date(int(year), int(month), int(day)).isoformat(), "day", (time or "")[:5]
-            if month:
-                dt.date(int(year), int(month), 1)
-                return f"{year}-{int(month):02d}", "month", ""
-            return year, "year", ""
-        except ValueError:
-            pass
-    raise ValueError(f"bad date {text!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-
-
-@lru_cache(maxsize=4096)
-def normalize_event_type(value: str) -> str:
-    """One of model.EVENT_TYPES for a type as written ("Air strike", "UAV", "غارة جوية", ...),
-    read with the words of mapper.vocabulary, as the text extractor reads them.
-
-    >>> normalize_event_type("Drone strike"), normalize_event_type("قصف مدفعي")
-    ('drone', 'artillery')
-    """
-    return event_type_of(value)
-
-
-@lru_cache(maxsize=4096)
-def normalize_outcome(value: str) -> str:
-    """One of model.OUTCOMES for an outcome as written ("Intercepted", "shot down", "claimed hit")."""
-    return outcome_of(value, cell=True)
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value).strip()
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    try:
-        if isinstance(value, (int, float)):
-            number = float(value)
-        else:
-            text = _text(value)
-            if text.casefold() in _EMPTY_NUMBERS:
-                return None
-            if text.count(",") == 1 and "." not in text:
-                text = text.replace(",", ".")   # a decimal comma, as European spreadsheets write it
-            number = float(text)
-    except OverflowError:   # an integer of hundreds of digits
-        raise ValueError(value) from None
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, str) and _THOUSANDS.match(value.strip()):
-        return int(value.strip().replace(",", ""))   # "1,200" people: a count has no decimals
-    try:
-        number = _number(value)
-    except ValueError:
-        number = math.nan
-    if number is None:
-        return None
-    if not math.isfinite(number) or not number.is_integer() or number < 0:
-        raise ValueError(f"not a whole number of people: {_text(value)!r}")
-    return int(number)
 
 
 # --- formats -----------------------------------------------------------------------------------
@@ -501,6 +261,242 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         if key > best_key:
             best, best_key = delimiter, key
     return best
+
+
+# Rows per batch of the Arrow CSV reader, and the share of distinct values in a column's first
+# batch under which its cells are kept as a dictionary (a date, a type, a place: a few hundred
+# values for a million rows).
+_BLOCK_BYTES = 1 << 22
+_DICTIONARY_SHARE = 0.5
+
+
+# A quote inside a cell with text on both sides ('"Kana"ker'): Arrow would read it quietly.
+_STRAY_QUOTE = re.compile(r'[^,;\t\r\n"]"[^,;\t\r\n"]')
+
+
+def _read_delimited_fast(path: Path) -> RawTable | None:
+    """A delimited UTF-8 table split by Arrow, each row numbered by the line it starts on, or
+    None when the file is anything but regular (UTF-16, NUL bytes, a lone carriage return, a
+    header spread over lines, a row of more or fewer cells than the header, blank lines between
+    rows, a cell too long, bytes that are not UTF-8): the Python reader then reads it, and
+    reports what is wrong with it, as it always has. Both split cells alike (the tests check).
+    The file is streamed, never held whole: its columns are all the memory it takes."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    scan = _scan(path)
+    if scan is None:
+        return None
+    lean_memory()
+    head, size, breaks, has_nul, lone_return = scan
+    if _utf16(head) or has_nul or lone_return:
+        return None
+    start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    text = _first_lines(head, start, 50).decode("utf-8", errors="replace")
+    if not text.strip() or _STRAY_QUOTE.search(head.decode("utf-8", errors="replace")):
+        return None   # text after a closing quote: the strict Python reader names the row
+    delimiter = _sniff_delimiter(text, path.suffix.lower())
+    header = _header_line(head, start, delimiter)
+    if header is None:
+        return None
+    line, end, headers = header
+    names = [f"c{i}" for i in range(len(headers))]
+    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                escape_char=False, newlines_in_values=True, ignore_empty_lines=True)
+
+    def convert(coded: list[bool]) -> Any:
+        # a column whose values repeat (a date, a type, a place) is read as a dictionary
+        return pa_csv.ConvertOptions(
+            column_types={n: pa.dictionary(pa.int32(), pa.string()) if c else pa.string()
+                          for n, c in zip(names, coded)},
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+
+    read = pa_csv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES)
+    coded = _repeating(head, end, read, parse, convert([False] * len(names)))
+    try:
+        source = pa.OSFile(str(path))
+        source.seek(end)
+        reader = pa_csv.open_csv(source, read_options=read, parse_options=parse,
+                                 convert_options=convert(coded or [False] * len(names)))
+        batches = []
+        for batch in reader:
+            if coded is None:   # the start of the file said nothing: its first batch says
+                coded = [_repeats(batch.column(i)) for i in range(len(names))]
+            batches.append([batch.column(i).dictionary_encode()
+                            if coded[i] and not pa.types.is_dictionary(batch.column(i).type)
+                            else batch.column(i) for i in range(len(names))])
+    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
+        return None   # no row, or a row Arrow would not split as the header says
+    columns = [_joined_chunks([b[i] for b in batches], pa.string()) for i in range(len(names))]
+    count = sum(len(b[0]) for b in batches) if batches else 0
+    rows = _row_numbers(breaks - (line - 1) - 1, line, columns, count)
+    if rows is None:
+        return None
+    if size > MAX_CELL_CHARS and any(_longest(c) > MAX_CELL_CHARS for c in columns):
+        return None
+    blank = np.ones(count, dtype=bool)
+    for column in sorted(columns, key=lambda c: not pa.types.is_dictionary(c.type)):
+        if not blank.any():
+            break
+        rows_left = np.flatnonzero(blank)   # only the rows still blank in every column so far
+        blank[rows_left] = _blank(column if len(rows_left) == count else column.take(pa.array(rows_left)))
+    if blank.any():   # rows of blank cells only (",,,"): skipped, as the Python reader skips them
+        keep = pa.array(np.flatnonzero(~blank))
+        columns = [c.take(keep) for c in columns]
+        rows = rows[~blank]
+    return RawTable(tuple(headers), tuple(columns), rows, (), "row", ())
+
+
+_HEAD_BYTES = 1 << 20     # the start of a file: what the delimiter and header are read from
+_SCAN_BYTES = 1 << 24
+
+
+def _scan(path: Path) -> tuple[bytes, int, int, bool, bool] | None:
+    """One pass over a file, a block at a time: its first MB, its size, its line breaks (the
+    last, and blank lines at the end, not counted), whether it holds NUL bytes, and whether it
+    holds a carriage return not followed by a line feed. None when it cannot be read (the
+    Python reader then says why)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+            size, breaks, nul, lone = 0, 0, False, False
+            block, trailing, carried = head, 0, False
+            while block:
+                size += len(block)
+                octets = np.frombuffer(block, dtype=np.uint8)
+                breaks += int(np.count_nonzero(octets == 10))   # NumPy counts ~10x bytes.count
+                nul = nul or b"\x00" in block
+                if carried and octets[0] != 10:
+                    lone = True
+                if b"\r" in block:
+                    returns = np.flatnonzero(octets == 13)
+                    inside = returns[returns < len(octets) - 1]
+                    lone = lone or bool((octets[inside + 1] != 10).any())
+                carried = block.endswith(b"\r")
+                last = len(block)
+                while last and block[last - 1] in b"\r\n":
+                    last -= 1
+                trailing = (trailing + block.count(b"\n")) if not last else block.count(b"\n", last)
+                block = f.read(_SCAN_BYTES)
+    except OSError:
+        return None
+    return head, size, breaks - trailing, nul, lone or carried
+
+
+def _first_lines(data: bytes, start: int, count: int) -> bytes:
+    end = start
+    for _ in range(count):
+        found = data.find(b"\n", end)
+        if found < 0:
+            return data[start:]
+        end = found + 1
+    return data[start:end]
+
+
+def _header_line(data: bytes, start: int, delimiter: str) -> tuple[int, int, list[str]] | None:
+    """(line number, end offset, cells) of the first line with any text: the header, when it
+    is one whole line of its own after lines of no quote; None otherwise."""
+    offset = start
+    for number in range(1, 101):
+        found = data.find(b"\n", offset)
+        if found < 0:
+            return None   # a file of one line, or a header longer than the start read
+        end = found + 1
+        try:
+            text = data[offset:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if text.count('"') % 2:
+            return None
+        cells = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])
+        if any(c.strip() for c in cells):
+            return number, end, [c.strip().lstrip("\ufeff") for c in cells]
+        if '"' in text:
+            return None
+        offset = end
+    return None
+
+
+def _repeating(head: bytes, end: int, read: Any, parse: Any, convert: Any) -> list[bool] | None:
+    """Which columns repeat their values in the rows of the file's first MB (None when those
+    rows cannot be told: a cell longer than that, a quoted line break cut off)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    last = head.rfind(b"\n")
+    if last <= end:
+        return None
+    try:
+        sample = pa_csv.read_csv(pa.BufferReader(pa.py_buffer(head)[end:last + 1]),
+                                 read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if sample.num_rows < 100:
+        return None
+    return [_repeats(sample.column(i)) for i in range(sample.num_columns)]
+
+
+def _repeats(column: Any) -> bool:
+    import pyarrow.compute as pc
+
+    n = len(column)
+    return n > 0 and pc.count_distinct(column).as_py() < _DICTIONARY_SHARE * n
+
+
+def _joined_chunks(chunks: list[Any], kind: Any) -> Any:
+    """One column of its batches: a dictionary made one (its indices are small), plain text
+    left in chunks (copying a million descriptions would double the memory they take)."""
+    import pyarrow as pa
+
+    if not chunks:
+        return pa.array([], type=kind)
+    column = pa.chunked_array(chunks)
+    if pa.types.is_dictionary(column.type):
+        return column.unify_dictionaries().combine_chunks()
+    return column if len(chunks) > 1 else chunks[0]
+
+
+def _row_numbers(breaks: int, header_line: int, columns: list[Any], count: int) -> np.ndarray | None:
+    """The line each row starts on: the header's next line on, each row one line plus the line
+    breaks in its cells; `breaks`: the line breaks after the header's, the last row's own not
+    counted. None when the count does not come out (blank lines between rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    inner = np.zeros(count, dtype=np.int64)
+    if breaks != count - 1:
+        for column in columns:
+            values = column.dictionary if pa.types.is_dictionary(column.type) else column
+            counted = np.asarray(pc.count_substring(values, "\n"), dtype=np.int64)
+            inner += counted[column.indices.to_numpy(zero_copy_only=False)] \
+                if pa.types.is_dictionary(column.type) else counted
+        if breaks != count - 1 + int(inner.sum()):
+            return None
+    starts = np.arange(count, dtype=np.int64) + header_line + 1
+    if inner.any():
+        starts[1:] += np.cumsum(inner)[:-1]
+    return starts
+
+
+def _blank(column: Any) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .validate import _WHITESPACE
+
+    if pa.types.is_dictionary(column.type):
+        values = np.array([not v.strip() for v in column.dictionary.to_pylist()], dtype=bool)
+        return values[column.indices.to_numpy(zero_copy_only=False)]
+    return pc.equal(pc.utf8_trim(column, characters=_WHITESPACE), "").to_numpy(zero_copy_only=False)
+
+
+def _longest(column: Any) -> int:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = column.dictionary if pa.types.is_dictionary(column.type) else column
+    longest = pc.max(pc.utf8_length(values)).as_py()
+    return longest or 0
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:

@@ -16,20 +16,26 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place, distance_km
+import numpy as np
 
+from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place
+
+from .columns import IncidentColumns, distinct
 from .errors import OutputError
-from .incidents import REGION
 from .model import Incident, Located, ReviewItem
 from .output import atomic_write, write_csv, write_text
+from .profiles import PRECISION_RADIUS_KM
+from .validate import REGION
 
-__all__ = ["LOW_SCORE", "REASON_IMPLAUSIBLE", "LocateResult", "implausible", "Resolution", "geo_precision", "locate", "located_records",
-           "resolve_row", "write_located",
-           "write_review", "INCIDENT_COLUMNS", "LOCATED_COLUMNS", "REVIEW_COLUMNS"]
+__all__ = ["INCIDENT_COLUMNS", "LOCATED_COLUMNS", "LOW_SCORE", "REASON_IMPLAUSIBLE",
+           "REASON_UNREADABLE", "REVIEW_COLUMNS", "LocateResult", "Resolution", "geo_precision",
+           "implausible", "locate", "located_records", "resolve_row", "write_located",
+           "write_review"]
 
 LOW_SCORE = 0.75
 SUGGESTIONS = 5
@@ -47,12 +53,14 @@ REASON_ADMIN1 = "admin1 disagrees"
 # A value no report of a strike can hold (a date to come, 25:99, a point in the Atlantic, a
 # coordinate that is no number): the row is kept for review, never drawn.
 REASON_IMPLAUSIBLE = "implausible"
+# A row the reader could not read (kept with on_bad_rows="review"): review only, its problems said.
+REASON_UNREADABLE = "unreadable"
 EARLIEST_YEAR = 1900
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
-INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "time", "location", "event_type",
-                   "actor", "target", "outcome", "fatalities", "injuries", "country", "admin1",
-                   "description", "source", "source_url", "notes")
+INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "date_end", "time", "location",
+                   "event_type", "event_label", "actor", "target", "outcome", "fatalities",
+                   "injuries", "country", "admin1", "description", "source", "source_url", "notes")
 # The input's own admin columns are kept beside the ones found from the point.
 GIVEN = {"admin1": "admin1_given", "admin2": "admin2_given"}
 INCIDENT_COLUMNS = tuple(GIVEN.get(f, f) for f in INCIDENT_FIELDS)
@@ -70,9 +78,19 @@ class LocateResult:
     len(located) + the review items with mapped=False.
     """
 
-    located: list[Located]
+    located: Sequence[Located]
     review: list[ReviewItem]
     read: int
+    # id of a review item's incident -> its index in `located`, when it is on the map too
+    placed: Mapping[int, int] | None = field(default=None, repr=False, compare=False)
+
+    def located_of(self, item: ReviewItem) -> Located | None:
+        """The Located of a review item's incident, when it is on the map as well."""
+        placed = self.placed
+        if placed is None:
+            placed = {id(r.incident): i for i, r in enumerate(self.located)}
+        i = placed.get(id(item.incident))
+        return None if i is None else self.located[i]
 
     @property
     def unmapped(self) -> list[ReviewItem]:
@@ -88,8 +106,8 @@ class LocateResult:
         line = f"{self.read} rows read, {len(self.located)} mapped, {len(self.review)} sent to review"
         reasons = self.reasons()
         if reasons:
-            order = [REASON_UNRESOLVED, REASON_IMPLAUSIBLE, REASON_AMBIGUOUS, REASON_LOW_SCORE,
-                     REASON_HINT, REASON_ADMIN1, REASON_SWAPPED]
+            order = [REASON_UNREADABLE, REASON_UNRESOLVED, REASON_IMPLAUSIBLE, REASON_AMBIGUOUS,
+                     REASON_LOW_SCORE, REASON_HINT, REASON_ADMIN1, REASON_SWAPPED]
             ranked = sorted(reasons, key=lambda r: (order.index(r) if r in order else len(order), r))
             line += " (" + ", ".join(f"{reasons[r]} {r}" for r in ranked) + ")"
         return line
@@ -164,18 +182,9 @@ def implausible(incident: Incident, today: dt.date | None = None) -> list[str]:
     """
     reasons = list(incident.doubts)
     today = today or dt.date.today()
-    try:
-        year, month, day = (int(p) for p in (incident.date.split("-") + ["1", "1"])[:3])
-        first = dt.date(year, month, day)
-    except ValueError:
-        first = None   # not a date the reader gave; nothing to say about it here
-    if first is not None and first > today + dt.timedelta(days=1):
-        reasons.append(f"date {incident.date} is in the future")
-    elif first is not None and first.year < EARLIEST_YEAR:
-        reasons.append(f"date {incident.date} is before {EARLIEST_YEAR}")
-    clock = _CLOCK.match(incident.time.strip())
-    if clock and (int(clock[1]) > 23 or int(clock[2]) > 59 or int(clock[3] or 0) > 59):
-        reasons.append(f"time {incident.time!r} is no time of day")
+    for said in (_date_doubt(incident.date, today + dt.timedelta(days=1)), _time_doubt(incident.time)):
+        if said:
+            reasons.append(said)
     if incident.lat is not None and incident.lon is not None:
         lon_min, lon_max, lat_min, lat_max = REGION
         if not (lat_min <= incident.lat <= lat_max and lon_min <= incident.lon <= lon_max):
@@ -184,79 +193,374 @@ def implausible(incident: Incident, today: dt.date | None = None) -> list[str]:
     return reasons
 
 
-def locate(incidents: Iterable[Incident], gazetteer: Gazetteer, *,
+def locate(incidents: Iterable[Incident] | IncidentColumns, gazetteer: Gazetteer, *,
            countries: Sequence[str] | None = None, today: dt.date | None = None) -> LocateResult:
     """Put each incident on the map: given coordinates as they are, else its location resolved
     with the row's own country and admin1 hints, in the working area `countries` (Syria and
     Iraq by default). Doubtful and unresolved rows go to review; implausible ones (see
-    `implausible`; `today` is the date future dates are judged by) go there only."""
-    located: list[Located] = []
-    review: list[ReviewItem] = []
-    read = 0
-    today = today or dt.date.today()
-    for incident in incidents:
-        read += 1
-        doubts = implausible(incident, today)
-        if doubts:
-            review.append(ReviewItem(incident, f"{REASON_IMPLAUSIBLE} ({' / '.join(doubts)})", False))
-            continue
-        if incident.lat is not None and incident.lon is not None:
-            located.append(_given(incident, gazetteer))
-            if _looks_swapped(incident.lat, incident.lon):
-                review.append(ReviewItem(incident, REASON_SWAPPED, True))
-            continue
-        found = resolve_row(gazetteer, incident.location, country=incident.country or None,
-                            admin1=incident.admin1 or None, countries=countries)
+    `implausible`; `today` is the date future dates are judged by) and unreadable ones (read
+    with on_bad_rows="review") go there only.
+
+    Works on columns (`incidents.read_incident_columns`) as on Incident objects: each name is
+    resolved once per distinct (name, country, admin1), and the governorate of every point is
+    found in one vectorised call, so that a million rows locate in seconds."""
+    columns = incidents if isinstance(incidents, IncidentColumns) else \
+        IncidentColumns.from_incidents(list(incidents))
+    return _Locator(columns, gazetteer, countries, today or dt.date.today()).run()
+
+
+class _Locator:
+    """One locate: the steps of `locate`, each over whole columns."""
+
+    def __init__(self, columns: IncidentColumns, gazetteer: Gazetteer,
+                 countries: Sequence[str] | None, today: dt.date) -> None:
+        self.cols, self.gazetteer, self.countries, self.today = columns, gazetteer, countries, today
+        self.n = len(columns)
+        # per row position: the review reason and whether the row is mapped all the same
+        self.reasons: dict[int, tuple[str, bool, tuple[str, ...]]] = {}
+        self.mapped = np.zeros(self.n, dtype=bool)
+        self.lat = np.full(self.n, np.nan)
+        self.lon = np.full(self.n, np.nan)
+        self.score = np.ones(self.n)
+        self.radius = np.zeros(self.n)
+        self.precision = np.ones(self.n, dtype=np.int8)
+        self.method = np.zeros(self.n, dtype=np.int32)       # into self.methods
+        self.methods = ["given"]
+        self.place = np.full(self.n, -1, dtype=np.int64)      # into self.places
+        self.places: list[Place] = []
+
+    def place_code(self, place: Place) -> int:
+        if not hasattr(self, "_place_codes"):
+            self._place_codes: dict[str, int] = {}
+        code = self._place_codes.get(place.id)
+        if code is None:
+            code = self._place_codes[place.id] = len(self.places)
+            self.places.append(place)
+        return code
+
+    def method_code(self, method: str) -> int:
+        if method not in self.methods:
+            self.methods.append(method)
+        return self.methods.index(method)
+
+    def run(self) -> LocateResult:
+        cols = self.cols
+        open_ = np.ones(self.n, dtype=bool)
+        for k, problems in cols.problems.items():
+            self.reasons[k] = (f"{REASON_UNREADABLE} ({' / '.join(problems)})", False, ())
+            open_[k] = False
+        for k, doubts in self._implausible(open_).items():
+            self.reasons[k] = (f"{REASON_IMPLAUSIBLE} ({' / '.join(doubts)})", False, ())
+            open_[k] = False
+        given = open_ & ~np.isnan(cols.lat)
+        self._given(np.flatnonzero(given))
+        self._named(np.flatnonzero(open_ & ~given))
+        located = np.flatnonzero(self.mapped)
+        areas = self._areas(located)
+        result = self._result(located, areas)
+        if self.n != len(result.located) + len(result.unmapped):
+            raise RuntimeError(f"{self.n} rows in, {len(result.located)} mapped and "
+                               f"{len(result.unmapped)} only in review")  # a bug, not the user's
+        return result
+
+    # -- review only --
+
+    def _implausible(self, open_: np.ndarray) -> dict[int, list[str]]:
+        """`implausible` of every open row, a distinct date or time at a time."""
+        cols, found = self.cols, {}
+        for k, doubts in cols.doubts.items():
+            if open_[k]:
+                found[k] = list(doubts)
+        late = self.today + dt.timedelta(days=1)
+        dates, codes = _distinct_text(cols.text["date"])
+        said = [_date_doubt(d, late) for d in dates]
+        times, time_codes = _distinct_text(cols.text["time"])
+        clock = [_time_doubt(t) for t in times]
+        lon_min, lon_max, lat_min, lat_max = REGION
+        with np.errstate(invalid="ignore"):
+            far = ~np.isnan(cols.lat) & ~((lat_min <= cols.lat) & (cols.lat <= lat_max)
+                                           & (lon_min <= cols.lon) & (cols.lon <= lon_max))
+        bad_date = np.array([d is not None for d in said], dtype=bool)[codes]
+        bad_time = np.array([t is not None for t in clock], dtype=bool)[time_codes]
+        for k in np.flatnonzero(open_ & (bad_date | bad_time | far)).tolist():
+            reasons = found.setdefault(k, [])
+            if bad_date[k]:
+                reasons.append(said[codes[k]])
+            if bad_time[k]:
+                reasons.append(clock[time_codes[k]])
+            if far[k]:
+                lat, lon = cols.lat[k], cols.lon[k]
+                reasons.append(f"point ({lat:g}, {lon:g}) is far outside the region mapped, "
+                               f"lat {lat_min:g}..{lat_max:g} and lon {lon_min:g}..{lon_max:g}")
+        return dict(sorted(found.items()))
+
+    # -- given coordinates --
+
+    def _given(self, rows: np.ndarray) -> None:
+        """Rows with coordinates: as given; a known `place_id` at the point (as `extract` and
+        `write_located` write) brings its name, radius and precision; the table's own precision
+        and radius (ACLED's geo_precision, UCDP's where_prec) win over both."""
+        if not len(rows):
+            return
+        cols = self.cols
+        self.mapped[rows] = True
+        self.lat[rows], self.lon[rows] = cols.lat[rows], cols.lon[rows]
+        ids = self._place_ids(rows)
+        if ids is not None:
+            values, codes = ids
+            places = [self.gazetteer.get(v) if v else None for v in values]
+            known = np.array([p is not None for p in places], dtype=bool)[codes]
+            at = rows[known]
+            if len(at):
+                plat = np.array([p.lat if p else np.nan for p in places])[codes[known]]
+                plon = np.array([p.lon if p else np.nan for p in places])[codes[known]]
+                near = _haversine_km(plat, plon, cols.lat[at], cols.lon[at]) <= 1.0
+                for k, code in zip(at[near].tolist(), codes[known][near].tolist()):
+                    place = places[code]
+                    self.place[k] = self.place_code(place)
+                    self.radius[k] = place.radius_km
+                    self.precision[k] = geo_precision(place)
+        stated = cols.precision[rows] > 0
+        self.precision[rows[stated]] = cols.precision[rows[stated]]
+        self.radius[rows[stated]] = [PRECISION_RADIUS_KM[int(p)] for p in cols.precision[rows[stated]]]
+        radius = cols.radius_km[rows]
+        self.radius[rows[~np.isnan(radius)]] = radius[~np.isnan(radius)]
+        swapped = _swapped(cols.lat[rows], cols.lon[rows])
+        for k in rows[swapped].tolist():
+            self.reasons[k] = (REASON_SWAPPED, True, ())
+
+    def _place_ids(self, rows: np.ndarray) -> tuple[list[str], np.ndarray] | None:
+        """The place_id column of the rows (distinct values, codes per row), if any."""
+        column = self.cols.extra_column("place_id")
+        if column is not None:
+            values, codes = _distinct_text(column)
+            return values, codes[rows]
+        if not self.cols.objects:
+            return None
+        ids = [dict(self.cols.incident(k).extra).get("place_id", "") for k in rows.tolist()]
+        if not any(ids):
+            return None
+        values = sorted(set(ids))
+        lookup = {v: i for i, v in enumerate(values)}
+        return values, np.array([lookup[v] for v in ids], dtype=np.int64)
+
+    # -- names --
+
+    def _named(self, rows: np.ndarray) -> None:
+        """Rows without coordinates: each distinct (location, country, admin1) resolved once."""
+        if not len(rows):
+            return
+        cols = self.cols
+        keys = []
+        for name in ("location", "country", "admin1"):
+            values, codes = _distinct_text(cols.text[name])
+            keys.append((values, codes[rows]))
+        stacked = np.stack([codes for _, codes in keys], axis=1)
+        unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        for u, (loc, country, admin1) in enumerate(unique.tolist()):
+            location = keys[0][0][loc]
+            found = resolve_row(self.gazetteer, location, country=keys[1][0][country] or None,
+                                admin1=keys[2][0][admin1] or None, countries=self.countries)
+            members = rows[inverse == u]
+            self._resolved(members, found)
+
+    def _resolved(self, rows: np.ndarray, found: Resolution) -> None:
         match = found.match
         if match is None:
-            reasons = [REASON_UNRESOLVED, *found.doubts]
-            review.append(ReviewItem(incident, "; ".join(reasons), False,
-                                     tuple(describe(m) for m in found.candidates[:SUGGESTIONS])))
-            continue
+            reason = "; ".join([REASON_UNRESOLVED, *found.doubts])
+            candidates = tuple(describe(m) for m in found.candidates[:SUGGESTIONS])
+            for k in rows.tolist():
+                self.reasons[k] = (reason, False, candidates)
+            return
         place = match.place
-        located.append(Located(incident, place.lat, place.lon, place.id, place.name, match.method,
-                               match.score, place.radius_km, geo_precision(place)))
+        self.mapped[rows] = True
+        self.lat[rows], self.lon[rows] = place.lat, place.lon
+        self.place[rows] = self.place_code(place)
+        self.method[rows] = self.method_code(match.method)
+        self.score[rows] = match.score
+        # the table's own precision of the event stands, if it is coarser than the place's
+        stated = self.cols.precision[rows]
+        self.precision[rows] = np.maximum(stated, geo_precision(place))
+        stated_radius = np.array([PRECISION_RADIUS_KM.get(int(p), 0.0) for p in stated.tolist()])
+        given_radius = self.cols.radius_km[rows]
+        stated_radius = np.where(np.isnan(given_radius), stated_radius, given_radius)
+        self.radius[rows] = np.maximum(stated_radius, place.radius_km)
         if found.doubts:
-            shown = (match, *match.candidates)[:SUGGESTIONS + 1]
-            review.append(ReviewItem(incident, "; ".join(found.doubts), True,
-                                     tuple(describe(m) for m in shown)))
-    located, disagree = _in_areas(located, gazetteer)
-    for incident, reason in disagree:
-        review = _with_reason(review, incident, reason)
-    result = LocateResult(located, review, read)
-    if read != len(located) + len(result.unmapped):
-        raise RuntimeError(f"{read} rows in, {len(located)} mapped and "
-                           f"{len(result.unmapped)} only in review")  # a bug, not the user's
-    return result
+            shown = tuple(describe(m) for m in (match, *match.candidates)[:SUGGESTIONS + 1])
+            reason = "; ".join(found.doubts)
+            for k in rows.tolist():
+                self.reasons[k] = (reason, True, shown)
+
+    # -- governorates and districts --
+
+    def _areas(self, located: np.ndarray) -> dict[str, Any]:
+        """The governorate and district of every point, from the bundled boundaries, and the rows
+        whose own admin1 names another governorate than the point lies in, beyond its radius."""
+        gazetteer = self.gazetteer
+        out = {"admin1": np.zeros(len(located), dtype=np.int32), "admin1_name": [""],
+               "admin2_name": np.zeros(len(located), dtype=np.int32), "codes": [""], "districts": [""],
+               "disagree": {}}
+        if not len(located):
+            return out
+        areas = gazetteer.areas()
+        # A resolved name's rows share its place's point: each place is looked up once; given
+        # points (nearly all distinct) are looked up as they are.
+        place_of_row = self.place[located]
+        by_place = place_of_row >= 0
+        hit_of_row = np.zeros(len(located), dtype=np.int64)
+        hit_list: list[Any] = []
+        given = located[~by_place]
+        if len(given):
+            codes_given, hit_list = _object_codes(areas.locate_many(self.lat[given], self.lon[given]))
+            hit_of_row[~by_place] = codes_given
+        if by_place.any():
+            used = np.unique(place_of_row[by_place])
+            hits = areas.locate_many([self.places[p].lat for p in used.tolist()],
+                                     [self.places[p].lon for p in used.tolist()])
+            lookup = np.zeros(len(self.places), dtype=np.int64)
+            lookup[used] = np.arange(len(used)) + len(hit_list)
+            hit_list = hit_list + hits
+            hit_of_row[by_place] = lookup[place_of_row[by_place]]
+        coarse = (self.precision[located] >= 3).astype(np.int64)
+        places = len(self.places) + 1
+        combo = (hit_of_row * places + place_of_row + 1) * 2 + coarse
+        unique, inverse = np.unique(combo, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        codes, names, districts = {"": 0}, [""], {"": 0}
+        admin1 = np.zeros(len(unique), dtype=np.int32)
+        district = np.zeros(len(unique), dtype=np.int32)
+        for u, key in enumerate(unique.tolist()):
+            rest, is_coarse = divmod(key, 2)
+            h, p = divmod(rest, places)
+            p -= 1
+            hit = hit_list[h]
+            place = self.places[p] if p >= 0 else None
+            code = hit.admin1 if hit else (place.admin1 if place else "")
+            if code not in codes:
+                area1 = areas.area(code) if code else None
+                codes[code] = len(codes)
+                names.append(area1.name if area1 else "")
+            admin1[u] = codes[code]
+            name = ""
+            if place is not None and place.kind == "admin2" and areas.area(place.id):
+                name = areas.area(place.id).name  # its seat may lie just outside its polygon
+            elif hit is not None and not is_coarse:
+                name = hit.admin2_name
+            district[u] = districts.setdefault(name, len(districts))
+        out.update(admin1=admin1[inverse], admin1_name=names, codes=list(codes),
+                   admin2_name=district[inverse], districts=list(districts))
+        out["disagree"] = self._disagree(located, out["admin1"], out["codes"], areas)
+        return out
+
+    def _disagree(self, located: np.ndarray, admin1: np.ndarray, codes: list[str], areas: Any
+                  ) -> dict[int, str]:
+        hints, hint_codes = _distinct_text(self.cols.text["admin1"])
+        given = [_admin1_given(self.gazetteer, h) for h in hints]
+        given_code = np.array([codes.index(g) if g in codes else -1 for g in given])[hint_codes[located]]
+        has_given = np.array([bool(g) for g in given], dtype=bool)[hint_codes[located]]
+        differs = has_given & (admin1 != 0) & (given_code != admin1)
+        found = {}
+        for i in np.flatnonzero(differs).tolist():
+            k = int(located[i])
+            hint = hints[hint_codes[k]]
+            code = given[hint_codes[k]]
+            point = codes[admin1[i]]
+            if areas.area(code) and areas.distance_km(code, self.lat[k], self.lon[k]) > self.radius[k]:
+                found[k] = f"{REASON_ADMIN1} (given {hint}, the point lies in {point})"
+        return found
+
+    # -- the result --
+
+    def _result(self, located: np.ndarray, areas: dict[str, Any]) -> LocateResult:
+        from .columns import LocatedColumns, dictionary
+
+        place_codes = self.place[located]
+        ids = [p.id for p in self.places] + [""]
+        names = [p.name for p in self.places] + [""]
+        blank = len(self.places)
+        place_codes = np.where(place_codes < 0, blank, place_codes)
+        rows = LocatedColumns(
+            incidents=self.cols, positions=located, lat=self.lat[located], lon=self.lon[located],
+            score=self.score[located], radius_km=self.radius[located],
+            precision=self.precision[located],
+            place_id=dictionary(place_codes, ids), place_name=dictionary(place_codes, names),
+            method=dictionary(self.method[located], self.methods),
+            admin1=dictionary(areas["admin1"], areas["codes"]),
+            admin1_name=dictionary(areas["admin1"], areas["admin1_name"]),
+            admin2_name=dictionary(areas["admin2_name"], areas["districts"]))
+        review: list[ReviewItem] = []
+        item_of: dict[int, int] = {}
+        for k in sorted(self.reasons):
+            reason, mapped, candidates = self.reasons[k]
+            item_of[k] = len(review)
+            review.append(ReviewItem(self.cols.incident(k), reason, mapped, candidates))
+        for k, reason in areas["disagree"].items():   # joined to the row's item, if it has one
+            if k in item_of:
+                item = review[item_of[k]]
+                review[item_of[k]] = replace(item, reason=f"{item.reason}; {reason}")
+            else:
+                item_of[k] = len(review)
+                review.append(ReviewItem(self.cols.incident(k), reason, True))
+        reviewed = np.array(sorted(item_of), dtype=np.int64)
+        spot = np.searchsorted(located, reviewed)
+        placed = {id(review[item_of[k]].incident): int(j) for k, j in zip(reviewed.tolist(), spot.tolist())
+                  if j < len(located) and located[j] == k}
+        return LocateResult(rows, review, self.n, placed)
 
 
-def _in_areas(located: list[Located], gazetteer: Gazetteer
-              ) -> tuple[list[Located], list[tuple[Incident, str]]]:
-    """The governorate and district of every point, from the bundled boundaries, and the rows
-    whose own admin1 names another governorate than the point lies in, beyond its radius."""
-    if not located:
-        return located, []
-    areas = gazetteer.areas()
-    hits = areas.locate_many([r.lat for r in located], [r.lon for r in located])
-    out, disagree = [], []
-    for r, hit in zip(located, hits):
-        place = gazetteer.get(r.place_id) if r.place_id else None
-        admin1 = hit.admin1 if hit else (place.admin1 if place else "")
-        area1 = areas.area(admin1) if admin1 else None
-        own = areas.area(place.id) if place is not None and place.kind == "admin2" else None
-        district = ""
-        if own is not None:
-            district = own.name  # a district's seat may lie just outside its polygon
-        elif hit is not None and r.precision < 3:
-            district = hit.admin2_name
-        out.append(replace(r, admin1=admin1, admin1_name=area1.name if area1 else "",
-                           admin2_name=district))
-        given = _admin1_given(gazetteer, r.incident.admin1)
-        if given and admin1 and given != admin1 and areas.area(given) \
-                and areas.distance_km(given, r.lat, r.lon) > r.radius_km:
-            disagree.append((r.incident, f"{REASON_ADMIN1} (given {r.incident.admin1}, "
-                                         f"the point lies in {admin1})"))
-    return out, disagree
+def _distinct_text(column: Any) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a text column and each row's index into them."""
+    return distinct(column)
+
+
+def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each object's index among the distinct objects of a list (by identity: a district's hit
+    is one object however many points lie in it)."""
+    ids = list(map(id, values))
+    lookup = dict.fromkeys(ids)
+    first = {}
+    for k, key in enumerate(lookup):
+        lookup[key] = k
+    for value in values:
+        if len(first) == len(lookup):
+            break
+        first.setdefault(lookup[id(value)], value)
+    codes = np.fromiter(map(lookup.__getitem__, ids), dtype=np.int64, count=len(ids))
+    return codes, [first[k] for k in range(len(lookup))]
+
+
+def _date_doubt(date: str, late: dt.date) -> str | None:
+    try:
+        year, month, day = (int(p) for p in (date.split("-") + ["1", "1"])[:3])
+        first = dt.date(year, month, day)
+    except ValueError:
+        return None   # not a date the reader gave; nothing to say about it here
+    if first > late:
+        return f"date {date} is in the future"
+    if first.year < EARLIEST_YEAR:
+        return f"date {date} is before {EARLIEST_YEAR}"
+    return None
+
+
+def _time_doubt(time: str) -> str | None:
+    clock = _CLOCK.match(time.strip())
+    if clock and (int(clock[1]) > 23 or int(clock[2]) > 59 or int(clock[3] or 0) > 59):
+        return f"time {time!r} is no time of day"
+    return None
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _swapped(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    lon_min, lon_max, lat_min, lat_max = CORE
+    inside = (lat_min <= lat) & (lat <= lat_max) & (lon_min <= lon) & (lon <= lon_max)
+    swap_inside = (lat_min <= lon) & (lon <= lat_max) & (lon_min <= lat) & (lat <= lon_max)
+    return ~inside & swap_inside
 
 
 def _admin1_given(gazetteer: Gazetteer, admin1: str) -> str:
@@ -264,37 +568,6 @@ def _admin1_given(gazetteer: Gazetteer, admin1: str) -> str:
         return gazetteer.admin1_code(admin1) if admin1 else ""
     except HintError:
         return ""  # already reported as an unknown hint
-
-
-def _with_reason(review: list[ReviewItem], incident: Incident, reason: str) -> list[ReviewItem]:
-    """`review` with one more reason for a mapped incident (joined to its item, if it has one)."""
-    for k, item in enumerate(review):
-        if item.incident is incident:
-            review[k] = replace(item, reason=f"{item.reason}; {reason}")
-            return review
-    review.append(ReviewItem(incident, reason, True))
-    return review
-
-
-def _given(incident: Incident, gazetteer: Gazetteer) -> Located:
-    """A row with coordinates. When it also names a known `place_id` at that point (as
-    `extract` and `write_located` write), the place's name, radius and precision come along."""
-    if incident.lat is None or incident.lon is None:
-        raise ValueError(f"row {incident.row} has no coordinates")  # a bug: callers check
-    lat, lon = incident.lat, incident.lon
-    place_id = dict(incident.extra).get("place_id", "")
-    place = gazetteer.get(place_id) if place_id else None
-    if place is None or distance_km(place.lat, place.lon, lat, lon) > 1.0:
-        return Located(incident, lat, lon)
-    return Located(incident, lat, lon, place.id, place.name, "given", 1.0,
-                   place.radius_km, geo_precision(place))
-
-
-def _looks_swapped(lat: float, lon: float) -> bool:
-    lon_min, lon_max, lat_min, lat_max = CORE
-    inside = lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
-    swap_inside = lat_min <= lon <= lat_max and lon_min <= lat <= lon_max
-    return not inside and swap_inside
 
 
 def describe(match: Match) -> str:
@@ -320,13 +593,84 @@ def located_records(result: LocateResult) -> tuple[list[str], list[dict[str, obj
     return [*columns, *renamed.values()], records
 
 
+def located_columns(result: LocateResult) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """The columns of `located_records` but lat and lon (Arrow arrays or lists), and the
+    points' lat and lon: read from the columns of a locate, with no object per row."""
+    import pyarrow as pa
+
+    from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns
+
+    rows = result.located
+    if not isinstance(rows, LocatedColumns) or rows.incidents.objects:
+        names, records = located_records(result)
+        lat = np.array([r["lat"] for r in records], dtype=float)
+        lon = np.array([r["lon"] for r in records], dtype=float)
+        return ({n: [r[n] for r in records] for n in names if n not in ("lat", "lon")}, lat, lon)
+    cols, at = rows.incidents, pa.array(rows.positions)
+
+    def text(column: Any) -> Any:
+        return column.take(at)
+
+    def counts(values: np.ndarray) -> Any:
+        taken = values[rows.positions]
+        return pa.array(taken, mask=taken == NONE_COUNT, type=pa.int64())
+
+    out: dict[str, Any] = {}
+    for name in INCIDENT_FIELDS:
+        key = GIVEN.get(name, name)
+        if name == "row":
+            out[key] = pa.array(cols.row[rows.positions])
+        elif name in ("fatalities", "injuries"):
+            out[key] = counts(getattr(cols, name))
+        else:
+            out[key] = text(cols.text[name])
+    out.update(place_id=rows.place_id, place_name=rows.place_name, method=rows.method,
+               score=pa.array(np.round(rows.score, 3)), radius_km=pa.array(rows.radius_km),
+               precision=pa.array(rows.precision), admin1=rows.admin1, admin1_name=rows.admin1_name,
+               admin2_name=rows.admin2_name)
+    taken = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
+    extras = []
+    for name, column in cols.extra:
+        if name not in (e for e, _ in extras):   # the first of two same-named columns wins
+            extras.append((name, column))
+    firsts = []
+    for name, column in ((EXTRA_TYPE, cols.type_original), (EXTRA_OUTCOME, cols.outcome_original)):
+        if column is not None:
+            given = np.flatnonzero(_not_empty(column.take(at)))
+            if len(given):
+                firsts.append((int(given[0]), name, column))
+    extras += [(name, column) for _, name, column in sorted(firsts, key=lambda f: f[0])]
+    for name, column in extras:
+        out[_free_key(name, taken)] = text(column)
+    return out, rows.lat, rows.lon
+
+
+def _not_empty(column: Any) -> np.ndarray:
+    """Where a text column holds anything."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    return pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+
+
 def write_located(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
-    """Write the mapped incidents as GeoJSON (.geojson, .json) or CSV (.csv, .tsv), with the
-    columns of `located_records`. CSV is written with a BOM so that spreadsheet programs read
-    the Arabic right, and with its cells made safe to open (`output.csv_cell`) unless
-    `raw_cells`. Written whole or not at all (`mapper.output`)."""
+    """Write the mapped incidents as GeoJSON (.geojson, .json), CSV (.csv, .tsv) or GeoParquet
+    (.parquet), with the columns of `located_records` (GeoJSON and GeoParquet carry lat and
+    lon as the geometry). CSV is written with a BOM so that spreadsheet programs read the
+    Arabic right, and with its cells made safe to open (`output.csv_cell`) unless `raw_cells`.
+    Written whole or not at all (`mapper.output`)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".parquet", ".geoparquet"):   # GeoParquet, EPSG:4326, read from the columns
+        from .parquet import write_geoparquet
+
+        columns, lat, lon = located_columns(result)
+        write_geoparquet(columns, lat, lon, path)
+        return
     columns, records = located_records(result)
     if suffix in (".geojson", ".json"):
         features = []
@@ -342,7 +686,7 @@ def write_located(result: LocateResult, path: str | Path, *, raw_cells: bool = F
                    "\t" if suffix == ".tsv" else ",", raw_cells)
     else:
         raise OutputError(f"{path}: cannot write located incidents as {suffix or '(no extension)'!r}; "
-                          "use .geojson, .json, .csv or .tsv")
+                          "use .geojson, .json, .csv, .tsv or .parquet")
 
 
 def write_review(result: LocateResult, path: str | Path, *, raw_cells: bool = False) -> None:
@@ -353,13 +697,12 @@ def write_review(result: LocateResult, path: str | Path, *, raw_cells: bool = Fa
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise OutputError(f"{path}: the review report is written as .csv or .tsv, "
                           f"not {path.suffix or '(no extension)'!r}")
-    mapped_to = {id(item.incident): item for item in result.located}
     extra = _extra_columns(item.incident for item in result.review)
     incident_columns = [c for c in INCIDENT_COLUMNS if c not in ("row", "location")]
     columns = [*REVIEW_COLUMNS, *incident_columns]
     rows = []
     for item in result.review:
-        at = mapped_to.get(id(item.incident))
+        at = result.located_of(item)
         fields = _incident_row(item.incident)
         rows.append([item.incident.row, item.incident.location, item.reason,
                      "yes" if item.mapped else "no", "; ".join(item.candidates),

@@ -92,6 +92,9 @@ TYPE_FAMILIES: dict[str, str] = {
     "airstrike": "air", "drone": "air",
     "rocket": "fire", "missile": "fire", "artillery": "fire",
     "ied": "ground", "clash": "ground",
+    # The datasets' classes beyond strikes, each a family of its own.
+    "chemical": "chemical", "civilians": "civilians", "demonstration": "demonstration",
+    "strategic": "strategic",
 }
 # The hour each part of the day (as `extract` writes it) stands for.
 HOURS_OF_DAY: dict[str, int] = {

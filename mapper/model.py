@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from .vocabulary import EVENT_TYPES  # noqa: F401  (the rows of the event vocabulary, and "other")
 
 OUTCOMES = ("hit", "intercepted", "unknown")
-DATE_PRECISIONS = ("day", "month", "year")
+# "week": a date the table says is known to the week only (ACLED's time_precision 2).
+DATE_PRECISIONS = ("day", "week", "month", "year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +17,7 @@ class Incident:
 
     row: int
     date: str                      # ISO, as precise as given: "2024-01-02", "2024-01" or "2024"
-    date_precision: str            # day, month or year
+    date_precision: str            # day, week, month or year
     location: str = ""             # the place as reported
     lat: float | None = None
     lon: float | None = None
@@ -38,6 +39,13 @@ class Incident:
     # What the reader found suspect in the row (a coordinate that is no number, an ambiguous
     # "35,500"): such a row is kept, but goes to review rather than onto the map.
     doubts: tuple[str, ...] = ()
+    date_end: str = ""             # the last day, when the table gives a range (UCDP's date_end)
+    event_label: str = ""          # the table's own name of the type (ACLED's sub_event_type)
+    precision: int | None = None   # how precise the table says its point is (1..3, see Located)
+    radius_km: float | None = None     # and how far its place may lie from it
+    # Why the row could not be read (with --on-bad-rows review): it goes to review only, with
+    # every cell that could be read.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

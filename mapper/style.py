@@ -48,7 +48,8 @@ class MarkerStyle:
 
     event_type: str
     label: str
-    shape: str          # circle, square, diamond, triangle, triangle-down, star, hexagon, cross
+    shape: str          # circle, square, diamond, triangle, triangle-down, star, hexagon, cross,
+                        # octagon, triangle-left, triangle-right, pentagon
     mpl_marker: str     # the same shape as a matplotlib marker code
     color: str          # its colour when colouring by event type
 
@@ -63,6 +64,12 @@ EVENT_STYLES: dict[str, MarkerStyle] = {
         MarkerStyle("artillery", "Artillery", "square", "s", "#009E73"),
         MarkerStyle("ied", "IED", "hexagon", "h", "#56B4E9"),
         MarkerStyle("clash", "Clash", "cross", "X", "#F0E442"),
+        # The classes of ACLED and UCDP beyond strikes; colours from Paul Tol's muted scheme,
+        # past the eight of Okabe-Ito.
+        MarkerStyle("chemical", "Chemical attack", "octagon", "8", "#999933"),
+        MarkerStyle("civilians", "Violence against civilians", "triangle-left", "<", "#882255"),
+        MarkerStyle("demonstration", "Demonstration", "pentagon", "p", "#AA4499"),
+        MarkerStyle("strategic", "Strategic development", "triangle-right", ">", "#332288"),
         MarkerStyle("other", "Other", "circle", "o", OTHER_COLOR),
     )
 }
@@ -82,6 +89,10 @@ SHAPE_PATHS = {
     "star": "M10 1.5l2.5 5.6 6.1.6-4.6 4.1 1.3 6-5.3-3.1-5.3 3.1 1.3-6-4.6-4.1 6.1-.6z",
     "hexagon": "M10 1.5l7.4 4.25v8.5L10 18.5l-7.4-4.25v-8.5z",
     "cross": "M7 2h6v5h5v6h-5v5H7v-5H2V7h5z",
+    "octagon": "M6.7 2h6.6l4.7 4.7v6.6L13.3 18H6.7L2 13.3V6.7z",
+    "triangle-left": "M2 10l15-8.5v17z",
+    "triangle-right": "M18 10L3 1.5v17z",
+    "pentagon": "M10 1.5l8.1 5.9-3.1 9.6H5l-3.1-9.6z",
 }
 
 

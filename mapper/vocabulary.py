@@ -8,6 +8,13 @@ text (`gazetteer.fold.fold_with_offsets`).
 
 Adding an event type is one row of EVENT_VOCABULARY, plus its marker in mapper/style.py.
 
+The rows also hold the categories of the datasets analysts export (ACLED's sub_event_type and
+event_type, UCDP GED's type of violence), so that an ACLED export's "Air/drone strike" is an
+airstrike and its "Peaceful protest" a demonstration, never "other". Those names count only in
+a table read with that dataset's column profile (mapper/profiles.py): "Attack" or "Other" in
+any other table says nothing. Four rows (demonstration, civilians, strategic, chemical) have
+no words at all: they are the classes of those datasets, which a text is never read for.
+
 >>> [w.event_type for w in find_events("سقوط أربعة صواريخ وتحليق طائرات مسيّرة")]
 ['rocket']
 >>> event_type_of("Drone strike"), event_type_of("قصف مدفعي"), event_type_of("sniper fire")
@@ -21,9 +28,10 @@ from dataclasses import dataclass
 
 from gazetteer.fold import FoldedText, fold_pattern, fold_with_offsets
 
-__all__ = ["ARABIC_START", "EVENT_TYPES", "EVENT_VOCABULARY", "OTHER", "OUTCOME_VOCABULARY",
-           "WORD_END", "EventType", "EventWord", "OutcomeWords", "compile_folded", "event_phrase",
-           "event_type_of", "events_of", "find_events", "outcome_of"]
+__all__ = ["ARABIC_START", "DATASETS", "EVENT_TYPES", "EVENT_VOCABULARY", "OTHER",
+           "OUTCOME_VOCABULARY", "WORD_END", "EventType", "EventWord", "OutcomeWords",
+           "compile_folded", "dataset_type", "event_phrase", "event_type_of", "events_of",
+           "find_events", "outcome_of"]
 
 # An Arabic word may carry و ف ب ل ك and the article: "والصواريخ", "بطائرة", "للتحالف".
 ARABIC_START = r"(?<!\w)[وفبلك]{0,2}(?:ال|ل)?"
@@ -48,6 +56,9 @@ class EventType:
     pattern the text just after it (anchor it with "^"): "سرية المدفعية" is an artillery unit,
     "drones flying over" no strike. Every pattern is a regular expression over folded text
     (lower case, one alef, ta marbuta as ha), written as printed.
+
+    `acled` and `ucdp` are that dataset's own names of events of this type, matched whole (in
+    any case) in a table read with the dataset's profile only.
     """
 
     name: str                  # the value of the event_type column
@@ -58,6 +69,8 @@ class EventType:
     english: tuple[str, ...]
     not_before: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
+    acled: tuple[str, ...] = ()   # ACLED sub_event_type and event_type names
+    ucdp: tuple[str, ...] = ()    # UCDP GED type_of_violence names (see profiles.UCDP_GED)
 
 
 OTHER = "other"
@@ -84,6 +97,7 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         # the airline business; helicopters on patrol, civil aviation, reconnaissance flights
         not_before=(r"(?:حركة|شركة|شركات|خطوط)\s+$", r"تحليق\s+(?:\S+\s+)?$"),
         not_after=(r"^\s+(?:ال)?(?:مروحي|مدني|استطلاع)",),
+        acled=("Air/drone strike",),
     ),
     EventType(
         "drone", "Drone attack", weapon=True,
@@ -131,6 +145,7 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
         not_before=(r"(?:سري|كتيب|فوج|لواء|سلاح)\S*\s+$", r"royal dutch\s+$"),
         not_after=(r"^\s+(?:battalion|company|regiment|unit|brigade|school|base)",
                    r"^\s+رشاش", r"^'s\b", r"^[\s-]+(?:oil|company|petroleum|plc|operated)\b"),
+        acled=("Shelling/artillery/missile attack",),
     ),
     EventType(
         "ied", "IED blast", weapon=True,
@@ -146,18 +161,68 @@ EVENT_VOCABULARY: tuple[EventType, ...] = (
                     r"(?:phosphate|coal|salt|gold|gypsum|copper)\s+$",
                     r"(?:مسير(?:ة|ات)|طائر(?:ة|ات)(?: مسير(?:ة|ات))?)\s+$"),
         not_after=(r"^-?\s*(?:laden|packed|filled|rigged|loaded)\b",),
+        # explosives neither fired nor dropped: ACLED's bombs and grenades are here too
+        acled=("Remote explosive/landmine/IED", "Suicide bomb", "Grenade"),
     ),
     EventType(
         "clash", "Clashes", weapon=False,
         arabic=(r"اشتباك(?:ات)?", r"رشاش(?:ات)? (?:ال)?(?:ثقيل|ثقيلة|متوسطة)"),
         english=(r"clash(?:es|ed)?", r"firefights?", r"gunfights?", r"gunfire", r"battles?",
                  r"ground attacks?", r"(?:heavy )?machine[- ]gun fire", r"heavy machine[- ]guns?"),
+        acled=("Armed clash", "Government regains territory", "Non-state actor overtakes territory",
+               "Battles"),
+        ucdp=("State-based conflict", "Non-state conflict"),
+    ),
+    # The classes of ACLED and UCDP that are no strike: named by those datasets, never read
+    # from a text (no words), so that the extractor keeps drafting strikes only.
+    EventType(
+        "chemical", "Chemical attack", weapon=True, arabic=(), english=(),
+        acled=("Chemical weapon",),
+    ),
+    EventType(
+        "civilians", "Violence against civilians", weapon=False, arabic=(), english=(),
+        acled=("Attack", "Abduction/forced disappearance", "Sexual violence",
+               "Violence against civilians"),
+        ucdp=("One-sided violence",),
+    ),
+    EventType(
+        "demonstration", "Demonstration", weapon=False, arabic=(), english=(),
+        acled=("Peaceful protest", "Protest with intervention", "Excessive force against protesters",
+               "Excessive force against protestors", "Violent demonstration", "Mob violence",
+               "Protests", "Riots"),
+    ),
+    EventType(
+        "strategic", "Strategic development", weapon=False, arabic=(), english=(),
+        acled=("Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+               "Headquarters or base established", "Looting/property destruction",
+               "Non-violent transfer of territory", "Other", "Strategic developments"),
     ),
 )
 
 EVENT_TYPES: tuple[str, ...] = tuple(e.name for e in EVENT_VOCABULARY) + (OTHER,)
 if len(set(EVENT_TYPES)) != len(EVENT_TYPES):
     raise RuntimeError(f"mapper.vocabulary: an event type has two rows: {EVENT_TYPES}")
+
+DATASETS = ("acled", "ucdp")   # the datasets whose categories the rows list
+
+
+def _categories(dataset: str) -> dict[str, str]:
+    """A dataset's category names (case-folded, spaces single) -> event type."""
+    table: dict[str, str] = {}
+    for row in EVENT_VOCABULARY:
+        for name in getattr(row, dataset):
+            key = _category_key(name)
+            if table.setdefault(key, row.name) != row.name:
+                raise RuntimeError(f"mapper.vocabulary: {dataset} category {name!r} has two rows")
+    return table
+
+
+def _category_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+_CATEGORIES = {dataset: _categories(dataset) for dataset in DATASETS}
+_NAMES = {name: name for name in EVENT_TYPES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,12 +348,32 @@ def events_of(view: FoldedText) -> list[EventWord]:
     return words
 
 
-def event_type_of(cell: str) -> str:
+def dataset_type(name: str, dataset: str) -> str | None:
+    """The event type of a dataset's category name ("Air/drone strike" of "acled"), or None.
+
+    >>> dataset_type("Peaceful protest", "acled"), dataset_type("Attack", "ucdp")
+    ('demonstration', None)
+    """
+    if dataset not in _CATEGORIES:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
+    return _CATEGORIES[dataset].get(_category_key(name))
+
+
+def event_type_of(cell: str, dataset: str | None = None) -> str:
     """The event type a table cell names ("Air strike", "UAV", "غارة جوية"), else OTHER.
 
-    The cell is read as text is (`find_events`); when it names both a weapon and a manner
+    With a `dataset` ("acled", "ucdp"), a category name of that dataset is its row's type; a
+    cell that is a type's own name ("strategic", as this tool writes it) is that type. Else the
+    cell is read as text is (`find_events`); when it names both a weapon and a manner
     ("غارة بطائرة مسيرة", "Rockets/Mortars"), the first weapon it names is the type.
     """
+    if dataset is not None:   # first: ACLED's "Other" is a strategic development
+        found = dataset_type(cell, dataset)
+        if found is not None:
+            return found
+    named = _NAMES.get(cell.strip().casefold())
+    if named is not None:
+        return named
     words = find_events(cell.replace("_", " "))   # "air_strike", as some exports write it
     if not words:
         return OTHER

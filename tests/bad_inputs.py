@@ -273,7 +273,7 @@ CASES: list[Case] = [
     Case("coordinates_nan.geojson", "geojson",
          lambda: b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
                  b'{"date": "2024-01-02"}, "geometry": {"type": "Point", "coordinates": [NaN, 35]}}]}',
-         2, "column 'lon': not a number: 'nan'"),
+         2, "column 'lon': lat given but lon is empty"),
     Case("coordinates_huge.geojson", "geojson",
          lambda: ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
                   '{"date": "2024-01-02"}, "geometry": {"type": "Point", "coordinates": [1' + "0" * 400

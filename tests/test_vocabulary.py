@@ -71,8 +71,10 @@ EVENT_PHRASES = [(row.name, phrase) for row in EVENT_VOCABULARY
                  for pattern in row.arabic + row.english for phrase in phrases(pattern)]
 
 
-def test_the_table_lists_hundreds_of_phrases_of_every_type():
-    counts = {t: sum(1 for name, _ in EVENT_PHRASES if name == t) for t in EVENT_TYPES[:-1]}
+def test_the_table_lists_hundreds_of_phrases_of_every_type_a_text_is_read_for():
+    read_in_text = [row.name for row in EVENT_VOCABULARY if row.arabic or row.english]
+    assert read_in_text == ["airstrike", "drone", "rocket", "missile", "artillery", "ied", "clash"]
+    counts = {t: sum(1 for name, _ in EVENT_PHRASES if name == t) for t in read_in_text}
     assert all(n >= 3 for n in counts.values()), counts
     assert len(EVENT_PHRASES) > 300
 
@@ -155,6 +157,42 @@ def test_event_words_keep_their_offsets_in_the_text():
     assert [(w.text, w.event_type) for w in found] == [
         ("الطائراتُ المسيّرةُ", "drone"), ("قذائفُ", "artillery"), ("الهاون", "artillery")]
     assert all(text[w.start:w.end] == w.text for w in found)
+
+
+# --- the categories of ACLED and UCDP --------------------------------------------------------
+
+# Every sub_event_type and event_type of the ACLED codebook, and the type each is drawn as.
+ACLED_TYPES = [
+    ("Armed clash", "clash"), ("Government regains territory", "clash"),
+    ("Non-state actor overtakes territory", "clash"), ("Chemical weapon", "chemical"),
+    ("Air/drone strike", "airstrike"), ("Suicide bomb", "ied"),
+    ("Shelling/artillery/missile attack", "artillery"), ("Remote explosive/landmine/IED", "ied"),
+    ("Grenade", "ied"), ("Sexual violence", "civilians"), ("Attack", "civilians"),
+    ("Abduction/forced disappearance", "civilians"), ("Peaceful protest", "demonstration"),
+    ("Protest with intervention", "demonstration"),
+    ("Excessive force against protesters", "demonstration"),
+    ("Violent demonstration", "demonstration"), ("Mob violence", "demonstration"),
+    ("Agreement", "strategic"), ("Arrests", "strategic"), ("Change to group/activity", "strategic"),
+    ("Disrupted weapons use", "strategic"), ("Headquarters or base established", "strategic"),
+    ("Looting/property destruction", "strategic"), ("Non-violent transfer of territory", "strategic"),
+    ("Other", "strategic"), ("Battles", "clash"), ("Violence against civilians", "civilians"),
+    ("Protests", "demonstration"), ("Riots", "demonstration"), ("Strategic developments", "strategic"),
+]
+
+
+@pytest.mark.parametrize("name, event_type", ACLED_TYPES)
+def test_every_acled_type_is_one_of_ours_and_never_other(name, event_type):
+    assert normalize_event_type(name, dataset="acled") == event_type
+    assert normalize_event_type(name.upper(), dataset="acled") == event_type
+
+
+def test_dataset_names_count_only_in_that_datasets_tables():
+    assert [normalize_event_type(c) for c in ("Attack", "Other", "Peaceful protest", "Arrests")] == [
+        OTHER, OTHER, OTHER, OTHER]
+    assert normalize_event_type("One-sided violence", dataset="ucdp") == "civilians"
+    assert normalize_event_type("One-sided violence", dataset="acled") == OTHER
+    # the types without words are never found in a text
+    assert find_events("a peaceful protest, arrests, then a chemical weapon attack") == []
 
 
 # --- outcomes ----------------------------------------------------------------------------------

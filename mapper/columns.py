@@ -1,0 +1,276 @@
+"""Incidents as columns: a table of a million rows without a million Python objects.
+
+`IncidentColumns` holds validated incidents as Arrow and NumPy columns (what the reader makes
+of a table); `LocatedColumns` is the sequence of Located of a locate over them, which makes
+each Located, and its Incident, only when it is asked for, and only once (so that a review
+item and the map's row share one Incident). The map's data block (mapper/encode_columns.py)
+and the located writers read the columns themselves.
+
+>>> cols = IncidentColumns.from_incidents([Incident(row=2, date="2024-01-02",
+...                                                 date_precision="day", location="Kanaker")])
+>>> cols.incident(0).location, len(cols)
+('Kanaker', 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+import pyarrow as pa
+
+from .model import Incident, Located
+
+__all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
+           "lean_memory", "strings"]
+
+# The text fields of an Incident, each an Arrow string (or dictionary) column of no nulls.
+TEXT_FIELDS = ("id", "date", "date_precision", "date_end", "time", "location", "event_type",
+               "event_label", "actor", "target", "outcome", "country", "admin1", "description",
+               "source", "source_url", "notes")
+NONE_COUNT = -1          # a count not given
+# Blocks of memory past this size are mapped on their own, and given back when freed (glibc
+# raises its threshold as big blocks are freed, and keeps what it then hands out).
+_MMAP_THRESHOLD = 4 << 20
+# How long jemalloc keeps freed pages for reuse before it gives them back.
+_DECAY_MS = 1000
+EXTRA_TYPE = "event_type_original"      # kept for a type read as "other"
+EXTRA_OUTCOME = "outcome_original"      # kept for an outcome read as "unknown"
+
+
+def lean_memory() -> None:
+    """Let freed memory go back to the system at once: a million rows read a batch at a time
+    free as much as they keep, and the map's block is made in pieces on two threads; allocators
+    that hold on to freed memory (Arrow's default, glibc's malloc once it has raised its mmap
+    threshold, its arenas per thread) double the peak. Arrow on jemalloc with no decay, where
+    this build of Arrow has it; glibc's mmap threshold held at its default."""
+    try:
+        if pa.default_memory_pool().backend_name != "jemalloc":
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(_DECAY_MS)
+    except (NotImplementedError, pa.ArrowNotImplementedError):   # a build without jemalloc
+        pass
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, _MMAP_THRESHOLD)   # M_MMAP_THRESHOLD: large blocks mapped, unmapped when freed
+    except (OSError, AttributeError):   # not glibc
+        pass
+
+
+def strings(values: Sequence[str]) -> pa.Array:
+    """An Arrow string column of Python strings."""
+    return pa.array(values, type=pa.string())
+
+
+def dictionary(codes: np.ndarray, values: Sequence[str]) -> pa.Array:
+    """A text column of few distinct values: `values[codes[i]]` for row i."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
+                                          pa.array(list(values), type=pa.string()))
+
+
+def distinct(column: pa.Array | pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a text column (in order of first appearance, unless it is a
+    dictionary already) and each row's index into them (int64), with no copy of the texts."""
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 0:
+            return [], np.zeros(0, dtype=np.int64)
+        column = column.unify_dictionaries().combine_chunks()
+    return column.dictionary.to_pylist(), column.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:
+    return column.to_pylist()
+
+
+@dataclass(frozen=True, eq=False)
+class IncidentColumns:
+    """Validated incidents, a column per field of model.Incident (length `len(self)`).
+
+    `text`: field -> string column ("" for none); `lat`, `lon`, `radius_km`: float64, NaN for
+    none; `fatalities`, `injuries`: int64, NONE_COUNT for none; `precision`: int8, 0 for none;
+    `row`: the row number in the file. `extra`: the other columns (name, strings), in file
+    order; `type_original`, `outcome_original`: the cell as written where the type or outcome
+    read as "other" or "unknown" ("" elsewhere). `doubts` and `problems`: row position -> what
+    the reader found suspect, or could not read (see model.Incident).
+    """
+
+    row: np.ndarray
+    text: Mapping[str, pa.Array]
+    lat: np.ndarray
+    lon: np.ndarray
+    fatalities: np.ndarray
+    injuries: np.ndarray
+    precision: np.ndarray
+    radius_km: np.ndarray
+    extra: tuple[tuple[str, pa.Array], ...] = ()
+    type_original: pa.Array | None = None
+    outcome_original: pa.Array | None = None
+    doubts: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    problems: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    objects: bool = False          # made from Incident objects, whose extra columns are per row
+    _made: dict[int, Incident] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def incident(self, k: int) -> Incident:
+        """The Incident at position k, made once."""
+        made = self._made.get(k)
+        if made is None:
+            made = self._made[k] = self._make(k, {name: col[k].as_py() for name, col in self.text.items()},
+                                              [(name, col[k].as_py()) for name, col in self.extra])
+        return made
+
+    def incidents(self) -> list[Incident]:
+        """Every incident, in order (each made once)."""
+        if len(self._made) == len(self):
+            return [self._made[k] for k in range(len(self))]
+        texts = {name: _pylist(col) for name, col in self.text.items()}
+        extras = [(name, _pylist(col)) for name, col in self.extra]
+        out = []
+        for k in range(len(self)):
+            made = self._made.get(k)
+            if made is None:
+                made = self._made[k] = self._make(k, {n: v[k] for n, v in texts.items()},
+                                                  [(n, v[k]) for n, v in extras])
+            out.append(made)
+        return out
+
+    def _make(self, k: int, text: dict[str, str], extra: list[tuple[str, str]]) -> Incident:
+        lat, lon, radius = self.lat[k], self.lon[k], self.radius_km[k]
+        fatalities, injuries, precision = int(self.fatalities[k]), int(self.injuries[k]), int(self.precision[k])
+        for name, column in ((EXTRA_TYPE, self.type_original), (EXTRA_OUTCOME, self.outcome_original)):
+            value = column[k].as_py() if column is not None else ""
+            if value:
+                extra.append((name, value))
+        return Incident(
+            row=int(self.row[k]), lat=None if np.isnan(lat) else float(lat),
+            lon=None if np.isnan(lon) else float(lon),
+            fatalities=None if fatalities == NONE_COUNT else fatalities,
+            injuries=None if injuries == NONE_COUNT else injuries,
+            precision=precision or None, radius_km=None if np.isnan(radius) else float(radius),
+            extra=tuple(extra), doubts=self.doubts.get(k, ()), problems=self.problems.get(k, ()),
+            **text)
+
+    @classmethod
+    def from_incidents(cls, incidents: Sequence[Incident]) -> IncidentColumns:
+        """The columns of Incident objects (which the columns then hand back, the same ones).
+        Their extra columns are kept per row as they are."""
+        incidents = list(incidents)
+        n = len(incidents)
+
+        def floats(name: str) -> np.ndarray:
+            return np.array([np.nan if getattr(i, name) is None else getattr(i, name)
+                             for i in incidents], dtype=np.float64)
+
+        def counts(name: str) -> np.ndarray:
+            return np.array([NONE_COUNT if getattr(i, name) is None else getattr(i, name)
+                             for i in incidents], dtype=np.int64)
+
+        made = cls(
+            row=np.array([i.row for i in incidents], dtype=np.int64),
+            text={name: strings([getattr(i, name) for i in incidents]) for name in TEXT_FIELDS},
+            lat=floats("lat"), lon=floats("lon"), radius_km=floats("radius_km"),
+            fatalities=counts("fatalities"), injuries=counts("injuries"),
+            precision=np.array([i.precision or 0 for i in incidents], dtype=np.int8),
+            doubts={k: i.doubts for k, i in enumerate(incidents) if i.doubts},
+            problems={k: i.problems for k, i in enumerate(incidents) if i.problems},
+            objects=True,
+        )
+        made._made.update(enumerate(incidents))
+        if n and len(made._made) != n:   # pragma: no cover - enumerate gives every position
+            raise RuntimeError("incident columns lost a row")
+        return made
+
+    def extra_column(self, name: str) -> pa.Array | None:
+        """The first extra column of this name, when the table had one (incidents made from
+        objects have their extra columns per row: see `objects`)."""
+        for key, column in self.extra:
+            if key == name:
+                return column
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class LocatedColumns(Sequence[Located]):
+    """The located incidents of a locate over IncidentColumns, in input order.
+
+    `positions`: the position in `incidents` of each located row; `lat`, `lon`, `score`,
+    `radius_km` (float64) and `precision` (int8) per row; `place_id`, `place_name`, `method`,
+    `admin1`, `admin1_name`, `admin2_name`: string or dictionary columns. Indexing makes the
+    Located (and its Incident) once.
+    """
+
+    incidents: IncidentColumns
+    positions: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    score: np.ndarray
+    radius_km: np.ndarray
+    precision: np.ndarray
+    place_id: pa.Array
+    place_name: pa.Array
+    method: pa.Array
+    admin1: pa.Array
+    admin1_name: pa.Array
+    admin2_name: pa.Array
+    _made: dict[int, Located] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @overload
+    def __getitem__(self, i: int) -> Located: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Located]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        made = self._made.get(i)
+        if made is None:
+            made = self._made[i] = Located(
+                self.incidents.incident(int(self.positions[i])), float(self.lat[i]), float(self.lon[i]),
+                self.place_id[i].as_py(), self.place_name[i].as_py(), self.method[i].as_py(),
+                float(self.score[i]), float(self.radius_km[i]), int(self.precision[i]),
+                self.admin1[i].as_py(), self.admin1_name[i].as_py(), self.admin2_name[i].as_py())
+        return made
+
+    def __iter__(self) -> Iterator[Located]:
+        if len(self._made) == len(self):
+            yield from (self._made[i] for i in range(len(self)))
+            return
+        self.incidents.incidents()   # every Incident at once: far faster than one by one
+        columns = [_pylist(c) for c in (self.place_id, self.place_name, self.method, self.admin1,
+                                        self.admin1_name, self.admin2_name)]
+        lat, lon, score, radius = (a.tolist() for a in (self.lat, self.lon, self.score, self.radius_km))
+        precision, index = self.precision.tolist(), self.positions.tolist()
+        for i in range(len(self)):
+            made = self._made.get(i)
+            if made is None:
+                made = self._made[i] = Located(
+                    self.incidents.incident(index[i]), lat[i], lon[i], columns[0][i], columns[1][i],
+                    columns[2][i], score[i], radius[i], precision[i], columns[3][i], columns[4][i],
+                    columns[5][i])
+            yield made
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LocatedColumns({len(self)} located incidents)"
