@@ -636,7 +636,8 @@ def info(ctx) -> None:
     for label, count in gaz.sources:
         click.echo(f"{count:>8}  {label}")
     click.echo(f"{len(gaz):>8}  places in all (user data: {data_dir})")
-    click.echo("Place data: GeoNames (CC-BY 4.0), OurAirports, and the project's curated tables.")
+    click.echo("Place data: GeoNames (CC-BY 4.0), Who's On First (CC-BY), OurAirports, and the project's "
+               "curated tables; boundaries: Who's On First / Mesoshapes (CC0).")
 
 
 @gazetteer.command(name="import")

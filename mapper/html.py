@@ -61,7 +61,8 @@ _TILES = {   # basemap name -> (xyzservices provider, label in the layer control
 CREDITS = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> '
     '(<a href="https://creativecommons.org/licenses/by/4.0/">CC-BY 4.0</a>), '
-    '<a href="https://ourairports.com/">OurAirports</a>; '
+    '<a href="https://ourairports.com/">OurAirports</a>, '
+    '<a href="https://whosonfirst.org/">Who\'s On First</a> (places and boundaries, CC-BY); '
     'outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 )
 PRECISIONS = {1: "1 \u00b7 the site or town itself", 2: "2 \u00b7 near it, or a district",
