@@ -35,7 +35,7 @@ NONE_COUNT = -1          # a count not given
 # raises its threshold as big blocks are freed, and keeps what it then hands out).
 _MMAP_THRESHOLD = 4 << 20
 # How long jemalloc keeps freed pages for reuse before it gives them back.
-_DECAY_MS = 1000
+_DECAY_MS = 0
 EXTRA_TYPE = "event_type_original"      # kept for a type read as "other"
 EXTRA_OUTCOME = "outcome_original"      # kept for an outcome read as "unknown"
 
