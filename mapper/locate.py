@@ -544,15 +544,12 @@ def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     is one object however many points lie in it)."""
     ids = list(map(id, values))
     lookup = dict.fromkeys(ids)
-    first = {}
     for k, key in enumerate(lookup):
         lookup[key] = k
-    for value in values:
-        if len(first) == len(lookup):
-            break
-        first.setdefault(lookup[id(value)], value)
     codes = np.fromiter(map(lookup.__getitem__, ids), dtype=np.int64, count=len(ids))
-    return codes, [first[k] for k in range(len(lookup))]
+    first = np.full(len(lookup), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, [values[i] for i in first.tolist()]
 
 
 def _date_doubt(date: str, late: dt.date) -> str | None:
