@@ -1,5 +1,14 @@
 """Benchmark the HTML map: write time, size, peak RSS, and time to usable in headless Chromium.
 
+With --cli, the whole command instead: `incident-map render` of a CSV of synthetic incidents
+(the same rows as below, written as a table), each size run in one go beside the folium
+FastMarkerCluster script (bench/folium_fast.py) on the same file: wall and CPU time, peak RSS
+and HTML size of each process. A second table gives each incident by place name only (1,000
+distinct names of the bundled gazetteer's places in Syria and Iraq, English and Arabic), which
+folium cannot map.
+
+    /work/venv/bin/python bench/render.py --cli [--sizes 100000,1000000]
+
 "write s" is wall-clock time and "cpu s" the CPU time of the same write (steadier on a busy
 machine); "build ms" is the map script's own work in the page, from the data parsed to the
 map ready. Filter columns: "filter" narrows a year to three months, "widen" goes back to the year,
@@ -34,6 +43,7 @@ from pathlib import Path
 
 # bench/ holds scripts named like the packages (bench/gazetteer.py): keep them off the path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # the checkout's packages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -158,6 +168,107 @@ def in_browser(path: Path, ours: bool = True, layers: bool = False) -> dict:
         return figures
 
 
+# --- the command line beside folium ----------------------------------------------------------
+
+COLUMNS = ["id", "date", "time", "location", "lat", "lon", "event_type", "actor", "target",
+           "outcome", "fatalities", "injuries", "country", "description", "source", "source_url",
+           "notes", "unit", "confidence"]
+
+
+def names(count: int = 1000) -> list[tuple[str, str]]:
+    """`count` distinct (name, country) of the bundled gazetteer's places in Syria and Iraq,
+    settlements then sites, every other one in Arabic where it has an Arabic name."""
+    from gazetteer import Gazetteer
+
+    places = sorted((p for p in Gazetteer.bundled() if p.country in ("SY", "IQ")
+                     and p.kind in ("settlement", "site")), key=lambda p: (p.kind != "settlement", p.id))
+    out: dict[str, str] = {}
+    for k, place in enumerate(places):
+        name = place.name_ar if k % 2 and place.name_ar else place.name
+        out.setdefault(name, place.country)
+        if len(out) == count:
+            break
+    return list(out.items())
+
+
+def write_table(n: int, path: Path, by_name: bool, seed: int = 7) -> None:
+    """The incidents of `synthetic` as a CSV (with lat/lon, or by place name only)."""
+    import csv
+
+    rnd = random.Random(seed)
+    pool = names() if by_name else None
+    columns = [c for c in COLUMNS if not (by_name and c in ("lat", "lon"))]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for k in range(n):
+            words = []
+            while sum(len(w) + 1 for w in words) < 200:
+                words.append(rnd.choice(WORDS))
+            name, lat, lon = rnd.choice(PLACES)
+            country = "SY"
+            if pool:
+                name, country = pool[k % len(pool)]
+            row = {"id": f"ev-{k}", "date": f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+                   "time": "14:30", "location": name, "lat": round(lat + rnd.gauss(0, 0.6), 5),
+                   "lon": round(lon + rnd.gauss(0, 0.6), 5),
+                   "event_type": rnd.choice(("airstrike", "drone", "rocket", "missile", "artillery",
+                                             "ied", "clash", "other")),
+                   "actor": rnd.choice(("Islamic Resistance in Iraq", "US forces", "Israel", "Turkey",
+                                        "SDF", "")),
+                   "target": rnd.choice(("base", "convoy", "depot")),
+                   "outcome": rnd.choice(("hit", "intercepted", "unknown")),
+                   "fatalities": rnd.randint(0, 5), "injuries": rnd.randint(0, 9), "country": country,
+                   "description": " ".join(words)[:210], "source": "Synthetic wire",
+                   "source_url": f"https://example.org/report/{k}", "notes": "generated",
+                   "unit": f"u{k % 97}", "confidence": "medium"}
+            writer.writerow([row[c] for c in columns])
+
+
+def measured(command: list[str]) -> dict:
+    """Run a command: its wall and CPU time, peak RSS (its own, from wait4) and exit code."""
+    import os
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    out, err = process.stdout.read().decode(), process.stderr.read().decode()
+    process.stdout.close()
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{out}\n{err}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "said": out.strip().splitlines()[-1] if out.strip() else ""}
+
+
+def cli_bench(sizes: list[int], tmp: Path) -> None:
+    """`incident-map render` beside the folium script, each size in one go, then by name."""
+    root = Path(__file__).resolve().parent.parent
+    env_python = [sys.executable]
+    ours = [*env_python, "-c", f"import sys; sys.path.insert(0, {str(root)!r}); from mapper.cli import main; "
+            "sys.exit(main())"]
+    folium_script = [*env_python, str(Path(__file__).resolve().parent / "folium_fast.py")]
+    print(f"{'table':<28}{'tool':<26}{'wall s':>8}{'cpu s':>8}{'RSS MB':>8}{'HTML MB':>9}")
+    for by_name in (False, True):
+        for n in sizes:
+            table = tmp / f"{'names' if by_name else 'points'}-{n}.csv"
+            if not table.exists():
+                write_table(n, table, by_name)
+            runs = [("incident-map render", ours + ["render", str(table), "-o", str(tmp / "ours.html")],
+                     tmp / "ours.html")]
+            if not by_name:
+                runs.append(("folium FastMarkerCluster", folium_script + [str(table), str(tmp / "folium.html")],
+                             tmp / "folium.html"))
+            for tool, command, out in runs:
+                row = measured(command)
+                label = f"{n:,} {'by name (1,000 names)' if by_name else 'with lat/lon'}"
+                print(f"{label:<28}{tool:<26}{row['wall_s']:>8.1f}{row['cpu_s']:>8.1f}{row['rss_mb']:>8.0f}"
+                      f"{out.stat().st_size / 1e6:>9.1f}", flush=True)
+                if row["said"]:
+                    print(f"{'':<28}  {row['said']}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -165,8 +276,16 @@ def main() -> None:
     parser.add_argument("--folium", action="store_true", help="also FastMarkerCluster at 100k")
     parser.add_argument("--all-layers", action="store_true",
                         help="choropleth, sized markers and heat on (see above)")
+    parser.add_argument("--cli", action="store_true",
+                        help="the command on CSV files beside the folium script (see above)")
+    parser.add_argument("--tables", help="with --cli: a folder to keep the CSV files in")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cli:
+        tmp = Path(args.tables) if args.tables else Path(tempfile.mkdtemp(prefix="im-bench-"))
+        tmp.mkdir(parents=True, exist_ok=True)
+        cli_bench([int(s) for s in args.sizes.split(",")], tmp)
+        return
     if args.child:
         kind, n, out = args.child
         if kind == "folium":

@@ -35,7 +35,7 @@ NONE_COUNT = -1          # a count not given
 # raises its threshold as big blocks are freed, and keeps what it then hands out).
 _MMAP_THRESHOLD = 4 << 20
 # How long jemalloc keeps freed pages for reuse before it gives them back.
-_DECAY_MS = 1000
+_DECAY_MS = 0
 EXTRA_TYPE = "event_type_original"      # kept for a type read as "other"
 EXTRA_OUTCOME = "outcome_original"      # kept for an outcome read as "unknown"
 
@@ -85,7 +85,19 @@ def distinct(column: pa.Array | pa.ChunkedArray) -> tuple[list[str], np.ndarray]
 
 
 def _pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:
+    """A column as Python values; a dictionary's values made once, not once a row."""
+    if pa.types.is_dictionary(column.type):
+        values, codes = distinct(column)
+        return [values[c] for c in codes.tolist()]
     return column.to_pylist()
+
+
+def _take(column: pa.Array | pa.ChunkedArray, at: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """The rows `at` of a column (the column itself when they are all of it, in order)."""
+    if len(at) == len(column) and (len(at) == 0 or (at[0] == 0 and at[-1] == len(at) - 1
+                                                   and bool((np.diff(at) == 1).all()))):
+        return column
+    return column.take(pa.array(at))
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,40 +135,43 @@ class IncidentColumns:
         """The Incident at position k, made once."""
         made = self._made.get(k)
         if made is None:
-            made = self._made[k] = self._make(k, {name: col[k].as_py() for name, col in self.text.items()},
-                                              [(name, col[k].as_py()) for name, col in self.extra])
+            made = self.incidents_at([k])[0]
         return made
+
+    def incidents_at(self, positions: Sequence[int]) -> list[Incident]:
+        """The incidents at these positions (each made once), their cells read at once."""
+        wanted = [k for k in dict.fromkeys(positions) if k not in self._made]
+        if wanted:
+            at = np.array(wanted, dtype=np.int64)
+            self._make_all(wanted, {name: _pylist(_take(col, at)) for name, col in self.text.items()},
+                           [(name, _pylist(_take(col, at))) for name, col in self.extra], at)
+        return [self._made[k] for k in positions]
 
     def incidents(self) -> list[Incident]:
         """Every incident, in order (each made once)."""
-        if len(self._made) == len(self):
-            return [self._made[k] for k in range(len(self))]
-        texts = {name: _pylist(col) for name, col in self.text.items()}
-        extras = [(name, _pylist(col)) for name, col in self.extra]
-        out = []
-        for k in range(len(self)):
-            made = self._made.get(k)
-            if made is None:
-                made = self._made[k] = self._make(k, {n: v[k] for n, v in texts.items()},
-                                                  [(n, v[k]) for n, v in extras])
-            out.append(made)
-        return out
+        return self.incidents_at(range(len(self)))
 
-    def _make(self, k: int, text: dict[str, str], extra: list[tuple[str, str]]) -> Incident:
-        lat, lon, radius = self.lat[k], self.lon[k], self.radius_km[k]
-        fatalities, injuries, precision = int(self.fatalities[k]), int(self.injuries[k]), int(self.precision[k])
-        for name, column in ((EXTRA_TYPE, self.type_original), (EXTRA_OUTCOME, self.outcome_original)):
-            value = column[k].as_py() if column is not None else ""
-            if value:
-                extra.append((name, value))
-        return Incident(
-            row=int(self.row[k]), lat=None if np.isnan(lat) else float(lat),
-            lon=None if np.isnan(lon) else float(lon),
-            fatalities=None if fatalities == NONE_COUNT else fatalities,
-            injuries=None if injuries == NONE_COUNT else injuries,
-            precision=precision or None, radius_km=None if np.isnan(radius) else float(radius),
-            extra=tuple(extra), doubts=self.doubts.get(k, ()), problems=self.problems.get(k, ()),
-            **text)
+    def _make_all(self, wanted: list[int], texts: dict[str, list[str]],
+                  extras: list[tuple[str, list[str]]], at: np.ndarray) -> None:
+        lat, lon, radius = (np.where(np.isnan(a[at]), None, a[at]).tolist()
+                            for a in (self.lat, self.lon, self.radius_km))
+        fatalities, injuries = (np.where(a[at] == NONE_COUNT, None, a[at]).tolist()
+                                for a in (self.fatalities, self.injuries))
+        precision = np.where(self.precision[at] == 0, None, self.precision[at]).tolist()
+        rows = self.row[at].tolist()
+        originals = [(name, _pylist(_take(column, at))) for name, column in
+                     ((EXTRA_TYPE, self.type_original), (EXTRA_OUTCOME, self.outcome_original))
+                     if column is not None]
+        names = list(texts)
+        columns = [texts[n] for n in names]
+        for j, k in enumerate(wanted):
+            extra = [(n, v[j]) for n, v in extras]
+            extra += [(n, v[j]) for n, v in originals if v[j]]
+            self._made[k] = Incident(
+                row=rows[j], lat=lat[j], lon=lon[j], fatalities=fatalities[j], injuries=injuries[j],
+                precision=precision[j], radius_km=radius[j], extra=tuple(extra),
+                doubts=self.doubts.get(k, ()), problems=self.problems.get(k, ()),
+                **dict(zip(names, (c[j] for c in columns))))
 
     @classmethod
     def from_incidents(cls, incidents: Sequence[Incident]) -> IncidentColumns:

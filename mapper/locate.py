@@ -153,6 +153,13 @@ def resolve_row(gazetteer: Gazetteer, name: str, *, country: str | None = None,
                 admin1: str | None = None, countries: Sequence[str] | None = None) -> Resolution:
     """Resolve a row's place name with its hints. A hint that names no known country or
     governorate is left out and reported, so that one odd cell never stops a table."""
+    country, admin1, bad = _hints(gazetteer, country, admin1)
+    return _resolution(gazetteer, name, country, admin1, bad, countries)
+
+
+def _hints(gazetteer: Gazetteer, country: str | None, admin1: str | None
+           ) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """A row's country and admin1 hints as codes, and the ones that named nothing."""
     bad = []
     try:
         country = gazetteer.country_code(country) if country else None
@@ -164,12 +171,17 @@ def resolve_row(gazetteer: Gazetteer, name: str, *, country: str | None = None,
     except HintError as exc:
         bad.append(str(exc))
         admin1 = None
+    return country, admin1, tuple(bad)
+
+
+def _resolution(gazetteer: Gazetteer, name: str, country: str | None, admin1: str | None,
+                bad: tuple[str, ...], countries: Sequence[str] | None) -> Resolution:
     if not name.strip():
-        return Resolution(None, (), tuple(bad))
+        return Resolution(None, (), bad)
     found = gazetteer.candidates(name, country=country, admin1=admin1, countries=countries)
     if found and found[0].score >= MIN_SCORE:
-        return Resolution(found[0], found[0].candidates, tuple(bad))
-    return Resolution(None, tuple(found), tuple(bad))
+        return Resolution(found[0], found[0].candidates, bad)
+    return Resolution(None, tuple(found), bad)
 
 
 def implausible(incident: Incident, today: dt.date | None = None) -> list[str]:
@@ -322,7 +334,7 @@ class _Locator:
                     self.precision[k] = geo_precision(place)
         stated = cols.precision[rows] > 0
         self.precision[rows[stated]] = cols.precision[rows[stated]]
-        self.radius[rows[stated]] = [PRECISION_RADIUS_KM[int(p)] for p in cols.precision[rows[stated]]]
+        self.radius[rows[stated]] = _STATED_RADIUS[cols.precision[rows[stated]]]
         radius = cols.radius_km[rows]
         self.radius[rows[~np.isnan(radius)]] = radius[~np.isnan(radius)]
         swapped = _swapped(cols.lat[rows], cols.lon[rows])
@@ -355,15 +367,23 @@ class _Locator:
         for name in ("location", "country", "admin1"):
             values, codes = _distinct_text(cols.text[name])
             keys.append((values, codes[rows]))
-        stacked = np.stack([codes for _, codes in keys], axis=1)
-        unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        (places, loc), (countries, country), (admins, admin1) = keys
+        key = (loc * (len(countries) + 1) + country) * (len(admins) + 1) + admin1
+        unique, inverse = np.unique(key, return_inverse=True)
         inverse = inverse.reshape(-1)
-        for u, (loc, country, admin1) in enumerate(unique.tolist()):
-            location = keys[0][0][loc]
-            found = resolve_row(self.gazetteer, location, country=keys[1][0][country] or None,
-                                admin1=keys[2][0][admin1] or None, countries=self.countries)
-            members = rows[inverse == u]
-            self._resolved(members, found)
+        order = np.argsort(inverse, kind="stable")    # the rows of each key, in input order
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(unique)))])
+        hints: dict[tuple[str, str], tuple] = {}
+        for u, k in enumerate(unique.tolist()):
+            rest, a = divmod(k, len(admins) + 1)
+            place, c = divmod(rest, len(countries) + 1)
+            pair = (countries[c], admins[a])
+            if pair not in hints:   # each pair of hints checked once
+                hints[pair] = _hints(self.gazetteer, pair[0] or None, pair[1] or None)
+            country_code, admin1_code, bad = hints[pair]
+            found = _resolution(self.gazetteer, places[place], country_code, admin1_code, bad,
+                                self.countries)
+            self._resolved(rows[order[bounds[u]:bounds[u + 1]]], found)
 
     def _resolved(self, rows: np.ndarray, found: Resolution) -> None:
         match = found.match
@@ -382,7 +402,7 @@ class _Locator:
         # the table's own precision of the event stands, if it is coarser than the place's
         stated = self.cols.precision[rows]
         self.precision[rows] = np.maximum(stated, geo_precision(place))
-        stated_radius = np.array([PRECISION_RADIUS_KM.get(int(p), 0.0) for p in stated.tolist()])
+        stated_radius = _STATED_RADIUS[stated]
         given_radius = self.cols.radius_km[rows]
         stated_radius = np.where(np.isnan(given_radius), stated_radius, given_radius)
         self.radius[rows] = np.maximum(stated_radius, place.radius_km)
@@ -491,22 +511,28 @@ class _Locator:
             admin2_name=dictionary(areas["admin2_name"], areas["districts"]))
         review: list[ReviewItem] = []
         item_of: dict[int, int] = {}
+        reviewed = sorted({*self.reasons, *areas["disagree"]})
+        made = dict(zip(reviewed, self.cols.incidents_at(reviewed)))   # at once: far faster
         for k in sorted(self.reasons):
             reason, mapped, candidates = self.reasons[k]
             item_of[k] = len(review)
-            review.append(ReviewItem(self.cols.incident(k), reason, mapped, candidates))
+            review.append(ReviewItem(made[k], reason, mapped, candidates))
         for k, reason in areas["disagree"].items():   # joined to the row's item, if it has one
             if k in item_of:
                 item = review[item_of[k]]
                 review[item_of[k]] = replace(item, reason=f"{item.reason}; {reason}")
             else:
                 item_of[k] = len(review)
-                review.append(ReviewItem(self.cols.incident(k), reason, True))
+                review.append(ReviewItem(made[k], reason, True))
         reviewed = np.array(sorted(item_of), dtype=np.int64)
         spot = np.searchsorted(located, reviewed)
         placed = {id(review[item_of[k]].incident): int(j) for k, j in zip(reviewed.tolist(), spot.tolist())
                   if j < len(located) and located[j] == k}
         return LocateResult(rows, review, self.n, placed)
+
+
+# The radius of a point by the precision its table states (0: none stated).
+_STATED_RADIUS = np.array([0.0] + [PRECISION_RADIUS_KM[p] for p in (1, 2, 3)])
 
 
 def _distinct_text(column: Any) -> tuple[list[str], np.ndarray]:
@@ -519,15 +545,12 @@ def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     is one object however many points lie in it)."""
     ids = list(map(id, values))
     lookup = dict.fromkeys(ids)
-    first = {}
     for k, key in enumerate(lookup):
         lookup[key] = k
-    for value in values:
-        if len(first) == len(lookup):
-            break
-        first.setdefault(lookup[id(value)], value)
     codes = np.fromiter(map(lookup.__getitem__, ids), dtype=np.int64, count=len(ids))
-    return codes, [first[k] for k in range(len(lookup))]
+    first = np.full(len(lookup), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, [values[i] for i in first.tolist()]
 
 
 def _date_doubt(date: str, late: dt.date) -> str | None:

@@ -412,8 +412,12 @@ class _Validation:
                 self.text[name] = self.cells(name) if name in self.columns else self.empty()
         date_time = self._dates()
         if "time" in self.columns:   # a date with a time fills an empty time cell
-            time = self.text["time"]
-            self.text["time"] = pc.if_else(pc.equal(_plain(time), ""), _plain(date_time), _plain(time))
+            times, time_codes = _distinct(self.text["time"])
+            stamps, stamp_codes = _distinct(date_time)
+            width = len(stamps) + 1
+            unique, inverse = np.unique(time_codes * width + stamp_codes, return_inverse=True)
+            filled = [times[t] or stamps[d] for t, d in (divmod(p, width) for p in unique.tolist())]
+            self.text["time"] = _coded(filled, inverse.reshape(-1))
         else:
             self.text["time"] = date_time
         lat, lon, doubts = self._coordinates()
