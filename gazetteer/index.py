@@ -524,7 +524,8 @@ class Gazetteer:
         if query.direction in BEARINGS:
             lat, lon = _moved(lat, lon, BEARINGS[query.direction], COUNTRYSIDE_KM)
         p = town.place
-        words = [w for w in (query.direction and f"{query.direction}ern", p.name, "countryside") if w]
+        adjective = "central" if query.direction == "central" else f"{query.direction}ern"
+        words = [w for w in (query.direction and adjective, p.name, "countryside") if w]
         place = Place(f"part:{p.id}:countryside:{query.direction or 'all'}", " ".join(words),
                       round(lat, 5), round(lon, 5), "region", f"ريف {p.name_ar}" if p.name_ar else "",
                       country=p.country, admin1=p.admin1, radius_km=p.radius_km + COUNTRYSIDE_KM,
