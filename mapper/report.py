@@ -28,7 +28,7 @@ from . import pages
 from .errors import OutputError
 from .model import Located, ReviewItem
 from .output import write_text
-from .static import date_range_text, write_pdf_brief
+from .static import summary_parts, write_pdf_brief
 from .style import EVENT_STYLES, OUTCOME_LABELS, event_style
 
 __all__ = ["report_html", "write_report"]
@@ -274,12 +274,7 @@ def _area_totals(located: Sequence[Located], level: str, measure: str
 
 
 def _subtitle(located: Sequence[Located], review: Sequence[ReviewItem]) -> str:
-    dates = date_range_text(located)
-    sub = [dates] if dates else []
-    sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
-    killed = sum(r.incident.fatalities or 0 for r in located)
-    if killed:
-        sub.append(f"{killed} killed")
+    sub = summary_parts(located)
     unmapped = sum(1 for item in review if not item.mapped)
     if unmapped:
         sub.append(f"{unmapped} not mapped")

@@ -220,6 +220,18 @@ def date_range_text(located: Sequence[Located]) -> str:
     return fmt(first) if first == last else f"{fmt(first)} \u2013 {fmt(last)}"
 
 
+def summary_parts(located: Sequence[Located]) -> list[str]:
+    """The dates, the incidents mapped and the killed among them: the line under a map's title
+    (the static map and the brief)."""
+    dates = date_range_text(located)
+    parts = [dates] if dates else []
+    parts.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
+    killed = sum(r.incident.fatalities or 0 for r in located)
+    if killed:
+        parts.append(f"{killed} killed")
+    return parts
+
+
 # --- layers ------------------------------------------------------------------------------------
 
 def _outlines(cache_dir: Path | None) -> dict | None:
@@ -783,12 +795,7 @@ def _draw_heading(canvas: _Canvas, title: str | None, located: Sequence[Located]
     top = 1 - 0.18 / height_in
     fig.text(left, top, shape_text(title or "Incidents"), fontsize=15, fontweight="bold",
              va="top", ha="left", family=FONT)
-    dates = date_range_text(located)
-    sub = [dates] if dates else []
-    sub.append(f"{len(located)} incident{'s' if len(located) != 1 else ''} mapped")
-    killed = sum(r.incident.fatalities or 0 for r in located)
-    if killed:
-        sub.append(f"{killed} killed")
+    sub = summary_parts(located)
     if unmapped:
         sub.append(f"{unmapped} not mapped (see the review list)")
     fig.text(left, top - 0.36 / height_in, " \u00b7 ".join(sub), fontsize=10,
