@@ -19,7 +19,6 @@ import codecs
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,8 +269,6 @@ _BLOCK_BYTES = 1 << 22
 _DICTIONARY_SHARE = 0.5
 
 
-# A quote inside a cell with text on both sides ('"Kana"ker'): Arrow would read it quietly.
-_STRAY_QUOTE = re.compile(r'[^,;\t\r\n"]"[^,;\t\r\n"]')
 
 
 def _read_delimited_fast(path: Path) -> RawTable | None:
@@ -284,18 +281,25 @@ def _read_delimited_fast(path: Path) -> RawTable | None:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    scan = _scan(path)
-    if scan is None:
-        return None
-    lean_memory()
-    head, size, breaks, has_nul, lone_return = scan
-    if _utf16(head) or has_nul or lone_return:
+    try:
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError:
+        return None   # the Python reader says why
+    if _utf16(head):
         return None
     start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     text = _first_lines(head, start, 50).decode("utf-8", errors="replace")
-    if not text.strip() or _STRAY_QUOTE.search(head.decode("utf-8", errors="replace")):
-        return None   # text after a closing quote: the strict Python reader names the row
+    if not text.strip():
+        return None
     delimiter = _sniff_delimiter(text, path.suffix.lower())
+    scan = _scan(path, delimiter)
+    if scan is None:
+        return None
+    lean_memory()
+    size, breaks, irregular = scan
+    if irregular:
+        return None
     header = _header_line(head, start, delimiter)
     if header is None:
         return None
@@ -351,27 +355,31 @@ _HEAD_BYTES = 1 << 20     # the start of a file: what the delimiter and header a
 _SCAN_BYTES = 1 << 24
 
 
-def _scan(path: Path) -> tuple[bytes, int, int, bool, bool] | None:
-    """One pass over a file, a block at a time: its first MB, its size, its line breaks (the
-    last, and blank lines at the end, not counted), whether it holds NUL bytes, and whether it
-    holds a carriage return not followed by a line feed. None when it cannot be read (the
-    Python reader then says why)."""
+def _scan(path: Path, delimiter: str) -> tuple[int, int, bool] | None:
+    """One pass over a file, a block at a time: its size, its line breaks (the
+    last, and blank lines at the end, not counted), and whether it is irregular anywhere: a NUL
+    byte, a carriage return not followed by a line feed, an odd number of quotes (a quoted cell
+    never closed), or a quote with text on both sides ('"Kana"ker', which Arrow would read
+    quietly and the Python reader refuses). None when it cannot be read (the Python reader then
+    says why)."""
+    edges = np.zeros(256, dtype=bool)
+    edges[[ord(delimiter), ord('"'), 10, 13]] = True
     try:
         with path.open("rb") as f:
-            head = f.read(_HEAD_BYTES)
-            size, breaks, nul, lone = 0, 0, False, False
-            block, trailing, carried = head, 0, False
-            while block:
+            size, breaks, quotes, irregular = 0, 0, 0, False
+            block, trailing, carried = f.read(_SCAN_BYTES), 0, False
+            while block and not irregular:
                 size += len(block)
                 octets = np.frombuffer(block, dtype=np.uint8)
                 breaks += int(np.count_nonzero(octets == 10))   # NumPy counts ~10x bytes.count
-                nul = nul or b"\x00" in block
-                if carried and octets[0] != 10:
-                    lone = True
+                irregular = b"\x00" in block or (carried and octets[0] != 10)
                 if b"\r" in block:
                     returns = np.flatnonzero(octets == 13)
                     inside = returns[returns < len(octets) - 1]
-                    lone = lone or bool((octets[inside + 1] != 10).any())
+                    irregular = irregular or bool((octets[inside + 1] != 10).any())
+                if b'"' in block:
+                    irregular = irregular or _stray_quote(octets, edges)
+                    quotes += block.count(b'"')
                 carried = block.endswith(b"\r")
                 last = len(block)
                 while last and block[last - 1] in b"\r\n":
@@ -380,7 +388,18 @@ def _scan(path: Path) -> tuple[bytes, int, int, bool, bool] | None:
                 block = f.read(_SCAN_BYTES)
     except OSError:
         return None
-    return head, size, breaks - trailing, nul, lone or carried
+    return size, breaks - trailing, irregular or carried or quotes % 2 == 1
+
+
+def _stray_quote(octets: np.ndarray, edges: np.ndarray) -> bool:
+    """Whether a block holds a quote with neither the delimiter, a quote nor a line end on
+    either side (`edges`: those bytes). A quote on the edge of a block counts as next to a line end: the Python reader checks
+    such a file anyway when its rows do not come out as Arrow's."""
+    at = np.flatnonzero(octets == 34)
+    before = octets[np.maximum(at - 1, 0)]
+    after = octets[np.minimum(at + 1, len(octets) - 1)]
+    inner = (at > 0) & (at < len(octets) - 1)
+    return bool((inner & ~edges[before] & ~edges[after]).any())
 
 
 def _first_lines(data: bytes, start: int, count: int) -> bytes:

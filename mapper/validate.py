@@ -94,8 +94,9 @@ class ReadOptions:
 class RawTable:
     """A table before validation, a text column per header: cells as text (`cell_text`),
     unstripped, "" when empty; `booleans`: per column, True where a cell was a boolean (JSON
-    true), or None; `rows`: each row's number in the file; `problems`: rows that could not be
-    split into cells at all."""
+    true), or None; `nans` likewise where a cell was a float NaN (JSON's NaN: empty as text, but
+    no number where a number is wanted); `rows`: each row's number in the file; `problems`: rows
+    that could not be split into cells at all."""
 
     headers: tuple[str, ...]
     columns: tuple[pa.Array, ...]
@@ -103,6 +104,7 @@ class RawTable:
     booleans: tuple[np.ndarray | None, ...] = ()
     unit: str = "row"
     problems: tuple[Problem, ...] = ()
+    nans: tuple[np.ndarray | None, ...] = ()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -138,14 +140,17 @@ def raw_table(headers: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]],
               problems: Sequence[Problem] = ()) -> RawTable:
     """A RawTable of rows of Python cells (the XLSX, JSON and GeoJSON readers' rows)."""
     width = len(headers)
-    columns, booleans = [], []
+    columns, booleans, nans = [], [], []
     for i in range(width):
         cells = [cells[i] if i < len(cells) else None for _, cells in rows]
         columns.append(pa.array([cell_text(c) for c in cells], type=pa.string()))
         flags = np.fromiter((isinstance(c, bool) for c in cells), dtype=bool, count=len(cells))
         booleans.append(flags if flags.any() else None)
+        flags = np.fromiter((isinstance(c, float) and math.isnan(c) for c in cells), dtype=bool,
+                            count=len(cells))
+        nans.append(flags if flags.any() else None)
     return RawTable(tuple(headers), tuple(columns), np.array([n for n, _ in rows], dtype=np.int64),
-                    tuple(booleans), unit, tuple(problems))
+                    tuple(booleans), unit, tuple(problems), tuple(nans))
 
 
 def parse_date(value: Any, date_format: str | None = None, dayfirst: bool = False
@@ -402,6 +407,12 @@ class _Validation:
             return None
         return self.raw.booleans[self.columns[name]]
 
+    def nans(self, name: str) -> np.ndarray | None:
+        """Where a cell of the field was a float NaN, or None when none was."""
+        if name not in self.columns or not self.raw.nans:
+            return None
+        return self.raw.nans[self.columns[name]]
+
     def empty(self) -> pa.Array:
         return _coded([""], np.zeros(self.n, dtype=np.int32))
 
@@ -618,6 +629,11 @@ class _Validation:
                     errors[k] = error
                 if doubt:
                     doubts[k] = doubt
+        nans = self.nans(name)
+        if nans is not None:   # a NaN is no coordinate: empty as text, but not empty
+            for k in np.flatnonzero(nans).tolist():
+                values[k] = np.nan
+                errors[k] = "not a number: 'nan'"
         return values, errors, doubts
 
     def _check_points(self, lat: np.ndarray, lon: np.ndarray, both: np.ndarray) -> None:
@@ -654,9 +670,18 @@ class _Validation:
             return NONE_COUNT if count is None else count, None
 
         results, codes = _per_value(self.cells(name), rule)
-        for k in np.flatnonzero(np.array([r[1] is not None for r in results], dtype=bool)[codes]).tolist():
-            self.problems.add(k, header, results[codes[k]][1])
-        return np.array([r[0] for r in results], dtype=np.int64)[codes]
+        bad = np.array([r[1] is not None for r in results], dtype=bool)[codes]
+        nans = self.nans(name)
+        if nans is not None:
+            bad |= nans
+        for k in np.flatnonzero(bad).tolist():
+            nan = nans is not None and bool(nans[k])
+            self.problems.add(k, header, "not a whole number of people: 'nan'" if nan
+                              else results[codes[k]][1])
+        counts = np.array([r[0] for r in results], dtype=np.int64)[codes]
+        if nans is not None:
+            counts[nans] = NONE_COUNT
+        return counts
 
     def _types(self) -> tuple[pa.Array, pa.Array]:
         dataset = self.profile.dataset

@@ -123,6 +123,13 @@ CASES: list[Case] = [
          2, "row 3: cannot split the table: a quoted cell is never closed"),
     Case("text_after_quote.csv", "csv structure", text(HEAD + '2024-01-02,"Kana"ker,,\n'), 2,
          "row 2: cannot split the table: ',' expected after '\"'"),
+    # the same faults past the first megabyte, where the fast reader must find them too
+    Case("text_after_quote_late.csv", "csv structure",
+         text(HEAD + GOOD * 60_000 + '2024-01-02,"Kana"ker,,\n'), 2,
+         "row 60002: cannot split the table: ',' expected after '\"'", generated=True),
+    Case("unterminated_quote_late.csv", "csv structure",
+         text(HEAD + GOOD * 60_000 + '2024-01-02,"Shaddadi,,\n' + GOOD), 2,
+         "row 60002: cannot split the table: a quoted cell is never closed", generated=True),
     Case("duplicate_headers.csv", "csv structure",
          text("date,location,notes,notes\n2024-01-02,Shaddadi,a,b\n"), 0, "1 rows read", (1, 1, 0)),
     Case("blank_header_cells.csv", "csv structure", text("date,,location,\n2024-01-02,x,Shaddadi,y\n"),
@@ -273,7 +280,7 @@ CASES: list[Case] = [
     Case("coordinates_nan.geojson", "geojson",
          lambda: b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
                  b'{"date": "2024-01-02"}, "geometry": {"type": "Point", "coordinates": [NaN, 35]}}]}',
-         2, "column 'lon': lat given but lon is empty"),
+         2, "feature 1, column 'lon': not a number: 'nan'"),
     Case("coordinates_huge.geojson", "geojson",
          lambda: ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
                   '{"date": "2024-01-02"}, "geometry": {"type": "Point", "coordinates": [1' + "0" * 400
@@ -326,6 +333,25 @@ CASES: list[Case] = [
     Case("lines_in_json.json", "json lines",
          lines({"date": "2024-01-02", "location": "Shaddadi"}, {"date": "2024-01-03", "location": "Shaddadi"}),
          0, "2 rows read, 2 mapped", (2, 2, 0)),
+    # JSON's NaN (which Python's json writes for a missing float) is no number: an error where a
+    # number is wanted, an empty cell where text is
+    Case("lat_nan.jsonl", "json lines",
+         text('{"date": "2024-01-02", "location": "Shaddadi"}\n'
+              '{"date": "2024-01-02", "location": "Kanaker", "lat": NaN, "lon": 36.1}\n'),
+         2, "line 2, column 'lat': not a number: 'nan'"),
+    Case("both_nan.jsonl", "json lines",
+         text('{"date": "2024-01-02", "location": "Shaddadi", "lat": NaN, "lon": NaN}\n'),
+         2, "line 1, column 'lat': not a number: 'nan'"),
+    Case("killed_nan.jsonl", "json lines",
+         text('{"date": "2024-01-02", "location": "Shaddadi", "fatalities": NaN}\n'),
+         2, "line 1, column 'fatalities': not a whole number of people: 'nan'"),
+    Case("lon_nan_records.json", "geojson",
+         text('[{"date": "2024-01-02", "location": "Shaddadi"},\n'
+              ' {"date": "2024-01-03", "lat": 35.1, "lon": NaN}]'),
+         2, "record 2, column 'lon': not a number: 'nan'"),
+    Case("description_nan.jsonl", "json lines",
+         text('{"date": "2024-01-02", "location": "Shaddadi", "description": NaN}\n'),
+         0, "1 rows read, 1 mapped", (1, 1, 0)),
     Case("huge_integer.jsonl", "json lines",
          lambda: ('{"date": "2024-01-02", "location": "Shaddadi", "killed": 1' + "0" * 5000 + "}\n").encode(),
          2, "line 1: not JSON this tool can read"),
