@@ -1,150 +1,47 @@
 """The map's data block of located incidents held as columns (columns.LocatedColumns).
 
 The same block as `encode.encode` makes of Located objects (the tests hold the two equal),
-written a column at a time with no object per row: numbers are printed by NumPy, a text column
-of few values as indices into the string table, a column of mostly unique texts (descriptions,
-ids, addresses) escaped by Arrow. A deflated block is made of pieces compressed side by side
-(zlib lets go of the GIL), each ended on a byte boundary and not final, then one final empty
-block: one raw deflate stream, as pigz makes one, which the browser inflates as before.
+made a column at a time with no object per row: types, colours and days from the distinct
+values of the columns they come from, text columns handed on as they are held (a dictionary's
+values and codes, or Arrow strings), for `encode.write_block` to lay out.
 
 >>> encode_located(located_columns, color_by="actor")   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import itertools
-import json
-import zlib
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns, distinct
-from .encode import COMPRESS_ABOVE_ROWS, COMPRESS_LEVEL, UNIQUE_SHARE, DataBlock, _escape_script, date_span
+from .encode import (
+    COMPRESS_ABOVE_ROWS,
+    SAMPLE_ROWS,
+    UNIQUE_SHARE,
+    BlockColumns,
+    DataBlock,
+    TextColumn,
+    date_span,
+    finish,
+    write_block,
+)
 from .style import EVENT_STYLES, OTHER_ACTORS, color_key, color_label, color_table
 
-__all__ = ["encode_located", "json_ints", "json_strings"]
+__all__ = ["encode_located"]
 
-PIECE_ROWS = 1 << 15      # rows of a text column per piece (compressed side by side)
-WORKERS = 2               # pieces made and compressed at once
-_SAMPLE = 500             # the rows that decide whether a text column is stored as indices
 _RANGE = "\u2013"         # between the first and last day of a range
+Legend = tuple[dict[str, str], ...]
 
 
-def json_ints(values: np.ndarray) -> bytes:
-    """Integers as the inside of a JSON array ("3,-1,12"), printed by NumPy: each at the width
-    of the widest, led by spaces (white space JSON allows), so that printing is one gather of
-    bytes (from a table of the numbers, when they are few: the indices of a text column).
-
-    >>> json_ints(np.array([3, -1, 12, 0]))
-    b' 3,-1,12, 0'
-    """
-    values = np.asarray(values, dtype=np.int64)
-    if not len(values):
-        return b""
-    low, high = int(values.min()), int(values.max())
-    width = max(len(str(low)), len(str(high)))
-    if high - low < 1 << 16:   # few values (days, indices): print each once, gather the rows'
-        table = _printed(np.arange(low, high + 1, dtype=np.int64), width)
-        return table[values - low].ravel()[:-1].tobytes()
-    return _printed(values, width).ravel()[:-1].tobytes()
+def _coded(values: Sequence[str], codes: np.ndarray) -> TextColumn:
+    return TextColumn(list(values), np.asarray(codes, dtype=np.int64))
 
 
-def _printed(values: np.ndarray, width: int) -> np.ndarray:
-    """Each value as `width` characters, right-aligned, then a comma: an (n, width + 1) array."""
-    out = np.full((len(values), width + 1), ord(" "), dtype=np.uint8)
-    out[:, width] = ord(",")
-    size = np.abs(values)
-    for j in range(width):
-        column = width - 1 - j
-        digit = (size // 10 ** j) % 10
-        shown = (size >= 10 ** j) | (j == 0)
-        out[:, column] = np.where(shown, digit + ord("0"), out[:, column])
-    negative = values < 0
-    if negative.any():   # the sign just before the first digit
-        digits = np.ones(len(values), dtype=np.int64)
-        for j in range(1, width):
-            digits += size >= 10 ** j
-        rows = np.flatnonzero(negative)
-        out[rows, width - 1 - digits[rows]] = ord("-")
-    return out
-
-
-def json_strings(column: pa.Array | pa.ChunkedArray) -> bytes | pa.Buffer:
-    """Strings as the inside of a JSON array ('"a","b\\"c"'), escaped as JSON requires
-    (backslash, quote, control characters; `<`, `>` and `&` are the page's to escape, when it
-    is not deflated). Texts with nothing to escape, as most are, are joined by Arrow at once."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if pa.types.is_dictionary(column.type):
-        column = column.dictionary_decode()
-    if not len(column):
-        return b""
-    if _needs_escape(column):
-        text = column
-        for plain, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
-            text = pc.replace_substring(text, plain, escaped)
-        if _needs_escape(text, quotes=False):   # rare: control characters only json can write
-            return json.dumps(column.to_pylist(), ensure_ascii=False, separators=(",", ":"))[1:-1].encode()
-        column = text
-    whole = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(column)], pa.int64()),
-                                                         column.cast(pa.large_string())),
-                           pa.scalar('","', pa.large_string()))
-    return b'"' + whole[0].as_buffer().to_pybytes() + b'"' if len(column) < 4096 else \
-        _quoted(whole[0].as_buffer())
-
-
-def _quoted(buffer: pa.Buffer) -> pa.Buffer:
-    """'"' + buffer + '"' with one copy."""
-    out = np.empty(buffer.size + 2, dtype=np.uint8)
-    out[0] = out[-1] = ord('"')
-    out[1:-1] = np.frombuffer(buffer, dtype=np.uint8)
-    return pa.py_buffer(out)
-
-
-def _needs_escape(column: pa.Array, quotes: bool = True) -> bool:
-    """Whether any text holds a character JSON escapes: a look at the bytes themselves."""
-    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32 if column.type == pa.string()
-                            else np.int64)[column.offset:column.offset + len(column) + 1]
-    data = np.frombuffer(column.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] \
-        if column.buffers()[2] is not None else np.zeros(0, dtype=np.uint8)
-    if (data < 32).any():
-        return True
-    return quotes and bool((data == ord('"')).any() or (data == ord("\\")).any())
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """A text column of the located rows: distinct values and each row's index into them, or
-    (for mostly unique texts) the strings themselves."""
-
-    values: Sequence[str] | None
-    codes: np.ndarray | None
-    strings: pa.Array | None = None
-
-    def empty(self) -> bool:
-        if self.strings is not None:
-            return not pc.any(pc.not_equal(self.strings, "")).as_py()
-        return not any(self.values[c] for c in _used(self.codes, len(self.values)).tolist())
-
-    def sample(self) -> list[str]:
-        if self.strings is not None:
-            return self.strings.slice(0, _SAMPLE).to_pylist()
-        return [self.values[c] for c in self.codes[:_SAMPLE].tolist()]
-
-
-def _coded(values: Sequence[str], codes: np.ndarray) -> _Text:
-    return _Text(list(values), np.asarray(codes, dtype=np.int64))
-
-
-def _of(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None) -> _Text:
+def _of(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None) -> TextColumn:
     """The located rows (`rows`: their positions; None or every row: all) of a text column."""
     if rows is not None and len(rows) == len(column):
         rows = None   # every row is located (positions are in order): no copy
@@ -152,9 +49,9 @@ def _of(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None) -> _Text:
         values, codes = distinct(column)
         return _coded(values, codes[rows] if rows is not None else codes)
     taken = column.take(pa.array(rows)) if rows is not None else column
-    sample = taken.slice(0, _SAMPLE)
+    sample = taken.slice(0, SAMPLE_ROWS)
     if len(sample) and pc.count_distinct(sample).as_py() > UNIQUE_SHARE * len(sample):
-        return _Text(None, None, taken)
+        return TextColumn(strings=taken)
     return _coded(*distinct(taken))
 
 
@@ -183,11 +80,9 @@ class _Block:
         self.incidents = rows.incidents
         self.at = rows.positions
         self.n = len(rows)
-        self.strings: dict[str, int] = {"": 0}
         self.color_by = color_by
-        self.meta: tuple = ((), (), None, None)
 
-    def text(self, name: str) -> _Text:
+    def text(self, name: str) -> TextColumn:
         return _of(self.incidents.text[name], self.at)
 
     # -- the index: types, colours, days --
@@ -216,7 +111,7 @@ class _Block:
         d0, d1, first, last = self._days()
         return t_index, c_index, d0, d1, type_table, colors, first, last
 
-    def _coded(self, column: _Text) -> tuple[list[str], np.ndarray]:
+    def _coded(self, column: TextColumn) -> tuple[list[str], np.ndarray]:
         if column.strings is not None:
             return distinct(column.strings)
         return list(column.values), column.codes
@@ -260,7 +155,7 @@ class _Block:
 
     # -- the text columns of the popups (encode.TEXT_FIELDS) --
 
-    def fields(self) -> list[tuple[str, Callable[[], _Text]]]:
+    def fields(self) -> list[tuple[str, Callable[[], TextColumn | np.ndarray]]]:
         rows = self.rows
         return [
             ("date", self._dates),
@@ -274,18 +169,18 @@ class _Block:
             ("actor", lambda: self.text("actor")),
             ("target", lambda: self.text("target")),
             ("outcome", lambda: self.text("outcome")),
-            ("fatalities", lambda: self._counts(self.incidents.fatalities)),
-            ("injuries", lambda: self._counts(self.incidents.injuries)),
+            ("fatalities", lambda: self.incidents.fatalities[self.at]),
+            ("injuries", lambda: self.incidents.injuries[self.at]),
             ("country", lambda: self.text("country")),
-            ("admin1", self._admin1),
             ("admin2", lambda: _of(rows.admin2_name, None)),
+            ("admin1", self._admin1),
             ("description", lambda: self.text("description")),
             ("source", lambda: self.text("source")),
             ("source_url", lambda: self.text("source_url")),
             ("notes", lambda: self.text("notes")),
         ]
 
-    def _dates(self) -> _Text:
+    def _dates(self) -> TextColumn:
         dates, date_codes = self._coded(self.text("date"))
         ends, end_codes = self._coded(self.text("date_end"))
         if not any(ends):
@@ -297,7 +192,7 @@ class _Block:
             shown.append(f"{dates[d]} {_RANGE} {ends[e]}" if ends[e] else dates[d])
         return _coded(shown, inverse)
 
-    def _scores(self) -> _Text:
+    def _scores(self) -> TextColumn:
         methods, method_codes = self._coded(_of(self.rows.method, None))
         given = np.array([m == "given" for m in methods], dtype=bool)[method_codes]
         if given.all():
@@ -311,11 +206,7 @@ class _Block:
             shown.append(f"{scores[s]:.2f}" if methods[m] != "given" else "")
         return _coded(shown, inverse)
 
-    def _counts(self, counts: np.ndarray) -> _Text:
-        unique, inverse = np.unique(counts[self.at], return_inverse=True)
-        return _coded(["" if c == NONE_COUNT else str(c) for c in unique.tolist()], inverse.reshape(-1))
-
-    def _admin1(self) -> _Text:
+    def _admin1(self) -> TextColumn:
         codes, code_of = self._coded(_of(self.rows.admin1, None))
         names = self.rows.admin1_name
         name_values = names.dictionary.to_pylist() if pa.types.is_dictionary(names.type) else None
@@ -331,13 +222,13 @@ class _Block:
             shown.append(f"{name_values[nm]} ({codes[c]})" if name_values[nm] else codes[c])
         return _coded(shown, inverse)
 
-    def extras(self) -> list[tuple[str, Callable[[], _Text]]]:
+    def extras(self) -> list[tuple[str, Callable[[], TextColumn]]]:
         """The extra columns: a later column of a name already seen replaces it (as
         encode._extra_columns has it), then the originals of types and outcomes read as other
         and unknown, in the order their first rows come."""
         if self.incidents.objects:
             return self._object_extras()
-        named: dict[str, Callable[[], _Text]] = {}
+        named: dict[str, Callable[[], TextColumn]] = {}
         for name, column in self.incidents.extra:
             named[name] = (lambda column: lambda: _of(column, self.at))(column)  # noqa: B023 (bound by the outer lambda)
         firsts = []
@@ -353,7 +244,7 @@ class _Block:
             out.append((name, (lambda column: lambda: _of(column, self.at))(column)))  # noqa: B023 (bound by the outer lambda)
         return out
 
-    def _object_extras(self) -> list[tuple[str, Callable[[], _Text]]]:
+    def _object_extras(self) -> list[tuple[str, Callable[[], TextColumn]]]:
         extra: dict[str, list[str]] = {}
         for k, position in enumerate(self.at.tolist()):
             for name, value in self.incidents.incident(position).extra:
@@ -363,27 +254,6 @@ class _Block:
                 col[k] = value
         return [(name, (lambda values: lambda: _coded(*_pairs(values)))(values))  # noqa: B023 (bound by the outer lambda)
                 for name, values in extra.items()]
-
-    # -- printing --
-
-    def column(self, column: _Text) -> bytes:
-        """A text column as JSON: null when empty throughout, the strings themselves when most
-        are unique, else indices into the string table."""
-        if not self.n or column.empty():
-            return b"null"
-        sample = column.sample()
-        if len(set(sample)) > UNIQUE_SHARE * len(sample):
-            if column.strings is not None:
-                return b"[" + json_strings(column.strings) + b"]"
-            strings = pa.array(column.values, type=pa.string()).take(pa.array(column.codes))
-            return b"[" + json_strings(strings) + b"]"
-        values, codes = (column.values, column.codes) if column.strings is None else \
-            self._coded(column)
-        remap = np.zeros(max(len(values), 1), dtype=np.int64)
-        for c in _used(codes, len(values)).tolist():
-            remap[c] = self.strings.setdefault(values[c], len(self.strings))
-        return b"[" + json_ints(remap[codes]) + b"]"
-
 
 def _pairs(values: list[str]) -> tuple[list[str], np.ndarray]:
     lookup: dict[str, int] = {}
@@ -405,103 +275,18 @@ def _killed(counts: np.ndarray) -> np.ndarray:
     return np.where(counts == NONE_COUNT, 0, counts)
 
 
-def _string_piece(head: bytes, tail: bytes, part: pa.Array, first: bool, last: bool) -> list[bytes]:
-    return [head + b"[" if first else b",", json_strings(part), b"]" + tail if last else b""]
-
-
-def _pieces(block: _Block) -> Iterator[Callable[[], list[bytes | pa.Buffer]]]:
-    """The block's JSON (encode._pieces documents it), as tasks that each make one piece.
-    The text columns' indices into the string table are fixed in order, as they are made."""
-    rows = block.rows
-    index = block.index()
-    t, c, d0, d1 = index[:4]
-    block.meta = index[4:]
-    ints = [("lat", np.round(rows.lat * 1e5)), ("lon", np.round(rows.lon * 1e5)), ("d0", d0),
-            ("d1", d1), ("t", t), ("c", c), ("p", rows.precision), ("r", np.round(rows.radius_km * 10)),
-            ("row", block.incidents.row[block.at]), ("k", _killed(block.incidents.fatalities[block.at]))]
-    yield lambda: [f'{{"n":{block.n}'.encode()]
-    for name, values in ints:
-        yield (lambda name, values: lambda: [f',"{name}":['.encode(), json_ints(values), b"]"])(name, values)  # noqa: B023 (bound by the outer lambda)
-    # Text columns in order: each must take its string-table indices before the next.
-    sep = '"f":{'
-    for name, make in block.fields():
-        head = f',{sep}"{name}":'.encode()
-        sep = ""
-        yield from _ordered(block, head, make)
-    yield lambda: [b"}", b',"x":[']
-    for k, (name, make) in enumerate(block.extras()):
-        head = ("," if k else "").encode() + b"[" + json.dumps(name, ensure_ascii=False).encode() + b","
-        yield from _ordered(block, head, make, b"]")
-    yield lambda: [b'],"S":[', json.dumps(list(block.strings), ensure_ascii=False,
-                                          separators=(",", ":"))[1:-1].encode(), b"]}"]
-
-
-def _ordered(block: _Block, head: bytes, make: Callable[[], _Text], tail: bytes = b""
-             ) -> list[Callable[[], list[bytes | pa.Buffer]]]:
-    """A text column's pieces: indices into the string table are taken now, in column
-    order; mostly unique texts are printed by the tasks, a slice of rows each, side by side."""
-    column = make()
-    if not block.n or column.empty():
-        return [lambda: [head, b"null", tail]]
-    sample = column.sample()
-    if len(set(sample)) <= UNIQUE_SHARE * len(sample):
-        printed = block.column(column)   # fixes the indices, in order
-        return [lambda: [head, printed, tail]]
-    strings = column.strings if column.strings is not None else \
-        pa.array(column.values, type=pa.string()).take(pa.array(column.codes))
-    tasks = []
-    for k in range(0, block.n, PIECE_ROWS):
-        first, last = k == 0, k + PIECE_ROWS >= block.n
-        part = strings.slice(k, PIECE_ROWS)
-        tasks.append(functools.partial(_string_piece, head, tail, part, first, last))
-    return tasks
-
-
-def _deflated(task: Callable[[], list[bytes | pa.Buffer]]) -> bytes:
-    """One piece compressed on its own, ended on a byte boundary and not final."""
-    deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
-    out = [deflate.compress(part) for part in task()]
-    out.append(deflate.flush(zlib.Z_SYNC_FLUSH))
-    return b"".join(out)
-
-
-def _deflated_pieces(block: _Block) -> Iterator[bytes]:
-    """The block deflated: its pieces made and compressed two at a time, a few in flight
-    (the index columns are printed here meanwhile, in order), then the final empty block."""
-    with ThreadPoolExecutor(WORKERS) as pool:
-        waiting: deque = deque()
-        for task in _pieces(block):
-            waiting.append(pool.submit(_deflated, task))
-            while len(waiting) > 2 * WORKERS:
-                yield waiting.popleft().result()
-        while waiting:
-            yield waiting.popleft().result()
-    yield zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
-
-
-def _base64(pieces: Iterator[bytes]) -> str:
-    """Base64 of the pieces joined, made as they come (what is left of a piece past a multiple
-    of three bytes goes on with the next), so that the bytes are never held twice."""
-    text, carry = [], b""
-    for piece in pieces:
-        piece = carry + piece if carry else piece
-        cut = len(piece) - len(piece) % 3
-        text.append(base64.b64encode(piece[:cut]).decode("ascii"))
-        carry = piece[cut:]
-    text.append(base64.b64encode(carry).decode("ascii"))
-    return "".join(text)
-
-
 def encode_located(rows: LocatedColumns, color_by: str = "actor",
                    compress: bool | None = None) -> DataBlock:
     """The data block of located incidents held as columns (see `encode.encode`)."""
     if compress is None:
         compress = len(rows) > COMPRESS_ABOVE_ROWS
     block = _Block(rows, color_by)
-    if compress:
-        text = _base64(_deflated_pieces(block))
-    else:
-        text = _escape_script(b"".join(bytes(part) for task in _pieces(block) for part in task()).decode())
-    types, colors, first, last = block.meta
-    return DataBlock(text, compress, types, colors, first, last)
-
+    t, c, d0, d1, types, colors, first, last = block.index()
+    ints = {"lat": np.round(rows.lat * 1e5).astype(np.int64), "lon": np.round(rows.lon * 1e5).astype(np.int64),
+            "d0": d0, "d1": d1, "t": t, "c": c, "p": rows.precision.astype(np.int64),
+            "r": np.round(rows.radius_km * 10).astype(np.int64), "row": block.incidents.row[block.at],
+            "k": _killed(block.incidents.fatalities[block.at])}
+    del t, c, d0, d1
+    pieces = write_block(BlockColumns(block.n, ints, block.fields(), block.extras()))
+    del ints   # the columns as written are all that is needed now
+    return DataBlock(finish(pieces, compress), compress, types, colors, first, last)

@@ -160,6 +160,59 @@ def test_seed_map_offline_markers_popup_legend_and_filter(session, seed_located,
     assert session.blocked == []          # self-contained: not one request leaves the file
 
 
+def large_rows(n: int) -> list[Located]:
+    """Rows of every kind of text column of a deflated block: ids and addresses that differ by
+    their numbers, free text of shared words (Arabic, markup and line breaks among them), text
+    unique throughout, days, months, ranges and no date, counts given or not."""
+    import random
+
+    rnd = random.Random(11)
+    words = ["قصف", "على", "the", "base", "<b>", "&amp;", "drone", "near", "", "0", "07", "a\nb"]
+    dates = ["2024-01-02", "2024-02", "2023", ""]
+    rows = []
+    for k in range(n):
+        date = dates[k % 4] if k % 10 == 0 else f"2024-{k % 12 + 1:02d}-{k % 28 + 1:02d}"
+        incident = Incident(
+            row=k + 2, date=date, date_precision="day", date_end="2024-03-05" if k % 50 == 7 else "",
+            location=f"place {k % 30}", id=f"SYR{k + 1000}", event_type=("drone", "rocket", "clash")[k % 3],
+            actor=("IRI", "US forces", "")[k % 3], fatalities=None if k % 5 == 0 else k % 7,
+            injuries=k % 4, description=" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 25))),
+            source_url=f"https://example.org/r/{rnd.randint(1, 10 ** 12)}/x",
+            notes=f"{rnd.getrandbits(48):x}<{k}>", extra=(("code", f"C{k % 997:04d}"), ("tag", "t" if k % 9 else "")))
+        rows.append(Located(incident=incident, lat=33 + (k % 97) / 50, lon=38 + (k % 89) / 40,
+                            radius_km=(0, 5)[k % 2], precision=(1, 3)[k % 2]))
+    return rows
+
+
+def test_a_deflated_block_reads_in_the_page_as_in_python(session, asset_cache, tmp_path):
+    from mapper.encode import block_header, decode_block
+
+    rows = large_rows(2500)
+    m = IncidentMap(rows, title="Large", self_contained=True, basemap="none", cache_dir=asset_cache)
+    path = m.save(tmp_path / "large.html")
+    block = re.search(r'type="application/x-incidents-deflated" id="im[0-9a-f]+-data">(.*?)</script>',
+                      path.read_text(encoding="utf-8")).group(1)
+    kinds = {name: spec and spec["k"] for name, spec in block_header(block, True)["f"].items()}
+    assert {kinds["id"], kinds["description"], kinds["notes"], kinds["date"], kinds["fatalities"],
+            kinds["source_url"]} == {"num", "words", "text", "date", "count"}
+    data = decode_block(block, True)
+    root = session.open(path)
+    records = session.page.evaluate(
+        """([root, n]) => { const m = document.getElementById(root).incidentMap;
+               return Array.from({length: n}, (_, i) => m.record(i)); }""", [root, len(rows)])
+    for name, column in list(data["f"].items()) + data["x"]:
+        assert [r[name] for r in records] == (column or [""] * len(rows)), name
+    assert [r["row"] for r in records] == data["row"] and [r["precision"] for r in records] == data["p"]
+    assert [round(r["lat"] * 1e5) for r in records] == data["lat"]
+    assert int(session.page.get_attribute(f"#{root}", "data-killed")) == sum(data["k"])
+    assert session.shown(root) == len(rows)
+    march = sum(1 for a, b in zip(data["d0"], data["d1"]) if a <= 19_797 and b >= 19_783)
+    session.set_dates(root, "2024-03-01", "2024-03-15")   # days 19783 to 19797
+    session.page.wait_for_function("([r, n]) => document.getElementById(r).dataset.shown === String(n)",
+                                   arg=[root, march])
+    assert session.errors == []
+
+
 def test_outlines_show_when_tiles_cannot_load(session, seed_located, asset_cache, tmp_path):
     path = IncidentMap(seed_located, self_contained=True, cache_dir=asset_cache).save(
         tmp_path / "tiles.html")

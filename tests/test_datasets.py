@@ -17,7 +17,7 @@ from shapely.geometry import Point
 
 from gazetteer import distance_km
 from mapper.cli import main
-from mapper.encode import decode, encode
+from mapper.encode import decode_block, encode
 from mapper.errors import InputError
 from mapper.incidents import ReadOptions, read_incidents
 from mapper.locate import locate
@@ -152,7 +152,7 @@ def test_ucdp_sample_renders_with_ranges_sides_best_estimates_and_precisions(tmp
 
 def test_a_range_of_days_spans_the_map_filter(gazetteer):
     result = locate(read_incidents(UCDP_SAMPLE), gazetteer)
-    block = decode(encode(result.located).text, False)
+    block = decode_block(encode(result.located).text, False)
     k = [r.incident.id for r in result.located].index("410006")   # 1 to 31 March 2023
     assert block["d1"][k] - block["d0"][k] == 30
     assert result.located[k].incident.date_precision == "month"

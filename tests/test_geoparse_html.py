@@ -6,6 +6,7 @@ import re
 
 from gazetteer.geoparse import Mention
 from gazetteer.place import Match, Place
+from mapper.encode import decode_block
 from mapper.geoparse_html import write_geoparse_html
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="alert(2)">'
@@ -47,7 +48,8 @@ def test_mentions_are_marked_in_their_paragraphs_and_hostile_text_stays_text(tmp
     assert "<title>a &lt;script&gt;" in page
     # the map beside it holds the three resolved mentions
     assert len(re.findall(r'id="im[0-9a-f]+-root"', page)) == 1
-    assert re.search(r'-data">\{"n":3,', page)
+    block = re.search(r'type="application/x-incidents" id="im[0-9a-f]+-data">(.*?)</script>', page)
+    assert decode_block(block.group(1), False)["n"] == 3
 
 
 def test_a_mention_overlapping_an_earlier_one_is_not_marked_twice(tmp_path):
@@ -74,5 +76,5 @@ def test_the_map_of_mentions_has_no_dates_and_colours_by_how_each_resolved(tmp_p
     assert config["dateMin"] is None and config["dateMax"] is None   # no date filter, no strip
     assert config["colorBy"] == "match"
     assert [c["key"] for c in config["colors"]] == ["ambiguous", "resolved"]
-    data = json.loads(re.search(r'-data">(\{.*?\})</script>', page, re.DOTALL).group(1))
-    assert data["f"]["date"] is None
+    block = re.search(r'type="application/x-incidents" id="im[0-9a-f]+-data">(.*?)</script>', page)
+    assert decode_block(block.group(1), False)["f"]["date"] is None

@@ -69,6 +69,7 @@ function hook(im) {
     foldKey: function (s) { return foldKey(foldRules(im), s); },
     skeletonKey: function (s) { return skeletonKey(foldRules(im), s); },
     exportCsv: function () { return exportCsv(im, shownIndices(im)); },
+    record: function (i) { return exportRecord(im, i); },
     openPopup: function (i, done) {
       reveal(im, i, function () { openPopup(im, i); if (done) done(); });
     },
