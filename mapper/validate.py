@@ -291,13 +291,19 @@ def _stripped(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return column
 
 
-# The UTF-8 of every character str.strip() strips, by its length in bytes, as integers.
-_SPACES = {n: sorted(int.from_bytes(c.encode(), "big") for c in _WHITESPACE if len(c.encode()) == n)
-           for n in (1, 2, 3)}
+# The UTF-8 of every character str.strip() strips: the bytes that may end one (a space of one
+# byte, or the last byte of a longer one), and the longer ones whole, as integers.
+_SPACE_ENDS = np.zeros(256, dtype=bool)
+_SPACE_ENDS[[c.encode()[-1] for c in _WHITESPACE]] = True
+_SPACE_STARTS = np.zeros(256, dtype=bool)
+_SPACE_STARTS[[c.encode()[0] for c in _WHITESPACE]] = True
+_LONG_SPACES = {n: sorted(int.from_bytes(c.encode(), "big") for c in _WHITESPACE if len(c.encode()) == n)
+                for n in (2, 3)}
 
 
 def _outer_space(column: pa.Array) -> bool:
-    """Whether any text of a string column starts or ends with a space, by its bytes."""
+    """Whether any text of a string column starts or ends with a space, by its bytes: a text
+    whose first byte may start one, or whose last byte may end one, is looked at closer."""
     if not len(column) or column.buffers()[2] is None:
         return False
     offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + len(column) + 1]
@@ -305,13 +311,19 @@ def _outer_space(column: pa.Array) -> bool:
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
     starts, ends = starts[filled].astype(np.int64), ends[filled].astype(np.int64)
-    for n, spaces in _SPACES.items():
+    first, last = data[starts], data[ends - 1]
+    may_start, may_end = _SPACE_STARTS[first], _SPACE_ENDS[last]
+    if (may_start & (first < 0x80)).any() or (may_end & (last < 0x80)).any():
+        return True   # a space of one byte (ASCII)
+    closer = may_start | may_end
+    starts, ends = starts[closer], ends[closer]
+    for n, spaces in _LONG_SPACES.items():
         long_enough = ends - starts >= n
         for at in (starts[long_enough], ends[long_enough] - n):
             gram = np.zeros(len(at), dtype=np.int64)
             for k in range(n):
                 gram = (gram << 8) | data[at + k]
-            if any((gram == space).any() for space in spaces):
+            if np.isin(gram, spaces).any():
                 return True
     return False
 

@@ -181,3 +181,15 @@ def test_incident_columns_of_objects_keep_them():
     assert columns.incident(0) is made[0] and columns.objects
     located = Located(made[0], 33.2, 36.1)
     assert located.incident is columns.incidents()[0]
+
+
+def test_a_text_is_looked_at_for_every_space_strip_takes_and_no_other():
+    import pyarrow as pa
+
+    from mapper.validate import _WHITESPACE, _outer_space
+
+    for space in _WHITESPACE:
+        assert _outer_space(pa.array(["x", f"{space}x"])) and _outer_space(pa.array([f"x{space}", "x"]))
+    # letters whose last byte is a space's last byte (م is D9 85, as U+0085 is C2 85), a zero
+    # width space (not a space to str.strip), and texts of one character
+    assert not _outer_space(pa.array(["قصف م", "ؠ", "a\u200b", "\u200bb", "é", "", "x"]))
