@@ -227,14 +227,15 @@ class _Writer:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.buffers: list[bytes] = []
+        self.buffers: list[Buffer] = []
         self.size = 0
         # the dictionary columns written so far: where (["f", name] or ["x", k]), their
         # indices (in the fewest bytes) and count of values, each a possible "by" of later ones
         self.coded: list[tuple[list[Any], np.ndarray, int]] = []
 
-    def put(self, data: bytes) -> int:
-        self.buffers.append(data)
+    def put(self, data: bytes, strategy: int = zlib.Z_DEFAULT_STRATEGY) -> int:
+        """Append a buffer (deflated by `strategy`: see Buffer); its offset."""
+        self.buffers.append(Buffer(data, strategy))
         self.size += len(data)
         return self.size - len(data)
 
@@ -263,13 +264,13 @@ class _Writer:
                 spec.update(d=1, b=int(v[0]))
         span = int(stored.max()) - base
         if span >= 1 << 32:
-            spec.update(o=self.put(_planes(v.astype("<f8"))), w=8, m=0, f=1)
+            spec.update(o=self.put(_planes(v.astype("<f8")), zlib.Z_RLE), w=8, m=0, f=1)
             spec.pop("d", None)
             spec.pop("b", None)
             return spec
         width = 1 if span < 1 << 8 else 2 if span < 1 << 16 else 4
         kind = {1: "<u1", 2: "<u2", 4: "<u4"}[width]
-        spec.update(o=self.put(_planes((stored - base).astype(kind))), w=width, m=base)
+        spec.update(o=self.put(_planes((stored - base).astype(kind)), zlib.Z_RLE), w=width, m=base)
         return spec
 
     def text(self, column: TextColumn, where: list[Any] | None = None) -> dict[str, Any] | None:
@@ -332,9 +333,16 @@ class _Writer:
     def _numbered(self, column: TextColumn) -> dict[str, Any]:
         shapes: dict[tuple[str, str], int] = {}
         index, numbers = [], []
-        size = sum(len(t.encode()) for t in column.sample()) / max(len(column.sample()), 1)
+        sample = column.sample()
+        size = sum(len(t.encode()) for t in sample) / max(len(sample), 1)
+        common = _common_shape(sample)
         for piece in column.pieces(int(min(1 << 16, max(1 << 10, NUMBER_PIECE_BYTES // max(size, 1))))):
             offsets, data = _utf8_parts(piece)
+            value = _shaped_numbers(offsets, data, *common) if common else None
+            if value is not None:   # every text of the piece is of the most common shape
+                index.append(np.full(len(value), shapes.setdefault(common, len(shapes)), dtype=np.int64))  # type: ignore[arg-type]
+                numbers.append(value)
+                continue
             value, pre_end, post_start = _last_numbers(offsets, data)
             pre, pre_codes = TextColumn(strings=_slices(data, offsets[:-1], pre_end)).coded()
             post, post_codes = TextColumn(strings=_slices(data, post_start, offsets[1:])).coded()
@@ -349,7 +357,8 @@ class _Writer:
 
     def _words(self, column: TextColumn) -> dict[str, Any]:
         vocabulary, stream, lengths = word_codes(column.pieces(WORD_PIECE_ROWS))
-        return {"k": "words", "s": vocabulary, "o": self.put(stream), "l": self.ints(lengths)}
+        return {"k": "words", "s": vocabulary, "o": self.put(stream, _strategy(stream)),
+                "l": self.ints(lengths)}
 
     def _utf8(self, column: TextColumn) -> dict[str, Any]:
         start, lengths = self.size, []
@@ -358,6 +367,24 @@ class _Writer:
             self.put(data[offsets[0]:offsets[-1]].tobytes())
             lengths.append(np.diff(offsets))
         return {"k": "text", "o": start, "l": self.ints(np.concatenate(lengths))}
+
+
+@dataclass(frozen=True, slots=True)
+class Buffer:
+    """A run of the block's bytes and how deflate should take it: Z_RLE (runs and symbol
+    frequencies only, no search for earlier strings) for integers, whose byte planes are runs
+    or noise, ~2x faster and smaller than the default there; Z_DEFAULT_STRATEGY for text."""
+
+    data: bytes
+    strategy: int = zlib.Z_DEFAULT_STRATEGY
+
+
+def _strategy(stream: bytes) -> int:
+    """The better strategy for a stream of word ranks, from a trial of its first piece: free
+    text repeats phrases (the default finds them), random words do not (Z_RLE then)."""
+    head = stream[:PIECE_BYTES]
+    sizes = {strategy: len(_deflated(Buffer(head, strategy))) for strategy in (zlib.Z_DEFAULT_STRATEGY, zlib.Z_RLE)}
+    return min(sizes, key=lambda k: sizes[k])
 
 
 def _narrow(index: np.ndarray, size: int) -> np.ndarray:
@@ -409,6 +436,44 @@ def _utf8_parts(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 NUMBER_PIECE_BYTES = 1 << 21  # bytes of a numbered column looked at at once
 _TENS = 10 ** np.arange(15, dtype=np.int64)
+
+
+def _common_shape(sample: list[str]) -> tuple[str, str] | None:
+    """The (prefix, suffix) round the last number of most of the sample's texts, if any."""
+    shapes: dict[tuple[str, str], int] = {}
+    for text in sample:
+        m = _NUMBERED_RE.match(text)
+        if m:
+            key = (m.group("pre"), m.group("post"))
+            shapes[key] = shapes.get(key, 0) + 1
+    return max(shapes, key=lambda k: shapes[k]) if shapes else None
+
+
+def _shaped_numbers(offsets: np.ndarray, data: np.ndarray, pre: str, post: str) -> np.ndarray | None:
+    """The numbers of texts that are all `pre`, a number (as _NUMBERED_RE) and `post`; None
+    when one is not."""
+    head, tail = pre.encode(), post.encode()
+    starts, ends = offsets[:-1], offsets[1:]
+    size = ends - starts - len(head) - len(tail)
+    if not len(starts) or size.min() < 1 or size.max() > 15:
+        return None
+    for j, byte in enumerate(head):
+        if not (data[starts + j] == byte).all():
+            return None
+    for j, byte in enumerate(tail):
+        if not (data[ends - len(tail) + j] == byte).all():
+            return None
+    first = starts + len(head)
+    if ((data[first] == 48) & (size > 1)).any():   # a leading zero
+        return None
+    value = np.zeros(len(starts), dtype=np.int64)
+    for j in range(int(size.max())):
+        take = size > j
+        digit = data[np.where(take, first + j, first)].astype(np.int64) - 48
+        if ((digit < 0) | (digit > 9)).any():
+            return None
+        value = np.where(take, value * 10 + digit, value)
+    return value
 
 
 def _last_numbers(offsets: np.ndarray, data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -569,8 +634,8 @@ class BlockColumns:
     extras: list[tuple[str, Callable[[], TextColumn]]]
 
 
-def write_block(columns: BlockColumns) -> list[bytes]:
-    """The block's bytes, in pieces (joined, they are the block): a header's length (4 bytes,
+def write_block(columns: BlockColumns) -> list[Buffer]:
+    """The block's bytes, in buffers (joined, they are the block): a header's length (4 bytes,
     little-endian), the header (UTF-8 JSON), then the buffers it points into (offsets from the
     end of the header).
 
@@ -615,38 +680,36 @@ def write_block(columns: BlockColumns) -> list[bytes]:
             {"i": w.ints(colors)}
         head["c"]["c"] = spec.get("i", spec)
     header = _dumps(head).encode("utf-8")
-    return [len(header).to_bytes(4, "little") + header, *w.buffers]
+    return [Buffer(len(header).to_bytes(4, "little") + header), *w.buffers]
 
 
-def _deflated(data: bytes | memoryview) -> bytes:
+def _deflated(piece: Buffer) -> bytes:
     """One piece compressed on its own, ended on a byte boundary and not final."""
-    deflate = zlib.compressobj(BLOCK_LEVEL, zlib.DEFLATED, -15)
-    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    deflate = zlib.compressobj(BLOCK_LEVEL, zlib.DEFLATED, -15, 8, piece.strategy)
+    return deflate.compress(piece.data) + deflate.flush(zlib.Z_SYNC_FLUSH)
 
 
-def _pieces(buffers: Iterable[bytes]) -> Iterator[bytes | memoryview]:
-    """The buffers again in pieces of about PIECE_BYTES: small ones joined, large ones cut."""
+def _pieces(buffers: Iterable[Buffer]) -> Iterator[Buffer]:
+    """The buffers again in pieces of about PIECE_BYTES: small ones of one strategy joined,
+    large ones cut."""
     small: list[bytes] = []
-    size = 0
+    size, strategy = 0, zlib.Z_DEFAULT_STRATEGY
     for buffer in buffers:
-        if len(buffer) < PIECE_BYTES:
-            small.append(buffer)
-            size += len(buffer)
-            if size >= PIECE_BYTES:
-                yield b"".join(small)
-                small, size = [], 0
-            continue
-        if small:
-            yield b"".join(small)
+        if small and (buffer.strategy != strategy or size >= PIECE_BYTES or len(buffer.data) >= PIECE_BYTES):
+            yield Buffer(b"".join(small), strategy)
             small, size = [], 0
-        view = memoryview(buffer)
-        for start in range(0, len(buffer), PIECE_BYTES):
-            yield view[start:start + PIECE_BYTES]
+        if len(buffer.data) < PIECE_BYTES:
+            small.append(buffer.data)
+            size, strategy = size + len(buffer.data), buffer.strategy
+            continue
+        view = memoryview(buffer.data)
+        for start in range(0, len(buffer.data), PIECE_BYTES):
+            yield Buffer(view[start:start + PIECE_BYTES], buffer.strategy)  # type: ignore[arg-type]
     if small:
-        yield b"".join(small)
+        yield Buffer(b"".join(small), strategy)
 
 
-def deflate_pieces(buffers: Iterable[bytes]) -> Iterator[bytes]:
+def deflate_pieces(buffers: Iterable[Buffer]) -> Iterator[bytes]:
     """Raw deflate of the buffers joined, pieces compressed side by side (each ended on a byte
     boundary, not final, then one final empty block: one stream, as pigz makes one)."""
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -682,12 +745,17 @@ def _base85_pieces(pieces: Iterable[bytes]) -> Iterator[str]:
 
 
 def _base85_words(data: bytes) -> str:
-    """Base 85 of a multiple of four bytes."""
-    words = np.frombuffer(data, dtype=">u4").astype(np.int64)
+    """Base 85 of a multiple of four bytes: a word is a * 85**4 + b * 85**2 + c (a < 85, b
+    and c < 85**2), so two divisions and a table of the 7225 pairs of digits make it."""
+    pairs = _DIGITS[np.stack(np.divmod(np.arange(85 * 85), 85), axis=1)]
+    words = np.frombuffer(data, dtype=">u4").astype(np.uint32)
+    high, c = np.divmod(words, np.uint32(85 * 85))
+    a, b = np.divmod(high, np.uint32(85 * 85))
     digits = np.empty((len(words), 5), dtype=np.uint8)
-    for k in range(4, -1, -1):
-        words, digits[:, k] = np.divmod(words, 85)
-    return _DIGITS[digits].tobytes().decode("ascii")
+    digits[:, 0] = _DIGITS[a]
+    digits[:, 1:3] = pairs[b]
+    digits[:, 3:5] = pairs[c]
+    return digits.tobytes().decode("ascii")
 
 
 def unbase85(text: str) -> bytes:
@@ -704,9 +772,9 @@ def unbase85(text: str) -> bytes:
     return data[:len(data) - short] if short else data
 
 
-def finish(buffers: list[bytes], compress: bool) -> str:
-    """The block's pieces (`write_block`) as the page's text: deflated or not, in base 85."""
-    return "".join(_base85_pieces(deflate_pieces(buffers) if compress else buffers))
+def finish(buffers: list[Buffer], compress: bool) -> str:
+    """The block's buffers (`write_block`) as the page's text: deflated or not, in base 85."""
+    return "".join(_base85_pieces(deflate_pieces(buffers) if compress else (b.data for b in buffers)))
 
 
 # --- the block of Located objects --------------------------------------------------------------
