@@ -24,7 +24,7 @@ import pyarrow as pa
 from .model import Incident, Located
 
 __all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
-           "lean_memory", "strings"]
+           "lean_memory", "strings", "take_rows"]
 
 # The text fields of an Incident, each an Arrow string (or dictionary) column of no nulls.
 TEXT_FIELDS = ("id", "date", "date_precision", "date_end", "time", "location", "event_type",
@@ -92,12 +92,24 @@ def _pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:
     return column.to_pylist()
 
 
-def _take(column: pa.Array | pa.ChunkedArray, at: np.ndarray) -> pa.Array | pa.ChunkedArray:
-    """The rows `at` of a column (the column itself when they are all of it, in order)."""
+def take_rows(column: pa.Array | pa.ChunkedArray, at: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """The rows `at` of a column (the column itself when they are all of it, in order). A
+    column in chunks is taken from chunk by chunk: Arrow's take of a chunked array joins all
+    its chunks first (200 MB of descriptions at a million rows, to take two rows)."""
     if len(at) == len(column) and (len(at) == 0 or (at[0] == 0 and at[-1] == len(at) - 1
                                                    and bool((np.diff(at) == 1).all()))):
         return column
-    return column.take(pa.array(at))
+    if not isinstance(column, pa.ChunkedArray) or column.num_chunks < 2:
+        return column.take(pa.array(at))
+    bounds = np.cumsum([0] + [len(c) for c in column.chunks])
+    which = np.searchsorted(bounds, at, side="right") - 1
+    order = np.argsort(which, kind="stable")
+    parts = [column.chunk(c).take(pa.array(at[order][which[order] == c] - bounds[c]))
+             for c in np.unique(which).tolist()]
+    taken = pa.chunked_array(parts, type=column.type)
+    back = np.empty(len(at), dtype=np.int64)
+    back[order] = np.arange(len(at))
+    return taken.take(pa.array(back)) if len(at) else taken
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,8 +155,8 @@ class IncidentColumns:
         wanted = [k for k in dict.fromkeys(positions) if k not in self._made]
         if wanted:
             at = np.array(wanted, dtype=np.int64)
-            self._make_all(wanted, {name: _pylist(_take(col, at)) for name, col in self.text.items()},
-                           [(name, _pylist(_take(col, at))) for name, col in self.extra], at)
+            self._make_all(wanted, {name: _pylist(take_rows(col, at)) for name, col in self.text.items()},
+                           [(name, _pylist(take_rows(col, at))) for name, col in self.extra], at)
         return [self._made[k] for k in positions]
 
     def incidents(self) -> list[Incident]:
@@ -159,7 +171,7 @@ class IncidentColumns:
                                 for a in (self.fatalities, self.injuries))
         precision = np.where(self.precision[at] == 0, None, self.precision[at]).tolist()
         rows = self.row[at].tolist()
-        originals = [(name, _pylist(_take(column, at))) for name, column in
+        originals = [(name, _pylist(take_rows(column, at))) for name, column in
                      ((EXTRA_TYPE, self.type_original), (EXTRA_OUTCOME, self.outcome_original))
                      if column is not None]
         names = list(texts)

@@ -561,7 +561,8 @@ def word_codes(pieces: Iterable[pa.Array]) -> tuple[list[str], bytes, np.ndarray
         for tokens, per_row in _ahead(pool, _tokens, pieces):
             # a token is a word and the space after it, but for the last of a text
             words = [t[:-1] if t.endswith(" ") else t for t in tokens.dictionary.to_pylist()]
-            indices = tokens.indices.to_numpy(zero_copy_only=False)
+            indices = np.frombuffer(tokens.indices.buffers()[1], dtype=np.int32)[
+                tokens.indices.offset:tokens.indices.offset + len(tokens.indices)]
             if not vocabulary:
                 seen: dict[str, int] = {}
                 for word, count in zip(words, np.bincount(indices, minlength=len(words)).tolist()):

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns, distinct
+from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns, distinct, take_rows
 from .encode import (
     COMPRESS_ABOVE_ROWS,
     SAMPLE_ROWS,
@@ -48,7 +48,7 @@ def _of(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None) -> TextColu
     if pa.types.is_dictionary(column.type):
         values, codes = distinct(column)
         return _coded(values, codes[rows] if rows is not None else codes)
-    taken = column.take(pa.array(rows)) if rows is not None else column
+    taken = take_rows(column, rows) if rows is not None else column
     sample = taken.slice(0, SAMPLE_ROWS)
     if len(sample) and pc.count_distinct(sample).as_py() > UNIQUE_SHARE * len(sample):
         return TextColumn(strings=taken)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import IncidentColumns, lean_memory
+from .columns import IncidentColumns, lean_memory, take_rows
 from .errors import InputError, Problem
 from .model import Incident
 from .profiles import FIELDS, HEADER_ALIASES, header_key
@@ -343,10 +343,10 @@ def _read_delimited_fast(path: Path) -> RawTable | None:
         if not blank.any():
             break
         rows_left = np.flatnonzero(blank)   # only the rows still blank in every column so far
-        blank[rows_left] = _blank(column if len(rows_left) == count else column.take(pa.array(rows_left)))
+        blank[rows_left] = _blank(take_rows(column, rows_left))
     if blank.any():   # rows of blank cells only (",,,"): skipped, as the Python reader skips them
-        keep = pa.array(np.flatnonzero(~blank))
-        columns = [c.take(keep) for c in columns]
+        keep = np.flatnonzero(~blank)
+        columns = [take_rows(c, keep) for c in columns]
         rows = rows[~blank]
     return RawTable(tuple(headers), tuple(columns), rows, (), "row", ())
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place
 
-from .columns import IncidentColumns, distinct
+from .columns import IncidentColumns, distinct, take_rows
 from .errors import OutputError
 from .model import Incident, Located, ReviewItem
 from .output import atomic_write, write_csv, write_text
@@ -629,10 +629,10 @@ def located_columns(result: LocateResult) -> tuple[dict[str, Any], np.ndarray, n
         lat = np.array([r["lat"] for r in records], dtype=float)
         lon = np.array([r["lon"] for r in records], dtype=float)
         return ({n: [r[n] for r in records] for n in names if n not in ("lat", "lon")}, lat, lon)
-    cols, at = rows.incidents, pa.array(rows.positions)
+    cols, at = rows.incidents, rows.positions
 
     def text(column: Any) -> Any:
-        return column.take(at)
+        return take_rows(column, at)
 
     def counts(values: np.ndarray) -> Any:
         taken = values[rows.positions]
@@ -659,7 +659,7 @@ def located_columns(result: LocateResult) -> tuple[dict[str, Any], np.ndarray, n
     firsts = []
     for name, column in ((EXTRA_TYPE, cols.type_original), (EXTRA_OUTCOME, cols.outcome_original)):
         if column is not None:
-            given = np.flatnonzero(_not_empty(column.take(at)))
+            given = np.flatnonzero(_not_empty(take_rows(column, at)))
             if len(given):
                 firsts.append((int(given[0]), name, column))
     extras += [(name, column) for _, name, column in sorted(firsts, key=lambda f: f[0])]

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from gazetteer import normalize
 
-from .columns import NONE_COUNT, TEXT_FIELDS, IncidentColumns, distinct
+from .columns import NONE_COUNT, TEXT_FIELDS, IncidentColumns, distinct, take_rows
 from .errors import InputError, Problem
 from .profiles import HEADER_ALIASES, ColumnProfile, detect, header_key, with_columns
 from .vocabulary import event_type_of, outcome_of
@@ -630,7 +630,7 @@ class _Validation:
             slow |= booleans
         rows = np.flatnonzero(slow)
         if len(rows):
-            sub = column.take(pa.array(rows))
+            sub = take_rows(column, rows)
             results, codes = _per_value(sub, lambda text: _coordinate_cell(header, text))
             for k, code in zip(rows.tolist(), codes.tolist()):
                 value, error, doubt = results[code]
