@@ -10,7 +10,7 @@ values and codes, or Arrow strings), for `encode.write_block` to lay out.
 
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -128,8 +128,10 @@ class _Block:
             rest, t = divmod(p, width_t)
             a, o = divmod(rest, width_o)
             keys.append(color_key(self.color_by, actor_values[a], outcome_values[o], type_keys[t]))
-        table = color_table(self.color_by, itertools.chain.from_iterable(
-            itertools.repeat(k, c) for k, c in zip(keys, counts.tolist())))
+        tally: Counter[str] = Counter()
+        for key, count in zip(keys, counts.tolist()):   # counted once per key, not once a row
+            tally[key] += count
+        table = color_table(self.color_by, tally)
         index = {k: n for n, k in enumerate(table)}
         other = index.get(OTHER_ACTORS, 0)
         c_of = np.array([index.get(k, other) for k in keys], dtype=np.int64)

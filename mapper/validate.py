@@ -316,6 +316,8 @@ def _outer_space(column: pa.Array) -> bool:
     if (may_start & (first < 0x80)).any() or (may_end & (last < 0x80)).any():
         return True   # a space of one byte (ASCII)
     closer = may_start | may_end
+    if not closer.any():
+        return False
     starts, ends = starts[closer], ends[closer]
     for n, spaces in _LONG_SPACES.items():
         long_enough = ends - starts >= n
