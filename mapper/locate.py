@@ -542,15 +542,13 @@ def _distinct_text(column: Any) -> tuple[list[str], np.ndarray]:
 
 def _object_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Each object's index among the distinct objects of a list (by identity: a district's hit
-    is one object however many points lie in it)."""
-    ids = list(map(id, values))
-    lookup = dict.fromkeys(ids)
-    for k, key in enumerate(lookup):
-        lookup[key] = k
-    codes = np.fromiter(map(lookup.__getitem__, ids), dtype=np.int64, count=len(ids))
-    first = np.full(len(lookup), len(codes), dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(len(codes)))
-    return codes, [values[i] for i in first.tolist()]
+    is one object however many points lie in it), in the order they first come."""
+    ids = np.fromiter(map(id, values), dtype=np.int64, count=len(values))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[order] = np.arange(len(first))
+    return rank[inverse.reshape(-1)], [values[i] for i in first[order].tolist()]
 
 
 def _date_doubt(date: str, late: dt.date) -> str | None:
