@@ -16,10 +16,10 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -70,6 +70,75 @@ REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id
                   "lat", "lon")
 
 
+class ReviewList(Sequence[ReviewItem]):
+    """The review items of a locate over columns, in order: each item (and its Incident) is
+    made only when it is asked for, and once; its reason, whether it is mapped and where are
+    known without it. A map of a million rows by name sends a third of them to review
+    (ambiguous), and needs no more of them than how many there are and why.
+
+    `positions`: each item's row position in `incidents`; `located_at`: its index among the
+    located rows (-1: none).
+    """
+
+    def __init__(self, incidents: IncidentColumns, positions: Sequence[int], reasons: Sequence[str],
+                 mapped: Sequence[bool], located_at: Sequence[int],
+                 candidates: Sequence[tuple[str, ...]]) -> None:
+        self.incidents = incidents
+        self.positions = list(positions)
+        self.reasons = list(reasons)
+        self.on_map = list(mapped)
+        self.located_at = list(located_at)
+        self.candidates = list(candidates)
+        self._made: dict[int, ReviewItem] = {}
+        self.placed: dict[int, int] = {}   # id of a made item's incident -> its located index
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @overload
+    def __getitem__(self, i: int) -> ReviewItem: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ReviewItem]: ...
+
+    def __getitem__(self, i: int | slice) -> ReviewItem | list[ReviewItem]:
+        if isinstance(i, slice):
+            return self._items(range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._items([i])[0]
+
+    def __iter__(self) -> Iterator[ReviewItem]:
+        return iter(self._items(range(len(self))))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ReviewList({len(self)} review items)"
+
+    def mapped(self, i: int) -> bool:
+        """Whether item i's incident is on the map too (without making the item)."""
+        return self.on_map[i]
+
+    def _items(self, wanted: Iterable[int]) -> list[ReviewItem]:
+        wanted = list(wanted)
+        new = [i for i in wanted if i not in self._made]
+        if new:   # their incidents made at once: far faster than one by one
+            incidents = self.incidents.incidents_at([self.positions[i] for i in new])
+            for i, incident in zip(new, incidents):
+                self._made[i] = ReviewItem(incident, self.reasons[i], self.on_map[i], self.candidates[i])
+                if self.located_at[i] >= 0:
+                    self.placed[id(incident)] = self.located_at[i]
+        return [self._made[i] for i in wanted]
+
+
 @dataclass(frozen=True, slots=True)
 class LocateResult:
     """Where each incident went: `located` (on the map) and `review` (to be looked at).
@@ -79,27 +148,34 @@ class LocateResult:
     """
 
     located: Sequence[Located]
-    review: list[ReviewItem]
+    review: Sequence[ReviewItem]
     read: int
-    # id of a review item's incident -> its index in `located`, when it is on the map too
-    placed: Mapping[int, int] | None = field(default=None, repr=False, compare=False)
 
     def located_of(self, item: ReviewItem) -> Located | None:
         """The Located of a review item's incident, when it is on the map as well."""
-        placed = self.placed
-        if placed is None:
-            placed = {id(r.incident): i for i, r in enumerate(self.located)}
-        i = placed.get(id(item.incident))
+        if isinstance(self.review, ReviewList):
+            i = self.review.placed.get(id(item.incident))
+        else:
+            i = {id(r.incident): k for k, r in enumerate(self.located)}.get(id(item.incident))
         return None if i is None else self.located[i]
 
     @property
     def unmapped(self) -> list[ReviewItem]:
         """Review items whose incident is not on the map."""
-        return [item for item in self.review if not item.mapped]
+        review = self.review
+        if isinstance(review, ReviewList):
+            return review._items(i for i in range(len(review)) if not review.mapped(i))
+        return [item for item in review if not item.mapped]
 
     def reasons(self) -> Counter[str]:
         """How many review items give each reason (an item may give several)."""
-        return Counter(r.split(" (")[0] for item in self.review for r in item.reason.split("; "))
+        review = self.review
+        texts = review.reasons if isinstance(review, ReviewList) else [item.reason for item in review]
+        counts: Counter[str] = Counter()
+        for text, n in Counter(texts).items():   # a reason said by many rows is split once
+            for r in text.split("; "):
+                counts[r.split(" (")[0]] += n
+        return counts
 
     def summary(self) -> str:
         """One line: "12 rows read, 11 mapped, 2 sent to review (1 unresolved, 1 ambiguous)"."""
@@ -509,26 +585,27 @@ class _Locator:
             admin1=dictionary(areas["admin1"], areas["codes"]),
             admin1_name=dictionary(areas["admin1"], areas["admin1_name"]),
             admin2_name=dictionary(areas["admin2_name"], areas["districts"]))
-        review: list[ReviewItem] = []
-        item_of: dict[int, int] = {}
-        reviewed = sorted({*self.reasons, *areas["disagree"]})
-        made = dict(zip(reviewed, self.cols.incidents_at(reviewed)))   # at once: far faster
-        for k in sorted(self.reasons):
-            reason, mapped, candidates = self.reasons[k]
-            item_of[k] = len(review)
-            review.append(ReviewItem(made[k], reason, mapped, candidates))
+        positions = sorted(self.reasons)
+        reasons = [self.reasons[k][0] for k in positions]
+        mapped = [self.reasons[k][1] for k in positions]
+        candidates = [self.reasons[k][2] for k in positions]
+        item_of = {k: i for i, k in enumerate(positions)}
         for k, reason in areas["disagree"].items():   # joined to the row's item, if it has one
             if k in item_of:
-                item = review[item_of[k]]
-                review[item_of[k]] = replace(item, reason=f"{item.reason}; {reason}")
+                reasons[item_of[k]] = f"{reasons[item_of[k]]}; {reason}"
             else:
-                item_of[k] = len(review)
-                review.append(ReviewItem(made[k], reason, True))
-        reviewed = np.array(sorted(item_of), dtype=np.int64)
-        spot = np.searchsorted(located, reviewed)
-        placed = {id(review[item_of[k]].incident): int(j) for k, j in zip(reviewed.tolist(), spot.tolist())
-                  if j < len(located) and located[j] == k}
-        return LocateResult(rows, review, self.n, placed)
+                item_of[k] = len(positions)
+                positions.append(k)
+                reasons.append(reason)
+                mapped.append(True)
+                candidates.append(())
+        at = np.array(positions, dtype=np.int64)
+        spot = np.searchsorted(located, at)
+        on_map = (spot < len(located)) & (located[np.minimum(spot, max(len(located) - 1, 0))] == at) \
+            if len(located) else np.zeros(len(at), dtype=bool)
+        located_at = np.where(on_map, spot, -1).tolist()
+        return LocateResult(rows, ReviewList(self.cols, positions, reasons, mapped, located_at, candidates),
+                            self.n)
 
 
 # The radius of a point by the precision its table states (0: none stated).

@@ -287,3 +287,23 @@ def test_today_is_a_plausible_date(gazetteer):
     result = locate(rows, gazetteer, today=today)
     assert [r.incident.row for r in result.located] == [2]
     assert [r.incident.row for r in result.unmapped] == [3, 4]
+
+
+def test_review_of_columns_is_counted_without_making_its_incidents(tmp_path, gazetteer):
+    from mapper.html import IncidentMap
+    from mapper.incidents import read_incident_columns
+
+    path = write(tmp_path, "messy.csv", "\n".join([MESSY_HEADER, *MESSY_ROWS * 50]) + "\n")
+    result = locate(read_incident_columns(path), gazetteer)
+    review = result.review
+    assert len(review) == 5 * 50 and result.read == 8 * 50
+    assert result.summary() == ("400 rows read, 350 mapped, 250 sent to review (50 unresolved, "
+                                "150 ambiguous, 50 low score, 50 admin1 disagrees, "
+                                "50 lat and lon may be swapped)")
+    assert IncidentMap(result).unmapped == 50
+    assert len(review._made) == 50          # only the unmapped ones were made
+    items = list(review)
+    assert [i.incident.row for i in items[:5]] == [5, 6, 7, 8, 9]
+    assert (items[1].reason.startswith("ambiguous"), items[1].mapped, items[0].mapped) == (True, True, False)
+    assert result.located_of(items[2]).place_id == "place:kanaker" and result.located_of(items[0]) is None
+    assert items[-1] is review[-1] and review[1:3] == items[1:3]
