@@ -235,7 +235,8 @@ class IncidentMap:
         # a locate's result is held as columns: a million rows are never made into objects
         self.located: Sequence[Located] = rows if isinstance(rows, LocatedColumns) else tuple(rows)
         self.color_by = check_color_by(self.located, color_by)
-        self.unmapped = sum(1 for r in review or () if not r.mapped)
+        unmapped = getattr(located, "unmapped", None)   # a LocateResult's: its other review items not made
+        self.unmapped = len(unmapped) if unmapped is not None else sum(1 for r in review or () if not r.mapped)
         self.title = title
         self.basemap = basemap
         self.self_contained = self_contained
