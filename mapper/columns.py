@@ -94,6 +94,13 @@ def _pylist(column: pa.Array | pa.ChunkedArray) -> list[Any]:
     return column.to_pylist()
 
 
+def _none_where(values: np.ndarray, missing: np.ndarray) -> list[Any]:
+    """The values as Python numbers, None where `missing`."""
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
 def take_rows(column: pa.Array | pa.ChunkedArray, at: np.ndarray) -> pa.Array | pa.ChunkedArray:
     """The rows `at` of a column (the column itself when they are all of it, in order). A
     column in chunks is taken from chunk by chunk: Arrow's take of a chunked array joins all
@@ -168,13 +175,13 @@ class IncidentColumns:
     def _make_all(self, wanted: list[int], texts: dict[str, list[str]],
                   extras: list[tuple[str, list[str]]], at: np.ndarray) -> None:
         n = len(wanted)
-        given = {
+        given: dict[str, list[Any]] = {
             "row": self.row[at].tolist(),
-            **{name: np.where(np.isnan(a[at]), None, a[at]).tolist()
+            **{name: _none_where(a[at], np.isnan(a[at]))
                for name, a in (("lat", self.lat), ("lon", self.lon), ("radius_km", self.radius_km))},
-            **{name: np.where(a[at] == NONE_COUNT, None, a[at]).tolist()
+            **{name: _none_where(a[at], a[at] == NONE_COUNT)
                for name, a in (("fatalities", self.fatalities), ("injuries", self.injuries))},
-            "precision": np.where(self.precision[at] == 0, None, self.precision[at]).tolist(),
+            "precision": _none_where(self.precision[at], self.precision[at] == 0),
             "doubts": [self.doubts.get(k, ()) for k in wanted] if self.doubts else [()] * n,
             "problems": [self.problems.get(k, ()) for k in wanted] if self.problems else [()] * n,
             **texts,

@@ -191,7 +191,9 @@ class TextColumn:
     def coded(self) -> tuple[Sequence[str], np.ndarray]:
         """The distinct values and each row's index into them (int64)."""
         if self.strings is None:
-            return self.values, self.codes   # type: ignore[return-value]
+            if self.values is None or self.codes is None:
+                raise ValueError("a text column holds values and codes, or strings")
+            return self.values, self.codes
         encoded = self.strings.dictionary_encode()
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks else \
@@ -339,8 +341,8 @@ class _Writer:
         for piece in column.pieces(int(min(1 << 16, max(1 << 10, NUMBER_PIECE_BYTES // max(size, 1))))):
             offsets, data = _utf8_parts(piece)
             value = _shaped_numbers(offsets, data, *common) if common else None
-            if value is not None:   # every text of the piece is of the most common shape
-                index.append(np.full(len(value), shapes.setdefault(common, len(shapes)), dtype=np.int64))  # type: ignore[arg-type]
+            if common and value is not None:   # every text of the piece is of the most common shape
+                index.append(np.full(len(value), shapes.setdefault(common, len(shapes)), dtype=np.int64))
                 numbers.append(value)
                 continue
             value, pre_end, post_start = _last_numbers(offsets, data)
@@ -375,7 +377,7 @@ class Buffer:
     frequencies only, no search for earlier strings) for integers, whose byte planes are runs
     or noise, ~2x faster and smaller than the default there; Z_DEFAULT_STRATEGY for text."""
 
-    data: bytes
+    data: bytes | memoryview
     strategy: int = zlib.Z_DEFAULT_STRATEGY
 
 
@@ -693,7 +695,7 @@ def _deflated(piece: Buffer) -> bytes:
 def _pieces(buffers: Iterable[Buffer]) -> Iterator[Buffer]:
     """The buffers again in pieces of about PIECE_BYTES: small ones of one strategy joined,
     large ones cut."""
-    small: list[bytes] = []
+    small: list[bytes | memoryview] = []
     size, strategy = 0, zlib.Z_DEFAULT_STRATEGY
     for buffer in buffers:
         if small and (buffer.strategy != strategy or size >= PIECE_BYTES or len(buffer.data) >= PIECE_BYTES):
@@ -705,7 +707,7 @@ def _pieces(buffers: Iterable[Buffer]) -> Iterator[Buffer]:
             continue
         view = memoryview(buffer.data)
         for start in range(0, len(buffer.data), PIECE_BYTES):
-            yield Buffer(view[start:start + PIECE_BYTES], buffer.strategy)  # type: ignore[arg-type]
+            yield Buffer(view[start:start + PIECE_BYTES], buffer.strategy)
     if small:
         yield Buffer(b"".join(small), strategy)
 
@@ -775,7 +777,7 @@ def unbase85(text: str) -> bytes:
 
 def finish(buffers: list[Buffer], compress: bool) -> str:
     """The block's buffers (`write_block`) as the page's text: deflated or not, in base 85."""
-    return "".join(_base85_pieces(deflate_pieces(buffers) if compress else (b.data for b in buffers)))
+    return "".join(_base85_pieces(deflate_pieces(buffers) if compress else (bytes(b.data) for b in buffers)))
 
 
 # --- the block of Located objects --------------------------------------------------------------

@@ -114,7 +114,8 @@ class _Block:
     def _coded(self, column: TextColumn) -> tuple[list[str], np.ndarray]:
         if column.strings is not None:
             return distinct(column.strings)
-        return list(column.values), column.codes
+        values, codes = column.coded()
+        return list(values), codes
 
     def _colors(self, type_codes: np.ndarray, type_keys: list[str]) -> tuple[np.ndarray, tuple]:
         actor_values, actor_codes = self._coded(self.text("actor"))

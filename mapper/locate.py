@@ -494,7 +494,7 @@ class _Locator:
         """The governorate and district of every point, from the bundled boundaries, and the rows
         whose own admin1 names another governorate than the point lies in, beyond its radius."""
         gazetteer = self.gazetteer
-        out = {"admin1": np.zeros(len(located), dtype=np.int32), "admin1_name": [""],
+        out: dict[str, Any] = {"admin1": np.zeros(len(located), dtype=np.int32), "admin1_name": [""],
                "admin2_name": np.zeros(len(located), dtype=np.int32), "codes": [""], "districts": [""],
                "disagree": {}}
         if not len(located):
@@ -539,8 +539,9 @@ class _Locator:
                 names.append(area1.name if area1 else "")
             admin1[u] = codes[code]
             name = ""
-            if place is not None and place.kind == "admin2" and areas.area(place.id):
-                name = areas.area(place.id).name  # its seat may lie just outside its polygon
+            area2 = areas.area(place.id) if place is not None and place.kind == "admin2" else None
+            if area2 is not None:
+                name = area2.name   # its seat may lie just outside its polygon
             elif hit is not None and not is_coarse:
                 name = hit.admin2_name
             district[u] = districts.setdefault(name, len(districts))
@@ -727,7 +728,7 @@ def located_columns(result: LocateResult) -> tuple[dict[str, Any], np.ndarray, n
                precision=pa.array(rows.precision), admin1=rows.admin1, admin1_name=rows.admin1_name,
                admin2_name=rows.admin2_name)
     taken = [*INCIDENT_COLUMNS, *LOCATED_COLUMNS]
-    extras = []
+    extras: list[tuple[str, Any]] = []
     for name, column in cols.extra:
         if name not in (e for e, _ in extras):   # the first of two same-named columns wins
             extras.append((name, column))
@@ -766,8 +767,8 @@ def write_located(result: LocateResult, path: str | Path, *, raw_cells: bool = F
     if suffix in (".parquet", ".geoparquet"):   # GeoParquet, EPSG:4326, read from the columns
         from .parquet import write_geoparquet
 
-        columns, lat, lon = located_columns(result)
-        write_geoparquet(columns, lat, lon, path)
+        arrays, lats, lons = located_columns(result)
+        write_geoparquet(arrays, lats, lons, path)
         return
     columns, records = located_records(result)
     if suffix in (".geojson", ".json"):

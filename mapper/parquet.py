@@ -137,7 +137,9 @@ def read_parquet_raw(path: Path) -> RawTable:
     (a property of the same name is kept as properties.lat)."""
     table = _read(path)
     geo = _geo(table)
-    names, columns, booleans = [], [], []
+    names: list[str] = []
+    columns: list[pa.Array] = []
+    booleans: list[np.ndarray | None] = []
     problems: list[Problem] = []
     if geo is not None and geo[0] in table.column_names:
         lat, lon, problems = _points(path, geo[0], table.column(geo[0]), geo[1])
@@ -154,7 +156,7 @@ def read_parquet_raw(path: Path) -> RawTable:
         booleans.append(flags)
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
     if problems:
-        bad = np.array([p.row - 1 for p in problems])
+        bad = np.array([p.row - 1 for p in problems if p.row is not None])
         keep = np.setdiff1d(np.arange(table.num_rows), bad)
         index = pa.array(keep)
         columns = [c.take(index) for c in columns]

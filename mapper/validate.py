@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -416,6 +416,13 @@ class _Validation:
             return None
         return _stripped(self.raw.columns[self.columns[name]])
 
+    def given(self, name: str) -> pa.Array:
+        """The stripped text column of a field the table has (checked before)."""
+        column = self.cells(name)
+        if column is None:   # pragma: no cover - callers look first
+            raise RuntimeError(f"the table has no {name} column")
+        return column
+
     def booleans(self, name: str) -> np.ndarray | None:
         if name not in self.columns or not self.raw.booleans:
             return None
@@ -464,7 +471,7 @@ class _Validation:
     def _dates(self) -> pa.Array:
         """Dates in ISO with their precision (restated as the table states it, if it does);
         returns the times of day the dates carried, for an empty time cell."""
-        column = self.cells("date")
+        column = self.given("date")
         header = self.header("date")
         fmt, dayfirst = self.options.date_format, self.options.dayfirst
 
@@ -612,7 +619,7 @@ class _Validation:
         """A coordinate column read: values (NaN for none), errors and doubts by row."""
         if name not in self.columns:
             return np.full(self.n, np.nan), {}, {}
-        column = self.cells(name)
+        column = self.given(name)
         header = self.header(name)
         booleans = self.booleans(name)
         values = np.full(self.n, np.nan)
@@ -752,7 +759,7 @@ class _Validation:
                 code = table.get(text) or table.get(text.removesuffix(".0"))
                 if code is None:
                     return 0, math.nan, f"not a precision code ({', '.join(table)}): {text!r}"
-                p, r = code   # type: ignore[misc]
+                p, r = cast(tuple[int, float], code)
                 return p, r, None
 
             results, codes = _per_value(column, rule)
