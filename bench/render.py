@@ -244,11 +244,14 @@ def measured(command: list[str]) -> dict:
 
 def cli_bench(sizes: list[int], tmp: Path) -> None:
     """`incident-map render` beside the folium script, each size in one go, then by name."""
+    import os
+
     root = Path(__file__).resolve().parent.parent
     env_python = [sys.executable]
     ours = [*env_python, "-c", f"import sys; sys.path.insert(0, {str(root)!r}); from mapper.cli import main; "
             "sys.exit(main())"]
     folium_script = [*env_python, str(Path(__file__).resolve().parent / "folium_fast.py")]
+    print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"{'table':<28}{'tool':<26}{'wall s':>8}{'cpu s':>8}{'RSS MB':>8}{'HTML MB':>9}")
     for by_name in (False, True):
         for n in sizes:
@@ -267,6 +270,7 @@ def cli_bench(sizes: list[int], tmp: Path) -> None:
                       f"{out.stat().st_size / 1e6:>9.1f}", flush=True)
                 if row["said"]:
                     print(f"{'':<28}  {row['said']}", flush=True)
+    print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 def main() -> None:
