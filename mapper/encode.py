@@ -687,9 +687,20 @@ def write_block(columns: BlockColumns) -> list[Buffer]:
 
 
 def _deflated(piece: Buffer) -> bytes:
-    """One piece compressed on its own, ended on a byte boundary and not final."""
+    """One piece compressed on its own, ended on a byte boundary and not final, and made a
+    multiple of four bytes long by empty stored blocks (five bytes each), so that it goes
+    into base 85 on its own."""
     deflate = zlib.compressobj(BLOCK_LEVEL, zlib.DEFLATED, -15, 8, piece.strategy)
-    return deflate.compress(piece.data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    out = deflate.compress(piece.data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    return out + _EMPTY_STORED * (-len(out) % 4)
+
+
+_EMPTY_STORED = b"\x00\x00\x00\xff\xff"   # not final, stored, length 0 (on a byte boundary)
+
+
+def _deflated_text(piece: Buffer) -> str:
+    """A piece deflated (`_deflated`) and in base 85."""
+    return _base85_words(_deflated(piece))
 
 
 def _pieces(buffers: Iterable[Buffer]) -> Iterator[Buffer]:
@@ -712,12 +723,13 @@ def _pieces(buffers: Iterable[Buffer]) -> Iterator[Buffer]:
         yield Buffer(b"".join(small), strategy)
 
 
-def deflate_pieces(buffers: Iterable[Buffer]) -> Iterator[bytes]:
-    """Raw deflate of the buffers joined, pieces compressed side by side (each ended on a byte
-    boundary, not final, then one final empty block: one stream, as pigz makes one)."""
+def deflate_pieces(buffers: Iterable[Buffer]) -> Iterator[str]:
+    """Raw deflate of the buffers joined, in base 85: pieces compressed and put in base 85
+    side by side (each ended on a byte boundary, not final, four bytes a digit group), then
+    one final empty block: one stream, as pigz makes one."""
     with ThreadPoolExecutor(WORKERS) as pool:
-        yield from _ahead(pool, _deflated, _pieces(buffers))
-    yield zlib.compressobj(BLOCK_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+        yield from _ahead(pool, _deflated_text, _pieces(buffers))
+    yield base85(zlib.compressobj(BLOCK_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
 
 
 _BASE85_BYTES = 1 << 22       # bytes put in base 85 at once (a multiple of 4)
@@ -777,7 +789,9 @@ def unbase85(text: str) -> bytes:
 
 def finish(buffers: list[Buffer], compress: bool) -> str:
     """The block's buffers (`write_block`) as the page's text: deflated or not, in base 85."""
-    return "".join(_base85_pieces(deflate_pieces(buffers) if compress else (bytes(b.data) for b in buffers)))
+    if compress:
+        return "".join(deflate_pieces(buffers))
+    return "".join(_base85_pieces(bytes(b.data) for b in buffers))
 
 
 # --- the block of Located objects --------------------------------------------------------------
