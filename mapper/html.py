@@ -9,8 +9,9 @@ browser, with the analysis layers and tools: the choropleth of governorates or d
 shown, full screen. Pages and fragments come from the templates in mapper/templates
 (mapper/pages.py).
 
-Every text from the data reaches the page as JSON with `<`, `>` and `&` escaped, and from
-there only through textContent: hostile text is shown, never run.
+Every text from the data reaches the page in the incidents' block (base 85, which holds no
+`<`, `>`, `&` or quote) or as JSON with `<`, `>` and `&` escaped, and from there only through
+textContent: hostile text is shown, never run.
 
 Not run as a doctest: it writes a file, from a located table.
 
@@ -347,7 +348,7 @@ class IncidentMap:
     def save(self, path: str | Path) -> Path:
         """Write the map as an HTML document (UTF-8), whole or not at all (a failure leaves an
         earlier file as it was: `mapper.output`), and return the path. The data block is
-        written a slice at a time into its place: a million incidents' block is ~100 MB of
+        written a slice at a time into its place: a million incidents' block is ~35 MB of
         text, which the template would otherwise copy twice more."""
         path = Path(path)
         page = self._page()
