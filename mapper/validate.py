@@ -136,6 +136,9 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")   # shown as U+FFFD, as a browser shows bad bytes
+
+
 def raw_table(headers: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]], unit: str = "row",
               problems: Sequence[Problem] = ()) -> RawTable:
     """A RawTable of rows of Python cells (the XLSX, JSON and GeoJSON readers' rows)."""
@@ -143,7 +146,11 @@ def raw_table(headers: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]],
     columns, booleans, nans = [], [], []
     for i in range(width):
         cells = [cells[i] if i < len(cells) else None for _, cells in rows]
-        columns.append(pa.array([cell_text(c) for c in cells], type=pa.string()))
+        texts = [cell_text(c) for c in cells]
+        try:
+            columns.append(pa.array(texts, type=pa.string()))
+        except UnicodeEncodeError:   # JSON's "\ud800": a lone surrogate, no character at all
+            columns.append(pa.array([_LONE_SURROGATE.sub("\ufffd", t) for t in texts], type=pa.string()))
         flags = np.fromiter((isinstance(c, bool) for c in cells), dtype=bool, count=len(cells))
         booleans.append(flags if flags.any() else None)
         flags = np.fromiter((isinstance(c, float) and math.isnan(c) for c in cells), dtype=bool,

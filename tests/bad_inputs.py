@@ -352,6 +352,10 @@ CASES: list[Case] = [
     Case("description_nan.jsonl", "json lines",
          text('{"date": "2024-01-02", "location": "Shaddadi", "description": NaN}\n'),
          0, "1 rows read, 1 mapped", (1, 1, 0)),
+    # JSON's "\ud800" escapes half a character: shown as U+FFFD, as a browser shows bad bytes
+    Case("lone_surrogate.jsonl", "json lines",
+         text('{"date": "2024-01-02", "location": "Shaddadi", "description": "bad \\ud800 half"}\n'),
+         0, "1 rows read, 1 mapped", (1, 1, 0)),
     Case("huge_integer.jsonl", "json lines",
          lambda: ('{"date": "2024-01-02", "location": "Shaddadi", "killed": 1' + "0" * 5000 + "}\n").encode(),
          2, "line 1: not JSON this tool can read"),

@@ -193,3 +193,10 @@ def test_a_text_is_looked_at_for_every_space_strip_takes_and_no_other():
     # letters whose last byte is a space's last byte (م is D9 85, as U+0085 is C2 85), a zero
     # width space (not a space to str.strip), and texts of one character
     assert not _outer_space(pa.array(["قصف م", "ؠ", "a\u200b", "\u200bb", "é", "", "x"]))
+
+
+def test_a_lone_surrogate_in_json_reads_as_the_replacement_character(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"date": "2024-01-02", "location": "Kanaker", "notes": "a \\ud800 b \\ud83d\\ude00"}\n',
+                    encoding="utf-8")
+    assert read_incidents(path)[0].notes == "a \ufffd b \U0001f600"   # a whole pair is kept
