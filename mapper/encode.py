@@ -301,9 +301,10 @@ class _Writer:
 
     def index(self, index: np.ndarray, size: int) -> dict[str, Any]:
         """An index into `size` values: {"by": a dictionary column written before, "m": its
-        index -> this one} when that determines it, else {"i": the indices}."""
-        for where, parent, parent_size in self.coded:
-            if parent_size < size or size < 2:
+        index -> this one} when that determines it (the one of fewest values, and only one of
+        few values for the rows: the map is in the header), else {"i": the indices}."""
+        for where, parent, parent_size in sorted(self.coded, key=lambda c: c[2]):
+            if parent_size < size or size < 2 or parent_size > max(len(index) // 8, 256):
                 continue
             head = slice(0, SAMPLE_ROWS * 8)
             if not _determines(parent[head], index[head], parent_size):

@@ -217,3 +217,23 @@ def test_base85_round_trips_and_holds_no_markup():
     for size in range(12):
         data = rnd.randbytes(size)
         assert unbase85(base85(data)) == data and len(base85(data)) == size + (size + 3) // 4
+
+
+def test_a_column_another_determines_is_stored_as_a_map_from_it():
+    from dataclasses import replace
+
+    districts = [("SY-HA", "Al-Hasakah", "Al-Hasakah District"), ("SY-HA", "Al-Hasakah", "Qamishli District"),
+                 ("SY-DY", "Deir ez-Zor", "Al-Mayadin District")]
+    rows = [replace(row(k, actor=("IRI", "US forces", "", "SDF")[k % 4]), admin1=districts[k % 3][0],
+                    admin1_name=districts[k % 3][1], admin2_name=districts[k % 3][2]) for k in range(36)]
+    block = encode(rows, compress=False)
+    head = block_header(block.text, False)
+    assert head["f"]["admin1"]["by"] == ["f", "admin2"] and "i" not in head["f"]["admin1"]
+    assert head["c"]["c"]["by"] == ["f", "actor"]          # colours by actor: the actor's map
+    data = decode_block(block.text, False)
+    assert data["f"]["admin1"][:3] == ["Al-Hasakah (SY-HA)", "Al-Hasakah (SY-HA)", "Deir ez-Zor (SY-DY)"]
+    assert [block.colors[c]["key"] for c in data["c"][:3]] == ["IRI", "US forces", "unknown"]
+    # a district in two governorates no longer determines the governorate
+    rows[3] = replace(rows[3], admin1="SY-RA", admin1_name="Ar-Raqqa")
+    head = block_header(encode(rows, compress=False).text, False)
+    assert "by" not in head["f"]["admin1"]
