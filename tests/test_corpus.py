@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 import logging
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,6 +26,7 @@ from mapper.corpus import (
     read_documents,
     run_corpus,
 )
+from mapper.encode import decode_block
 from mapper.incidents import read_incidents
 
 distributed = pytest.importorskip("distributed")
@@ -292,7 +294,10 @@ def test_merged_table_renders_with_every_source_in_the_popups(reference, tmp_pat
                                        str(tmp_path / "map.html")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert all(url in html for url in sources)
+    block = re.search(r'type="application/x-incidents(-deflated)?" id="im[0-9a-f]+-data">(.*?)</script>', html)
+    data = decode_block(block.group(2), bool(block.group(1)))
+    k = data["f"]["id"].index(merged[0].id)
+    assert dict(data["x"])["source_urls"][k] == "; ".join(sources) and data["f"]["source_url"][k] == sources[0]
     result = CliRunner().invoke(main, ["report", str(reference / "incidents.parquet"), "-o",
                                        str(tmp_path / "brief.html")])
     assert result.exit_code == 0, result.output
