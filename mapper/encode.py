@@ -762,16 +762,20 @@ def _base85_pieces(pieces: Iterable[bytes]) -> Iterator[str]:
 
 def _base85_words(data: bytes) -> str:
     """Base 85 of a multiple of four bytes: a word is a * 85**4 + b * 85**2 + c (a < 85, b
-    and c < 85**2), so two divisions and a table of the 7225 pairs of digits make it."""
-    pairs = _DIGITS[np.stack(np.divmod(np.arange(85 * 85), 85), axis=1)]
+    and c < 85**2), so two divisions, the digit of a and the digit pairs of b and c (from a
+    table of the 7225 pairs) make it, written as five-byte records."""
+    pairs = _DIGITS[np.stack(np.divmod(np.arange(85 * 85), 85), axis=1)].copy().view("<u2").reshape(-1)
     words = np.frombuffer(data, dtype=">u4").astype(np.uint32)
     high, c = np.divmod(words, np.uint32(85 * 85))
     a, b = np.divmod(high, np.uint32(85 * 85))
-    digits = np.empty((len(words), 5), dtype=np.uint8)
-    digits[:, 0] = _DIGITS[a]
-    digits[:, 1:3] = pairs[b]
-    digits[:, 3:5] = pairs[c]
-    return digits.tobytes().decode("ascii")
+    out = np.empty(len(words), dtype=_RECORD)
+    out["a"] = _DIGITS[a]
+    out["b"] = pairs[b]
+    out["c"] = pairs[c]
+    return out.tobytes().decode("ascii")
+
+
+_RECORD = np.dtype([("a", "u1"), ("b", "<u2"), ("c", "<u2")])   # five digits, packed
 
 
 def unbase85(text: str) -> bytes:
