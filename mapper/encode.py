@@ -1,7 +1,7 @@
 """The incidents of an HTML map as one compact data block, the only form in which they reach it.
 
-Pure: located incidents in, text out; no folium, no page. The block is binary (`encode`
-documents its layout): a JSON header, then each column as an array of integers, its bytes laid
+Pure: located incidents in, text out; no folium, no page. The block is binary (`write_block`
+documents its layout, `decode_block` reads it back as js/data.js does): a JSON header, then each column as an array of integers, its bytes laid
 out plane by plane so that deflate finds the runs. A text that repeats is stored once per
 column and indexed; a date is the incident's first day unless it says more; a mostly unique
 text is a prefix and a number (ids, addresses), or words from the column's vocabulary (free
@@ -42,8 +42,8 @@ __all__ = ["COMPRESS_ABOVE_ROWS", "UNDATED", "AreaIndex", "BlockColumns", "DataB
 
 COMPRESS_ABOVE_ROWS = 1000       # incidents past which the data block is deflated
 COMPRESS_LEVEL = 1               # zlib level of packed JSON (the areas): 1 is ~5x faster than 6
-BLOCK_LEVEL = 4                  # zlib level of the incidents' block: at a million rows as
-                                 # fast as 1 and 3% smaller; 6 is 4x slower and 0.5% smaller
+BLOCK_LEVEL = 4                  # zlib level of the block's texts (integers: Z_RLE, see
+                                 # Buffer): as fast as 1 there and 3% smaller; 6 is 4x slower
 UNIQUE_SHARE = 0.7               # a text column this unique is stored per row, not indexed
 NUMBERED_SHARE = 0.1             # ...as a prefix and a number, when its prefixes are this few
 WORDS_SHARE = 0.5                # ...as words, when its distinct words are this few of all
@@ -61,7 +61,7 @@ BASE85 = (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DIGITS = np.frombuffer(BASE85, dtype=np.uint8)
 # A text's last number (0 or no leading zero, at most 15 digits: exact as a double) and what
 # stands either side of it; [0-9], not \d, which takes Arabic-Indic digits too. The sample's
-# texts are split by this, the column's by _last_numbers, alike.
+# texts are split by this, the column's by _shaped_numbers and _last_numbers, alike.
 _NUMBERED_RE = re.compile(r"(?P<pre>(?:.*[^0-9])?)(?P<num>0|[1-9][0-9]{0,14})(?P<post>[^0-9]*)\Z",
                           re.DOTALL)
 
