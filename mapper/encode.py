@@ -640,22 +640,26 @@ class BlockColumns:
 
 def write_block(columns: BlockColumns) -> list[Buffer]:
     """The block's bytes, in buffers (joined, they are the block): a header's length (4 bytes,
-    little-endian), the header (UTF-8 JSON), then the buffers it points into (offsets from the
-    end of the header).
+    little-endian), the header (UTF-8 JSON), then the buffers it points into (offsets "o" from
+    the end of the header).
 
     Header: {"v": 2, "n": rows, "c": {name: integers}, "f": {field: text or null},
-    "x": [[name, text or null]]}. Integer columns (`_Writer.ints`; c may instead be a map
-    from the index of a text column, {"by": ["f", name] or ["x", k], "m": [...]}): lat and lon (x 1e5), d0
-    and d1 (first and last day, +-UNDATED for none; d1 relative to d0), t (type index), c
-    (colour index), p (precision), r (radius x 10 km), row (in the input file), k
-    (fatalities, 0 when not given: only when the fatalities field is not a count column,
-    else the map reads it from there), a1 and a2 (indices of the AreaIndex, -1 for none;
-    only with an AreaIndex). Text columns (`_Writer.text`): {"k": "dict", "s": values,
-    "i": index} (or "by" and "m" instead of "i", as c), {"k": "date", "s": values, "i": 0 for the ISO first day, else 1 + index},
-    {"k": "count", "i": numbers, -1 for none}, {"k": "num", "s": [[prefix, suffix]], "i":
-    index, "v": number (-1: the prefix alone)}, {"k": "words", "s": vocabulary, "o": offset
-    of the varint ranks, "l": bytes per row}, {"k": "text", "o": offset of the UTF-8,
-    "l": bytes per row}.
+    "x": [[name, text or null]]}.
+
+    Integers ({"o", "w", "m", "d", "b", "f", "r"}: see `_Writer.ints`): lat and lon (x 1e5),
+    d0 and d1 (first and last day, +-UNDATED for none; d1 relative to d0), t (type index),
+    c (colour index; or a map from the index of the column coloured by, {"by": ["f", name]
+    or ["x", k], "m": [...]}), p (precision), r (radius x 10 km), row (in the input file),
+    k (fatalities, 0 when not given; left out when the fatalities field is a count column,
+    which the map reads it from), a1 and a2 (indices of the AreaIndex, -1 for none; only
+    with an AreaIndex).
+
+    Texts (`_Writer.text`): {"k": "dict", "s": values, "i": index} (or "by" and "m" in
+    place of "i", as c); {"k": "date", "s": values, "i": 0 for the ISO day of d0, else 1 +
+    index}; {"k": "count", "i": numbers, -1 for none}; {"k": "num", "s": [[prefix, suffix]],
+    "i": index, "v": number, -1 for the prefix alone}; {"k": "words", "s": vocabulary, "o":
+    the offset of the words' varint indices, "l": bytes per row; the words of a row joined by
+    single spaces}; {"k": "text", "o": the offset of the UTF-8, "l": bytes per row}.
     """
     w = _Writer(columns.n)
     ints = dict(columns.ints)
