@@ -362,8 +362,10 @@ def _place_labels(fig: Figure, ax: Any, renderer: Any, items: list[tuple[float, 
                   blocked: np.ndarray, optional: bool) -> np.ndarray:
     """Put each label, in the order given, at the first of 8 directions x 4 distances around
     its point where it overlaps no marker or label already placed (screen boxes x0 y0 x1 y1 in
-    `blocked`), with a leader line when it sits far off. Where no spot is free, the one with
-    fewest markers under it is taken; but a label is never put over another label: one that
+    `blocked`), with a leader line when it sits far off. Where no spot is free, the one inside
+    the frame with fewest markers under it is taken (the frame clips a label that crosses it,
+    while a marker under a label's light box still shows); but a label is never put over
+    another label: one that
     could only go over another is left out, as is an optional label (a governorate) that fits
     nowhere. Returns the boxes of the labels placed, padded.
 
@@ -392,14 +394,14 @@ def _place_labels(fig: Figure, ax: Any, renderer: Any, items: list[tuple[float, 
             inside = ((cands[:, 0] >= axes_box.x0) & (cands[:, 2] <= axes_box.x1)
                       & (cands[:, 1] >= axes_box.y0) & (cands[:, 3] <= axes_box.y1))
             for k in range(len(cands)):
-                score = (bool(covers[k]), bool(hits[k]), not inside[k], int(hits[k]), dist)
+                score = (bool(covers[k]), not inside[k], bool(hits[k]), int(hits[k]), dist)
                 if best is None or score < best[0]:
                     best = (score, cands[k])
             if best is not None and not best[0][1] and not best[0][2]:
                 break
         if best is None:   # no distances: cannot happen
             continue
-        (cover, clash, outside, _, dist), cand = best
+        (cover, outside, clash, _, dist), cand = best
         if cover or (optional and (clash or outside)):
             artist.remove()
             continue

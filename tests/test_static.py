@@ -324,6 +324,28 @@ def test_a_name_repeated_nearby_counts_its_incidents_to_one_label():
     assert sorted((name, n) for _, _, name, n in kept) == [("Al-Hasakah", 4), ("Al-Hasakah", 5)]
 
 
+def test_a_name_beside_the_frame_stays_inside_it_over_markers(gazetteer):
+    # the busiest place 0.1 degree from the right edge, markers all around it: the only free
+    # spots lie past the frame, which would cut the name, so it goes over markers instead
+    def row(k, lat, lon, **where):
+        return Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                                event_type="drone"), lat=lat, lon=lon, **where)
+
+    rows = [row(k, 35.0, 40.9, place_id="site:test", place_name="A long site name")
+            for k in range(5)]
+    rows += [row(5 + k, lat, lon) for k, (lat, lon) in enumerate(
+        (lat, lon) for lat in np.arange(34.4, 35.61, 0.05) for lon in np.arange(40.3, 41.0, 0.05)
+        if abs(lat - 35.0) > 0.02 or abs(lon - 40.9) > 0.02)]
+    fig, (w, s, e, n), _ = static.map_figure(rows, labels="en", dpi=60, size=(6, 6),
+                                             extent=(39.0, 34.5, 41.0, 35.5), gazetteer=gazetteer)
+    assert e == 41.0                        # the frame's right edge is where the test needs it
+    renderer = fig.canvas.get_renderer()
+    frame = fig.axes[0].get_window_extent(renderer)
+    label = next(t for t in _site_labels(fig) if t.get_text() == "A long site name")
+    box = label.get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+
+
 def test_markers_are_one_collection_per_shape(places, gazetteer):
     located = _incidents_at(places, 2000)
     fig, _, _ = static.map_figure(located, labels="none", dpi=80, gazetteer=gazetteer)
