@@ -660,8 +660,11 @@ class Geoparser:
             local = sentence_admin1.get(f.sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
                 better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
+                # Context that settles nothing (every candidate far from the places named with
+                # confidence) lowers the score without choosing: the name stays as it was.
                 if better is not None and (match is None or better.place.id != match.place.id
-                                           or better.ambiguous != match.ambiguous):
+                                           or better.ambiguous != match.ambiguous) and (
+                        match is None or local or better.score >= CONFIDENT_SCORE):
                     match = in_context(better)
             if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
                 continue

@@ -46,13 +46,26 @@ which puts it under MIN_SCORE. What the numbers then mean:
 - 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
 - < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
 
-A match is `ambiguous` when a runner-up is a namesake (found by exact, variant or skeleton
-key, not by fuzzy matching) that would be an answer itself, fits the hints just as well, lies
-far away (beyond both radii plus 10 km) and in the working area or within 100 km of it
-(Karatepe in Turkey rivals Karatepe in Syria; al-Khums in Libya does not rival Homs), is not
-the country, governorate or district that holds the winner (the city and governorate of
-Homs), and is not a hamlet (under 1,000 people) beside a country, governorate or city of
-100,000: only prominence, not evidence, picked the winner.
+A match is `ambiguous` when a runner-up is another place the name could as well mean:
+- a namesake found by name or skeleton key (not by fuzzy matching) whose evidence would answer
+  itself, or that bears one of the winner's names (Kanakir in As-Suwayda is كناكر too), or the
+  name as printed with one slip in ten letters;
+- that fits the hints just as well and lies far away (beyond both radii plus 10 km), in the
+  working area or within 100 km of it (Karatepe in Turkey rivals Karatepe in Syria; al-Khums
+  in Libya does not rival Homs);
+- that is not the country, governorate or district holding the winner (the city and
+  governorate of Homs), nor a site named after a winning town (the Mosul Dam for "Mosul");
+- that is not outclassed: a hamlet (under 1,000 people, or none counted) beside a country, a
+  governorate or a city of 100,000, or a counted town a tenth of the winner's size (Ar Riqqah
+  in Kuwait beside Raqqa), unless the winner only lists the name as an alternate and the
+  rival is called by it ("Abu Hardub" among Hajin's names). A curated place counts the people
+  of its GeoNames twin;
+- and that is not a far record listing a curated place's name among its alternates (GeoNames
+  lists "Kobanî" for Afrin): the source's slip, not a namesake.
+
+A winner on weak evidence (a skeleton or a fuzzy match) is ambiguous beside any far place
+that scored within 0.05 of it before the reach and area factors, whatever that place's
+evidence: "Saraqab" is one slip from Saraqa in Hasakah and has the skeleton of Saraqib.
 
 Hints are checked: an unknown country or governorate raises `HintError` naming the closest.
 """
@@ -102,8 +115,10 @@ STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
 SAME_PLACE_KM = 10.0
+WEAK_RIVAL_GAP = 0.05    # a weak winner is ambiguous beside a far place scoring this close
 RIVAL_KM = 100.0         # a namesake abroad is a rival only this close to the working area
 OUTCLASSED_POPULATION = (100_000, 1_000)  # a city this big has no rival in a hamlet this small
+OUTCLASSED_RATIO = 10   # nor a town in a counted town a tenth its size
 # Acceptance (see the table above).
 WORKING_AREA = ("SY", "IQ")
 OUTSIDE_AREA = 0.8
@@ -130,6 +145,22 @@ class _Evidence(NamedTuple):
     quality: float
     method: str
     reach: str
+
+
+class _Scored(NamedTuple):
+    """One place ranked for a query: `base` is the score before the area and reach factors;
+    `answer` is whether its evidence may answer there; `whole` is false when only the place's
+    name without its generic word matched ("Mosul" and the Mosul Dam)."""
+
+    score: float
+    quality: float
+    hint: float
+    place: Place
+    method: str
+    base: float
+    reach: str
+    answer: bool
+    whole: bool
 
 
 class Gazetteer:
@@ -307,19 +338,21 @@ class Gazetteer:
         if not hits:
             return []
         area_set = {*area, country} if country else set(area)
-        scored = []
+        scored: list[_Scored] = []
         joined = fold(read).replace(" ", "")
         said = {joined, fold(joined)}
         for i, evidence in hits.items():
             place = self._places[i]
             quality = evidence.quality
+            whole = True
             if quality == QUALITY_VARIANT and not generic and not any(
                     fold(n).replace(" ", "") in said for n in place.names):
                 # Only the place's name without its generic word matched ("Albu Kamal" for
                 # "Albu Kamal border crossing"): the text did not say "crossing".
-                quality = QUALITY_CORE
+                quality, whole = QUALITY_CORE, False
             elif evidence.method == "fuzzy" and not generic and all(split_generic(n)[1] for n in place.names):
                 quality *= QUALITY_CORE / QUALITY_VARIANT  # the same, for a misspelt bare name
+                whole = False
             if read != name:
                 quality *= CLITIC
             hint = self._hint_factor(place, country, admin1, generic, near)
@@ -328,26 +361,78 @@ class Gazetteer:
             answer = evidence.reach == ANYWHERE or (evidence.reach == INSIDE and inside)
             base = quality * hint * (0.85 + 0.15 * _prominence(place))
             score = base * (1.0 if inside else OUTSIDE_AREA) * (1.0 if answer else BEYOND_REACH)
-            scored.append((score, quality, hint, place, evidence.method, base))
-        scored.sort(key=lambda s: (-s[0], s[3].id))
-        best_score, best_quality, best_hint, best, _, best_base = scored[0]
+            scored.append(_Scored(score, quality, hint, place, evidence.method, base, evidence.reach, answer, whole))
+        scored.sort(key=lambda s: (-s.score, s.place.id))
+        best = scored[0]
+
+        ambiguous = self._ambiguous(scored, area_set, read, core)
+        matches = [Match(name, r.place, round(r.score, 4), r.method, self._matched_name(r.place, name, core))
+                   for r in scored[:limit]]
+        matches[0] = Match(name, best.place, matches[0].score, matches[0].method, matches[0].matched_name,
+                           candidates=tuple(matches[1:]), ambiguous=ambiguous)
+        return matches
+
+    def _ambiguous(self, scored: list[_Scored], area_set: set[str], read: str, core: str) -> bool:
+        """True when a runner-up is another place the name could as well mean (the rules are
+        in the module's docstring)."""
+        best = scored[0]
+        if best.score < MIN_SCORE:
+            return False
+        b = best.place
+        names = {fold(n) for n in b.names}
+        # A curated place's population is its GeoNames twin's (the same place, nearby).
+        population = max([r.place.population for r in scored if not self._apart(b, r.place)],
+                         default=b.population)
+
+        def own(place: Place) -> bool:
+            """True when the name matched is the place's own (its main Latin or Arabic name),
+            not one of the alternate names a source lists."""
+            return fold(self._matched_name(place, read, core)) in {fold(place.name), fold(place.name_ar)}
+
+        def far(rival: _Scored) -> bool:
+            """A different place, fitting the hints as well, not nested with the winner, not
+            outclassed by it, in or near the working area. A tenth of the size does not
+            outclass a place called by the name when the winner only lists it as an alternate
+            ("Abu Hardub" among Hajin's names)."""
+            p = rival.place
+            by_size = own(b) or not own(p)
+            return (rival.hint >= best.hint - 1e-9 and not _outclassed(b, population, p, by_size)
+                    and not _holds(b, p) and not _holds(p, b) and self._apart(b, p)
+                    and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM))
+
+        def shares_name(p: Place) -> bool:
+            """True when a namesake found only by its skeleton bears one of the winner's names
+            (Kanakir in As-Suwayda is كناكر too), not a chance look-alike."""
+            return not {fold(n) for n in p.names}.isdisjoint(names)
+
+        def alias(rival: _Scored) -> bool:
+            """True when the rival bears the checked place's name only as an alternate name:
+            the source's slip (Afrin 'also called' Kobanî), not a namesake."""
+            p = rival.place
+            return (b.curated and not p.curated and not own(p)
+                    and fold(self._matched_name(p, read, core)) in names)
+
+        if best.reach != ANYWHERE:
+            # A winner on weak evidence (skeleton, fuzzy) is no answer when another place far
+            # away matched as well, even one whose evidence could not answer alone: "Saraqab"
+            # meets Saraqa by one slip and Saraqib by its skeleton.
+            return any(r.base >= best.base - WEAK_RIVAL_GAP and far(r) for r in scored[1:])
         # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
         # The working area ranks namesakes (Karatepe in Syria before Karatepe in Turkey) but
         # does not make them less of rivals: the gap is measured without it.
-        ambiguous = best_score >= MIN_SCORE and any(
-            base >= MIN_SCORE and _tier(quality) == _tier(best_quality) and not _outclassed(best, p)
-            and hint >= best_hint - 1e-9 and (quality > QUALITY_SKELETON or p.country == best.country)
-            and not _holds(best, p) and not _holds(p, best)
-            and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
-            and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM)
-            for _, quality, hint, p, _, base in scored[1:]
+        return any(
+            (r.answer or _spelt_alike(read, r.place) or shares_name(r.place))
+            and (r.whole or not best.whole or b.kind == "site")
+            and r.base >= MIN_SCORE and _tier(r.quality) == _tier(best.quality)
+            and (r.quality > QUALITY_SKELETON or r.place.country == b.country)
+            and far(r) and not alias(r)
+            for r in scored[1:]
         )
-        top = scored[:limit]
-        matches = [Match(name, p, round(s, 4), method, self._matched_name(p, name, core))
-                   for s, _, _, p, method, _ in top]
-        matches[0] = Match(name, best, matches[0].score, matches[0].method, matches[0].matched_name,
-                           candidates=tuple(matches[1:]), ambiguous=ambiguous)
-        return matches
+
+    @staticmethod
+    def _apart(a: Place, b: Place) -> bool:
+        """True when two points are too far apart to be one place."""
+        return distance_km(a.lat, a.lon, b.lat, b.lon) > max(a.radius_km, b.radius_km) + SAME_PLACE_KM
 
     def _lookup(self, name: str) -> tuple[dict[int, _Evidence], Generic, str, str]:
         """Place index -> evidence, from the strictest level that finds anything, with the
@@ -710,13 +795,18 @@ def _moved(lat: float, lon: float, bearing: float, km: float) -> tuple[float, fl
     return math.degrees(p2), math.degrees(l2)
 
 
-def _outclassed(best: Place, other: Place) -> bool:
-    """True when `other` is a hamlet (fewer than 1,000 people, or none counted) and `best` a
-    country, a governorate or a city of 100,000 or more: "Homs" is not made doubtful by a
-    hamlet of that name in Iraq."""
+def _outclassed(best: Place, population: int, other: Place, by_size: bool = True) -> bool:
+    """True when a settlement `other` cannot rival `best` (of `population` people): a hamlet
+    (fewer than 1,000 people, or none counted) beside a country, a governorate or a city of
+    100,000, or (`by_size`) a counted town a tenth of its size. "Homs" is not made doubtful by
+    a hamlet of that name in Iraq, nor Raqqa by Ar Riqqah in Kuwait; a town of 26,000 is by
+    three uncounted villages of its name (al-Malikiyah)."""
     big, small = OUTCLASSED_POPULATION
-    return (other.kind == "settlement" and not other.curated and other.population < small
-            and (best.kind in ("country", "admin1") or best.population >= big))
+    if other.kind != "settlement" or other.curated:
+        return False
+    if other.population < small and (best.kind in ("country", "admin1") or population >= big):
+        return True
+    return by_size and other.population >= small and population >= OUTCLASSED_RATIO * other.population
 
 
 def _holds(area: Place, place: Place) -> bool:
@@ -725,6 +815,16 @@ def _holds(area: Place, place: Place) -> bool:
     if area.kind == "country":
         return area.country == place.country
     return area.kind in ("admin1", "admin2") and bool(area.admin1) and area.admin1 == place.admin1
+
+
+def _spelt_alike(name: str, place: Place) -> bool:
+    """True when one of the place's names is the query with a slip in ten letters or fewer
+    ("سليمان بيك", "سليمان بك"): then a skeleton-only namesake is a rival of a variant match,
+    not a chance look-alike (Qamishli and al-Qamishliyah)."""
+    from rapidfuzz import fuzz
+
+    key = fold(name)
+    return any(fuzz.ratio(key, fold(n)) >= 90 for n in place.names)
 
 
 def _tier(quality: float) -> int:
