@@ -727,6 +727,19 @@ def imported_index_files(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+def imports_state(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What `data_dir` holds now: each imported index file's name, modification time and size
+    (an import replaces its file whole, so any import changes this)."""
+    state = []
+    for path in imported_index_files(data_dir):
+        try:
+            info = path.stat()
+        except OSError:   # removed since the folder was listed
+            continue
+        state.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(state)
+
+
 def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
 
