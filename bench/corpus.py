@@ -210,7 +210,8 @@ def merge_scale(gaz, reports: int, seed: int) -> tuple[int, int, float, float]:
     """Merge `reports` random reports (a year, the bundled places of Syria and Iraq, about two
     reports an incident); returns (reports, incidents, seconds for the whole table, seconds
     for its largest month block)."""
-    from mapper.merge import Report, blocks_of, merge_block, merge_reports
+    from mapper.merge import blocks_of, merge_block, merge_reports
+    from mapper.model import Incident
 
     rng = random.Random(seed)
     places = [p for p in gaz if p.country in ("SY", "IQ") and p.kind in ("site", "settlement", "admin1", "admin2")]
@@ -221,9 +222,10 @@ def merge_scale(gaz, reports: int, seed: int) -> tuple[int, int, float, float]:
         day = start + dt.timedelta(days=rng.randrange(365))
         kind, time_ = rng.choice(("drone", "rocket", "airstrike", "artillery")), rng.choice(("", "morning", "evening"))
         for k in range(rng.choice((1, 2, 3))):
-            out.append(Report(f"d{i}-{k}#1", f"d{i}-{k}", (day + dt.timedelta(days=rng.choice((0, 0, 1)) * (time_ == "evening"))).isoformat(),
-                              time=time_, place_id=p.id, place_kind=p.kind, lat=p.lat, lon=p.lon,
-                              radius_km=p.radius_km, admin1=p.admin1, country=p.country, event_type=kind))
+            out.append(Incident(id=f"d{i}-{k}#1", document_id=f"d{i}-{k}",
+                                date=(day + dt.timedelta(days=rng.choice((0, 0, 1)) * (time_ == "evening"))).isoformat(),
+                                time=time_, place_id=p.id, place_kind=p.kind, lat=p.lat, lon=p.lon,
+                                radius_km=p.radius_km, admin1=p.admin1, country=p.country, event_type=kind))
     out = out[:reports]
     start_s = time.perf_counter()
     rows = merge_reports(out)

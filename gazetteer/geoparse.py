@@ -61,6 +61,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from .errors import DataError
@@ -76,7 +77,7 @@ from .fold import (
 )
 from .index import Gazetteer
 from .place import Match
-from .sources import data_file
+from .sources import data_file, imports_state, user_data_dir
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
@@ -787,24 +788,28 @@ def _needs_evidence(match: Match | None) -> bool:
     return not place.curated and place.kind == "settlement" and place.population < MIN_BARE_POPULATION
 
 
-@lru_cache(maxsize=4)
-def _default_parser(gazetteer: Gazetteer) -> Geoparser:
-    return Geoparser(gazetteer)
-
-
 def geoparse(text: str, *, hints: Mapping[str, str] | None = None,
              gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Place mentions of a text, resolved (see `Geoparser`).
+    """Place mentions of a text, resolved (see `Geoparser`) by the gazetteer's own geoparser
+    (`Gazetteer.geoparser`); by default the user's (`Gazetteer.default`), as their data
+    folder holds it now.
 
     >>> [m.text for m in geoparse("قصف على قاعدة الشدادي بريف الحسكة")]
     ['قاعدة الشدادي', 'ريف الحسكة']
     """
-    return _default_parser(gazetteer or _default_gazetteer()).parse(text, hints=hints)
+    return (gazetteer or _default_gazetteer()).geoparser().parse(text, hints=hints)
+
+
+def _default_gazetteer() -> Gazetteer:
+    """`Gazetteer.default()` of the data folder ($INCIDENT_MAPPER_DATA) as it is now: the one
+    loaded before while neither the folder nor its imports changed."""
+    folder = user_data_dir()
+    return _loaded_default(folder, imports_state(folder))
 
 
 @lru_cache(maxsize=1)
-def _default_gazetteer() -> Gazetteer:
-    return Gazetteer.default()
+def _loaded_default(folder: Path, state: tuple[tuple[str, int, int], ...]) -> Gazetteer:
+    return Gazetteer.default(folder)   # `state` is the key: another import, another load
 
 
 __all__ = ["CommonWords", "Geoparser", "Mention", "geoparse"]

@@ -104,6 +104,9 @@ from .sources import (
     user_data_dir,
 )
 
+if TYPE_CHECKING:
+    from .geoparse import Geoparser
+
 MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
@@ -186,6 +189,7 @@ class Gazetteer:
         self._areas: Areas | None = None
         self._outside: dict[tuple[str, tuple[str, ...]], float] = {}  # km outside the area, by place
         self._cache: dict[tuple, tuple[Match, ...]] = {}
+        self._geoparser: Geoparser | None = None   # built at first use, dropped by any change
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
 
@@ -248,6 +252,7 @@ class Gazetteer:
         self._admin1 = None
         self._outside.clear()
         self._cache.clear()
+        self._geoparser = None
 
     def _attach(self, layer: Layer) -> None:
         """Make a layer's places the first of this (empty) gazetteer, read as they are used."""
@@ -261,6 +266,7 @@ class Gazetteer:
         self._admin1 = None
         self._outside.clear()
         self._cache.clear()
+        self._geoparser = None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -269,6 +275,15 @@ class Gazetteer:
 
     def __iter__(self) -> Iterator[Place]:
         return iter(self._places)
+
+    def geoparser(self) -> Geoparser:
+        """The geoparser of these places (`gazetteer.geoparse`), built at first use and built
+        again after places are added."""
+        if self._geoparser is None:
+            from .geoparse import Geoparser
+
+            self._geoparser = Geoparser(self)
+        return self._geoparser
 
     def keyed(self) -> Iterator[tuple[Place, Keys]]:
         """Every place with its name keys (for multi-pattern matching over text)."""

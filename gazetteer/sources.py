@@ -15,16 +15,16 @@ import math
 import os
 import re
 import sys
-import tempfile
 import zipfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import IO, BinaryIO, NamedTuple
 
 from .errors import DataError, ImportFailed
+from .files import replaced
 from .fold import (
     ARABIC_LETTERS,
     FOLD_VERSION,
@@ -186,10 +186,8 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     keyed = [(p, place_keys(p)) for p in places]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.part")
-        with open(partial, "w", encoding="utf-8") as out:
+        with replaced(cache, "w") as out:
             write_index(places, out)
-        os.replace(partial, cache)
         for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
             if old != cache:
                 old.unlink(missing_ok=True)
@@ -200,7 +198,7 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
 
 # --- precomputed index files -----------------------------------------------------------------
 
-def write_index(places: Iterable[Place], out: io.TextIOBase) -> int:
+def write_index(places: Iterable[Place], out: IO[str]) -> int:
     """Write places with their keys as a TSV index; returns the row count."""
     out.write(f"# incident-mapper index, fold version {FOLD_VERSION}\n")
     out.write("\t".join(INDEX_COLUMNS) + "\n")
@@ -565,9 +563,8 @@ def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> La
     fresh = Layer(out.getvalue(), f"{origin} (refolded)")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(out.getvalue())
-        os.replace(partial, cache)
+        with replaced(cache, "wb") as written:
+            written.write(out.getvalue())
         for old in cache.parent.glob("layer-*.layer"):  # refoldings of earlier rules or data
             if old != cache:
                 old.unlink(missing_ok=True)
@@ -730,6 +727,19 @@ def imported_index_files(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+def imports_state(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What `data_dir` holds now: each imported index file's name, modification time and size
+    (an import replaces its file whole, so any import changes this)."""
+    state = []
+    for path in imported_index_files(data_dir):
+        try:
+            info = path.stat()
+        except OSError:   # removed since the folder was listed
+            continue
+        state.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(state)
+
+
 def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
 
@@ -759,8 +769,13 @@ def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     with _ImportLock(folder):
         for stale in folder.glob("*.part"):   # left by an import killed while it renamed
             stale.unlink(missing_ok=True)
-        with _IndexFile(stored) as out:
-            count = write_index(places, out)
+        try:
+            with replaced(stored, "w", newline="\n", permissions=0o644, suffix=".part") as out:
+                count = write_index(places, out)
+        except OSError as exc:
+            if isinstance(exc, ImportFailed):   # reading failed: it says so already
+                raise
+            raise ImportFailed(f"{stored}: cannot write the index: {exc.strerror or exc}") from exc
     return stored, count
 
 
@@ -790,98 +805,6 @@ class _ImportLock:
         if self.fd is not None:
             os.close(self.fd)   # closing the file releases the lock
             self.fd = None
-
-
-class _IndexFile:
-    """A text file that becomes `stored` when its block ends without an error, and leaves no
-    trace otherwise. It is written unnamed (O_TMPFILE) where the system allows, so that not
-    even a kill leaves a partial file, and named `.NAME.XXXX.part` otherwise (removed on any
-    error, and by the next import after a kill)."""
-
-    def __init__(self, stored: Path) -> None:
-        self.stored = stored
-        self.fd: int | None = None
-        self.name: Path | None = None
-        self.out: io.TextIOWrapper | None = None
-
-    def __enter__(self) -> io.TextIOWrapper:
-        folder = self.stored.parent
-        try:
-            if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
-                try:
-                    self.fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0),
-                                      0o644)
-                except OSError:
-                    self.fd = None   # not on this file system
-            if self.fd is None:
-                self.fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.",
-                                                 suffix=".part")
-                self.name = Path(name)
-                os.fchmod(self.fd, 0o644)
-            self.out = open(os.dup(self.fd), "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            self._discard()
-            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
-        return self.out
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 *rest: object) -> None:
-        try:
-            if isinstance(error, OSError) and not isinstance(error, ImportFailed):
-                # writing failed (a full disk): reading errors come as ImportFailed already
-                raise ImportFailed(f"{self.stored}: cannot write the index: "
-                                   f"{error.strerror or error}") from error
-            if kind is None:
-                if self.out is None:
-                    raise ImportFailed(f"{self.stored}: the index was never opened for writing")
-                self.out.flush()
-                os.fsync(self.out.fileno())
-                self.out.close()
-                os.replace(self._name(), self.stored)
-                self.name = None
-        except OSError as exc:
-            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
-        finally:
-            self._discard()
-
-    def _name(self) -> Path:
-        """Give an unnamed file a name beside `stored` (a link, else a copy); that name."""
-        if self.name is not None:
-            return self.name
-        source = self.fd
-        if source is None:
-            raise ImportFailed(f"{self.stored}: the index being written was already closed")
-        folder = self.stored.parent
-        name = folder / f".{self.stored.stem}.{os.getpid()}.{os.urandom(4).hex()}.part"
-        try:
-            os.link(f"/proc/self/fd/{source}", name)
-            self.name = name
-            return name
-        except OSError:
-            pass   # some kernels and overlay file systems refuse: copy it instead
-        fd, raw = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.", suffix=".part")
-        self.name = Path(raw)
-        try:
-            os.fchmod(fd, 0o644)
-            os.lseek(source, 0, os.SEEK_SET)
-            while chunk := os.read(source, 1 << 20):
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return self.name
-
-    def _discard(self) -> None:
-        if self.out is not None and not self.out.closed:
-            self.out.close()
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.name is not None:
-            self.name.unlink(missing_ok=True)
-            self.name = None
 
 
 def download_dump(base_url: str, country: str, folder: Path, timeout: float = 60.0) -> Path:

@@ -21,15 +21,14 @@ from typing import Any, overload
 import numpy as np
 import pyarrow as pa
 
-from .model import Incident, Located
+from .model import SCHEMA, Incident, Located
 
 __all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
            "lean_memory", "strings"]
 
-# The text fields of an Incident, each an Arrow string (or dictionary) column of no nulls.
-TEXT_FIELDS = ("id", "date", "date_precision", "date_end", "time", "location", "event_type",
-               "event_label", "actor", "target", "outcome", "country", "admin1", "description",
-               "source", "source_url", "notes")
+# The text fields of an Incident a table gives (the field table's), each an Arrow string (or
+# dictionary) column of no nulls.
+TEXT_FIELDS = tuple(f.name for f in SCHEMA if f.aliases and f.kind == "text")
 NONE_COUNT = -1          # a count not given
 # Blocks of memory past this size are mapped on their own, and given back when freed (glibc
 # raises its threshold as big blocks are freed, and keeps what it then hands out).

@@ -41,7 +41,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,8 @@ import pyarrow.parquet as pq
 from distributed import WorkerPlugin
 
 from .errors import InputError, MapperError, WriteError
-from .merge import MERGED_COLUMNS, Report, blocks_of, merge_block, reports_from_rows
+from .merge import MERGED_COLUMNS, blocks_of, merge_block, reports_from_rows
+from .model import DRAFT_COLUMNS, Incident, field_spec
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -448,36 +449,33 @@ def _read_parquet(part: Part, settings: Settings, docs: list[Document], failures
 
 # --- the work on one part --------------------------------------------------------------------------
 
-def schema_of(columns: Sequence[str]) -> pa.Schema:
-    """The Arrow schema of a table of these columns (drafts, mentions or incidents)."""
-    floats = {"lat", "lon", "radius_km", "score"}
-    ints = {"fatalities", "injuries", "count", "evidence_start", "evidence_end", "start", "end",
-            "fatalities_min", "injuries_min", "reports"}
-    lists = {"source_urls", "document_ids", "draft_ids"}
-    types = []
-    for name in columns:
-        if name in floats:
-            types.append(pa.field(name, pa.float64()))
-        elif name in ints:
-            types.append(pa.field(name, pa.int64()))
-        elif name == "ambiguous":
-            types.append(pa.field(name, pa.bool_()))
-        elif name in lists:
-            types.append(pa.field(name, pa.list_(pa.string())))
-        else:
-            types.append(pa.field(name, pa.string()))
-    return pa.schema(types)
-
-
-def _draft_columns() -> tuple[str, ...]:
-    from .extract import COLUMNS
-
-    return ("document_id", "published", *COLUMNS, "place_kind", "radius_km")
-
-
 MENTION_COLUMNS: tuple[str, ...] = (
     "document_id", "published", "source_url", "start", "end", "text", "place_id", "name", "name_ar",
     "kind", "feature", "country", "admin1", "lat", "lon", "radius_km", "score", "method", "ambiguous")
+# The kinds of value of a mention's columns that are no incident field (the rest are texts).
+_MENTION_KINDS = {"start": "int", "end": "int", "score": "float", "ambiguous": "bool"}
+# The columns of a corpus's drafts: a draft's (extract's CSV), its document, and what the
+# merge reads of its place.
+DRAFTS_COLUMNS: tuple[str, ...] = ("document_id", "published", *DRAFT_COLUMNS, "place_kind", "radius_km")
+
+
+def schema_of(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema of a table of these columns (drafts, mentions or incidents): an
+    incident field's type is its kind in the field table (`mapper.model.SCHEMA`)."""
+    arrow = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "texts": pa.list_(pa.string())}
+    types = []
+    for name in columns:
+        try:
+            kind = field_spec(name).kind
+        except KeyError:
+            kind = _MENTION_KINDS.get(name, "text")
+        types.append(pa.field(name, arrow[kind]))
+    return pa.schema(types)
+
+
+def _records(incidents: Iterable[Incident], columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{name: getattr(i, name) for name in columns} for i in incidents]
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
@@ -499,14 +497,13 @@ def _draft_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list
                                                "article's, so it needs one (require_date)")
     drafts = extract(doc.text, doc.published, source_url=doc.url, gazetteer=gazetteer,
                      country=settings.country)
-    rows = []
+    numbered = []
     for k, draft in enumerate(drafts, start=1):
-        row = {name: getattr(draft, name) for name in draft.__dataclass_fields__}
         place = gazetteer.get(draft.place_id) if draft.place_id else None
-        row.update(id=f"{doc.id}#{k}", document_id=doc.id, published=doc.published.isoformat(),
-                   place_kind=place.kind if place else "", radius_km=place.radius_km if place else None)
-        rows.append(row)
-    return rows
+        numbered.append(replace(draft, id=f"{doc.id}#{k}", document_id=doc.id,
+                                published=doc.published.isoformat(), place_kind=place.kind if place else "",
+                                radius_km=place.radius_km if place else None))
+    return _records(numbered, DRAFTS_COLUMNS)
 
 
 def _mention_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list[dict[str, Any]]:
@@ -527,7 +524,7 @@ def _mention_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> li
 
 
 TASKS: dict[str, tuple[Callable[[Document, Any, Settings], list[dict[str, Any]]], Callable[[], Sequence[str]]]] = {
-    "extract": (_draft_rows, _draft_columns),
+    "extract": (_draft_rows, lambda: DRAFTS_COLUMNS),
     "geoparse": (_mention_rows, lambda: MENTION_COLUMNS),
 }
 
@@ -803,8 +800,8 @@ def write_parquet(tables: Iterable[pa.Table], path: str | Path, schema: pa.Schem
 # --- merging on the cluster ----------------------------------------------------------------------
 
 def _merge_task(table: pa.Table, block: str) -> pa.Table:
-    rows = merge_block(reports_from_rows(table.to_pylist()), block)
-    return _table(rows, MERGED_COLUMNS)
+    merged = merge_block(reports_from_rows(table.to_pylist()), block)
+    return _table(_records(merged, MERGED_COLUMNS), MERGED_COLUMNS)
 
 
 def merge_drafts(drafts: pa.Table, client: Client | None = None) -> pa.Table:
@@ -815,7 +812,7 @@ def merge_drafts(drafts: pa.Table, client: Client | None = None) -> pa.Table:
                   else ["day"] * len(dates))
     blocks: dict[str, list[int]] = {}
     for i, (date, precision) in enumerate(zip(dates, precisions)):
-        for block in blocks_of(Report("", "", str(date or ""), str(precision or "day"))):
+        for block in blocks_of(Incident(date=str(date or ""), date_precision=str(precision or "day"))):
             blocks.setdefault(block, []).append(i)
     ordered = sorted(blocks)
     calls = [(drafts.take(pa.array(blocks[b], type=pa.int64())), b) for b in ordered]
