@@ -798,13 +798,14 @@ class _KeyTable(Mapping):
     dict of the keys of the places added since (`add`). `get` returns a list the caller must
     not change."""
 
-    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_seen")
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_added_joined", "_seen")
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._layer: Layer | None = None
         self._added: dict[str, list[int]] = {}
         self._added_by_length: dict[int, list[str]] | None = None
+        self._added_joined: dict[str, list[str]] | None = None
         # Layer lookups already made: one name is looked up under the same key several times.
         self._seen: dict[str, list[int] | None] = {}
 
@@ -816,7 +817,7 @@ class _KeyTable(Mapping):
         bucket = self._added.get(key)
         if bucket is None:
             self._added[key] = [i]
-            self._added_by_length = None
+            self._added_by_length = self._added_joined = None
         elif bucket[-1] != i:
             bucket.append(i)
         if self._seen:
@@ -880,27 +881,33 @@ class _KeyTable(Mapping):
         found = self._layer.keys(self._name, length) if self._layer is not None else []
         return found + self._added_by_length.get(length, [])
 
-    def most_spaces(self) -> int:
-        """The most spaces in one key."""
-        layer = self._layer.spaces if self._layer is not None else 0
-        return max(layer, max((k.count(" ") for k in self._added), default=0))
+    def joined(self, key: str) -> list[str]:
+        """The keys with spaces that are `key` written without them, by length (the layer's
+        first within a length): "dayrzur" -> ["dayr zur"]."""
+        if self._added_joined is None:
+            grouped: dict[str, list[str]] = {}
+            for k in self._added:
+                if " " in k:
+                    grouped.setdefault(k.replace(" ", ""), []).append(k)
+            self._added_joined = grouped
+        found = self._layer.joined(key) if self._layer is not None else []
+        more = self._added_joined.get(key)
+        return sorted(found + more, key=len) if more else found
 
 
 class _JoinedKeys(Mapping):
-    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"). A
-    key of n letters written joined comes from keys of n + 1 .. n + most_spaces letters: those
-    are grouped the first time a joined key of that length is asked for."""
+    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"): the
+    layer reads the few keys that may be one (of a few lengths, with its first letter); the
+    added keys are grouped the first time one is asked for."""
 
-    __slots__ = ("_table", "_spaces", "_by_length")
+    __slots__ = ("_table",)
 
     def __init__(self, table: _KeyTable) -> None:
         self._table = table
-        self._spaces = table.most_spaces()
-        self._by_length: dict[int, dict[str, list[str]]] = {}
 
     def get(self, key: str, default=None):
-        keys = self._of_length(len(key)).get(key)
-        if keys is None:
+        keys = self._table.joined(key)
+        if not keys:
             return default
         return list(dict.fromkeys(i for k in keys for i in self._table.get(k, ())))
 
@@ -917,16 +924,6 @@ class _JoinedKeys(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def _of_length(self, length: int) -> dict[str, list[str]]:
-        joined = self._by_length.get(length)
-        if joined is None:
-            joined = self._by_length[length] = {}
-            for spaces in range(1, self._spaces + 1):
-                for key in self._table.of_length(length + spaces):
-                    if key.count(" ") == spaces:
-                        joined.setdefault(key.replace(" ", ""), []).append(key)
-        return joined
 
 
 class _SegmentIndex:
