@@ -65,6 +65,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .districts import NO_DISTRICT, boundaries_digest, curated_districts, district_name, same_record
 from .errors import HintError
 from .fold import (
     ARABIC_CLITICS,
@@ -153,6 +154,11 @@ class Gazetteer:
         self._joined_keys: _JoinedKeys | None = None
         self._admin1: list[Place] | None = None
         self._areas: Areas | None = None
+        # Districts worked out ahead (see gazetteer.districts): the curated places by id, their
+        # districts once asked for, and the digest of the boundaries shipped now.
+        self._curated: dict[str, Place] = {}
+        self._curated_districts: dict[str, str] | None = None
+        self._boundaries: str | None = None
         self._outside: dict[tuple[str, tuple[str, ...]], float] = {}  # km outside the area, by place
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self.sources: list[tuple[str, int]] = []
@@ -167,7 +173,9 @@ class Gazetteer:
         layer = bundled_layer()  # refolded (and cached) if folding changed since the build
         if layer is not None:
             gaz._attach(layer)
-        gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
+        curated = curated_keyed()
+        gaz.add_keyed(curated, label="curated (data/*.csv)")
+        gaz._curated = {place.id: place for place, _ in curated}
         if layer is not None:
             label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
             gaz.sources.append((label, len(layer)))
@@ -440,15 +448,28 @@ class Gazetteer:
 
     def admin2_of(self, place: Place) -> str:
         """The district a place lies in (its own name for a district), from the bundled
-        boundaries; empty for a governorate, a region or a place outside them."""
-        if place.kind in ("admin1", "region", "country"):
+        boundaries; empty for a governorate, a region or a place outside them. A bundled place
+        has it stored (see `gazetteer.districts`): the polygons are loaded only for others."""
+        if place.kind in NO_DISTRICT:
             return ""
-        areas = self.areas()
-        own = areas.area(place.id) if place.kind == "admin2" else None
-        if own is not None:
-            return own.name
-        hit = areas.locate(place.lat, place.lon)
-        return hit.admin2_name if hit else ""
+        stored = self._stored_district(place)
+        return stored if stored is not None else district_name(self.areas(), place)
+
+    def _stored_district(self, place: Place) -> str | None:
+        """The district stored for a bundled place at this point, or None."""
+        if self._boundaries is None:
+            self._boundaries = boundaries_digest()
+        layer = self._layer
+        if layer is not None and layer.districts_from == self._boundaries:
+            row = layer.find(place.id)
+            if row is not None and same_record(layer.place(row), place):
+                return layer.district(row)
+        own = self._curated.get(place.id)
+        if own is not None and same_record(own, place):
+            if self._curated_districts is None:
+                self._curated_districts = curated_districts(self._curated.values(), self._boundaries)
+            return self._curated_districts.get(place.id)
+        return None
 
     def _region(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
                 near: Near | None) -> Match | None:
