@@ -183,12 +183,15 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     except (OSError, DataError):
         pass
     places = [p for name, text in texts for p in read_places_csv(io.StringIO(text), f"data/{name}")]
-    keyed = [(p, place_keys(p)) for p in places]
+    index = io.StringIO()
+    write_index(places, index)
+    # Read back as every later start reads the cache: the same points (five decimals) and
+    # keys, so that the first run answers as the others do.
+    keyed = list(read_index(io.StringIO(index.getvalue()), f"{cache} (new)"))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.part")
-        with open(partial, "w", encoding="utf-8") as out:
-            write_index(places, out)
+        partial.write_text(index.getvalue(), encoding="utf-8")
         os.replace(partial, cache)
         for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
             if old != cache:

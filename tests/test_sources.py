@@ -350,3 +350,17 @@ def test_bundled_layer_holds_every_populated_place_of_the_shared_dumps():
             if not present:
                 missing.append(gid)
     assert not missing, missing[:10]
+
+
+def test_curated_places_are_the_same_on_the_first_start_and_from_the_cache(tmp_path):
+    from gazetteer.sources import curated_keyed, curated_places
+
+    first = curated_keyed(tmp_path)
+    assert len(list(tmp_path.glob("curated-*.tsv"))) == 1
+    assert curated_keyed(tmp_path) == first
+    # The cache keeps five decimals (about a metre); the tables may hold more.
+    table = curated_places()
+    assert [p.id for p, _ in first] == [p.id for p in table]
+    assert all(abs(p.lat - row.lat) <= 1e-5 and abs(p.lon - row.lon) <= 1e-5
+               for (p, _), row in zip(first, table))
+    assert any(p.lat != row.lat for (p, _), row in zip(first, table))
