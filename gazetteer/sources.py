@@ -531,7 +531,7 @@ class Layer:
         if not key:
             return []
         # They start with its first letter, so only that letter's keys of each length are read.
-        first, after = key[0].encode(), chr(ord(key[0]) + 1).encode("utf-8", "surrogatepass")
+        first, after = key[0].encode(), chr(min(ord(key[0]) + 1, 0x10FFFF)).encode("utf-8", "surrogatepass")
         found = []
         for length in range(len(key) + 1, min(len(key) + self.spaces, len(_KEY_PREFIXES) - 1) + 1):
             prefix = _KEY_PREFIXES[length]
