@@ -78,6 +78,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .districts import NO_DISTRICT, boundaries_digest, curated_districts, district_name, same_record
 from .errors import HintError
 from .fold import (
     ARABIC_CLITICS,
@@ -187,6 +188,11 @@ class Gazetteer:
         self._joined_keys: _JoinedKeys | None = None
         self._admin1: list[Place] | None = None
         self._areas: Areas | None = None
+        # Districts worked out ahead (see gazetteer.districts): the curated places by id, their
+        # districts once asked for, and the digest of the boundaries shipped now.
+        self._curated: dict[str, Place] = {}
+        self._curated_districts: dict[str, str] | None = None
+        self._boundaries: str | None = None
         self._outside: dict[tuple[str, tuple[str, ...]], float] = {}  # km outside the area, by place
         self._cache: dict[tuple, tuple[Match, ...]] = {}
         self._geoparser: Geoparser | None = None   # built at first use, dropped by any change
@@ -202,7 +208,9 @@ class Gazetteer:
         layer = bundled_layer()  # refolded (and cached) if folding changed since the build
         if layer is not None:
             gaz._attach(layer)
-        gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
+        curated = curated_keyed()
+        gaz.add_keyed(curated, label="curated (data/*.csv)")
+        gaz._curated = {place.id: place for place, _ in curated}
         if layer is not None:
             label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
             gaz.sources.append((label, len(layer)))
@@ -540,15 +548,28 @@ class Gazetteer:
 
     def admin2_of(self, place: Place) -> str:
         """The district a place lies in (its own name for a district), from the bundled
-        boundaries; empty for a governorate, a region or a place outside them."""
-        if place.kind in ("admin1", "region", "country"):
+        boundaries; empty for a governorate, a region or a place outside them. A bundled place
+        has it stored (see `gazetteer.districts`): the polygons are loaded only for others."""
+        if place.kind in NO_DISTRICT:
             return ""
-        areas = self.areas()
-        own = areas.area(place.id) if place.kind == "admin2" else None
-        if own is not None:
-            return own.name
-        hit = areas.locate(place.lat, place.lon)
-        return hit.admin2_name if hit else ""
+        stored = self._stored_district(place)
+        return stored if stored is not None else district_name(self.areas(), place)
+
+    def _stored_district(self, place: Place) -> str | None:
+        """The district stored for a bundled place at this point, or None."""
+        if self._boundaries is None:
+            self._boundaries = boundaries_digest()
+        layer = self._layer
+        if layer is not None and layer.districts_from == self._boundaries:
+            row = layer.find(place.id)
+            if row is not None and same_record(layer.place(row), place):
+                return layer.district(row)
+        own = self._curated.get(place.id)
+        if own is not None and same_record(own, place):
+            if self._curated_districts is None:
+                self._curated_districts = curated_districts(self._curated.values(), self._boundaries)
+            return self._curated_districts.get(place.id)
+        return None
 
     def _region(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
                 near: Near | None) -> Match | None:
@@ -913,13 +934,14 @@ class _KeyTable(Mapping):
     dict of the keys of the places added since (`add`). `get` returns a list the caller must
     not change."""
 
-    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_seen")
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_added_joined", "_seen")
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._layer: Layer | None = None
         self._added: dict[str, list[int]] = {}
         self._added_by_length: dict[int, list[str]] | None = None
+        self._added_joined: dict[str, list[str]] | None = None
         # Layer lookups already made: one name is looked up under the same key several times.
         self._seen: dict[str, list[int] | None] = {}
 
@@ -931,7 +953,7 @@ class _KeyTable(Mapping):
         bucket = self._added.get(key)
         if bucket is None:
             self._added[key] = [i]
-            self._added_by_length = None
+            self._added_by_length = self._added_joined = None
         elif bucket[-1] != i:
             bucket.append(i)
         if self._seen:
@@ -995,27 +1017,33 @@ class _KeyTable(Mapping):
         found = self._layer.keys(self._name, length) if self._layer is not None else []
         return found + self._added_by_length.get(length, [])
 
-    def most_spaces(self) -> int:
-        """The most spaces in one key."""
-        layer = self._layer.spaces if self._layer is not None else 0
-        return max(layer, max((k.count(" ") for k in self._added), default=0))
+    def joined(self, key: str) -> list[str]:
+        """The keys with spaces that are `key` written without them, by length (the layer's
+        first within a length): "dayrzur" -> ["dayr zur"]."""
+        if self._added_joined is None:
+            grouped: dict[str, list[str]] = {}
+            for k in self._added:
+                if " " in k:
+                    grouped.setdefault(k.replace(" ", ""), []).append(k)
+            self._added_joined = grouped
+        found = self._layer.joined(key) if self._layer is not None else []
+        more = self._added_joined.get(key)
+        return sorted(found + more, key=len) if more else found
 
 
 class _JoinedKeys(Mapping):
-    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"). A
-    key of n letters written joined comes from keys of n + 1 .. n + most_spaces letters: those
-    are grouped the first time a joined key of that length is asked for."""
+    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"): the
+    layer reads the few keys that may be one (of a few lengths, with its first letter); the
+    added keys are grouped the first time one is asked for."""
 
-    __slots__ = ("_table", "_spaces", "_by_length")
+    __slots__ = ("_table",)
 
     def __init__(self, table: _KeyTable) -> None:
         self._table = table
-        self._spaces = table.most_spaces()
-        self._by_length: dict[int, dict[str, list[str]]] = {}
 
     def get(self, key: str, default=None):
-        keys = self._of_length(len(key)).get(key)
-        if keys is None:
+        keys = self._table.joined(key)
+        if not keys:
             return default
         return list(dict.fromkeys(i for k in keys for i in self._table.get(k, ())))
 
@@ -1032,16 +1060,6 @@ class _JoinedKeys(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def _of_length(self, length: int) -> dict[str, list[str]]:
-        joined = self._by_length.get(length)
-        if joined is None:
-            joined = self._by_length[length] = {}
-            for spaces in range(1, self._spaces + 1):
-                for key in self._table.of_length(length + spaces):
-                    if key.count(" ") == spaces:
-                        joined.setdefault(key.replace(" ", ""), []).append(key)
-        return joined
 
 
 class _SegmentIndex:

@@ -18,7 +18,7 @@ import sys
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import IO, BinaryIO, NamedTuple
@@ -183,11 +183,15 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     except (OSError, DataError):
         pass
     places = [p for name, text in texts for p in read_places_csv(io.StringIO(text), f"data/{name}")]
-    keyed = [(p, place_keys(p)) for p in places]
+    index = io.StringIO()
+    write_index(places, index)
+    # Read back as every later start reads the cache: the same points (five decimals) and
+    # keys, so that the first run answers as the others do.
+    keyed = list(read_index(io.StringIO(index.getvalue()), f"{cache} (new)"))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with replaced(cache, "w") as out:
-            write_index(places, out)
+            out.write(index.getvalue())
         for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
             if old != cache:
                 old.unlink(missing_ok=True)
@@ -243,30 +247,36 @@ def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]
 
 # --- the bundled place layer -----------------------------------------------------------------
 
-LAYER_HEADER = "# incident-mapper layer 1"
-LAYER_COLUMNS = (*PLACE_COLUMNS, "population")
+LAYER_HEADER = "# incident-mapper layer 2"
+LAYER_COLUMNS = (*PLACE_COLUMNS, "population", "admin2")
 LAYER_TABLES = ("fold", "skel")  # in the order of Keys' fields
 LAYER_BLOCK = 32  # rows compressed together: small enough to inflate for one lookup
 LAYER_STRIDE = 32  # lines of a sorted section between two entries of its table of starts
 _KEY_WIDTH = 3  # a key's line starts with its length, so the keys of one length are together
 
 
-def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
+def write_layer(places: Iterable[Place], out: BinaryIO, admin2: Mapping[str, str] | None = None,
+                boundaries: str = "") -> int:
     """Write places as a layer file (read by `Layer`); returns the place count.
+
+    `admin2` gives every place's district name by id ("" for none), worked out from the
+    boundaries file whose digest is `boundaries` (see `gazetteer.districts`); without it the
+    layer stores no districts, and they are looked up in the polygons when asked for.
 
     Layout: a text header line; the sections; a directory line (`name:offset:count` with the
     offset of the section's table of starts; `places:n`; `spaces:n`, the most spaces in a
-    fold key); the directory's length. Tables of starts are little-endian uint32 file
-    offsets. Sections:
+    fold key; `districts:digest` when the rows hold districts); the directory's length.
+    Tables of starts are little-endian uint32 file offsets. Sections:
 
     - ids: `id<TAB>` for every place, sorted (a place's row is its id's line number);
-    - fold, skel: `LLLkey<TAB>row,row,...` for every key of the table, LLL its length in
-      letters, one a line, sorted (so by length, then key);
+    - fold, skel: `LLLkey<TAB>` for every key of the table, LLL its length in letters, one a
+      line, sorted (so by length, then key: the keys of one length are one slice);
+    - fold-rows, skel-rows: `row,row,...`, the rows of the key on the same line of the table;
     - rows: blocks of LAYER_BLOCK rows (LAYER_COLUMNS, tab-separated, one a line), each zlib.
 
-    A sorted section's table holds where every LAYER_STRIDE-th line starts (and where the
-    section ends): a lookup bisects the first lines of the strides, then searches one stride.
-    A block table holds where every block starts, and where the last ends.
+    A section of lines has a table of where every LAYER_STRIDE-th line starts (and where the
+    section ends): a sorted one is searched by bisecting the first lines of the strides, then
+    that one stride. A block table holds where every block starts, and where the last ends.
     """
     by_id: dict[str, Place] = {}
     for place in places:
@@ -274,6 +284,8 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
             raise DataError(f"two places with the id {place.id}")
         by_id[place.id] = place
     ordered = [by_id[i] for i in sorted(by_id)]
+    if admin2 is not None and (not boundaries or any(p.id not in admin2 for p in ordered)):
+        raise DataError("stored districts need the boundaries' digest and a district for every place")
     tables: tuple[dict[str, list[int]], ...] = ({}, {})
     lines = []
     for row, place in enumerate(ordered):
@@ -282,18 +294,21 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
                 table.setdefault(_key_cell(key), []).append(row)
         cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
                  place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
-                 f"{place.radius_km:g}", place.source, str(place.population))
+                 f"{place.radius_km:g}", place.source, str(place.population),
+                 admin2[place.id] if admin2 is not None else "")
         lines.append("\t".join(_CONTROL.sub(" ", c) for c in cells))
-    sorted_sections = {
-        "ids": [_CONTROL.sub(" ", p.id) + "\t" for p in ordered],
-        **{name: [f"{k}\t{','.join(map(str, table[k]))}" for k in sorted(table)]
-           for name, table in zip(LAYER_TABLES, tables)},
-    }
+    sections = {"ids": [_CONTROL.sub(" ", p.id) + "\t" for p in ordered]}
+    for name, table in zip(LAYER_TABLES, tables):
+        ordered_keys = sorted(table)
+        sections[name] = [f"{cell}\t" for cell in ordered_keys]
+        sections[f"{name}-rows"] = [",".join(map(str, table[cell])) for cell in ordered_keys]
     header = f"{LAYER_HEADER}, fold version {FOLD_VERSION}\n".encode()
     out.write(header)
     at = len(header)
     spaces = max((k.count(" ") for k in tables[0]), default=0)
     directory = [f"places:{len(ordered)}", f"spaces:{spaces}"]
+    if admin2 is not None:
+        directory.append(f"districts:{boundaries}")
 
     def section(name: str, items: list[bytes], step: int) -> None:
         nonlocal at
@@ -310,7 +325,7 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
         out.write(starts.tobytes())
         at += 4 * len(starts)
 
-    for name, items in sorted_sections.items():
+    for name, items in sections.items():
         section(name, [f"{item}\n".encode() for item in items], LAYER_STRIDE)
     section("rows", [zlib.compress("\n".join(lines[b:b + LAYER_BLOCK]).encode(), 9)
                      for b in range(0, len(lines), LAYER_BLOCK)], 1)
@@ -354,15 +369,37 @@ def _section(field: str) -> tuple[int, int]:
     return at, count
 
 
-class _Sorted:
-    """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
-    line of each stride (held in memory), then searching that one stride."""
+class _Lines:
+    """A section of a layer file of `count` lines, with where every LAYER_STRIDE-th starts."""
 
-    __slots__ = ("data", "starts", "count", "firsts")
+    __slots__ = ("data", "starts", "count")
 
     def __init__(self, data: bytes, at: int, count: int, origin: str) -> None:
         self.data, self.count = data, count
         self.starts = _starts(data, at, -(-count // LAYER_STRIDE) + 1, origin)
+
+    def line(self, number: int) -> bytes:
+        """Line `number` (0 .. count - 1), without its end."""
+        stride, skip = divmod(number, LAYER_STRIDE)
+        data, at = self.data, self.starts[stride]
+        for _ in range(skip):
+            at = data.index(b"\n", at) + 1
+        return data[at:data.index(b"\n", at)]
+
+    def text(self) -> str:
+        """Every line, decoded, without the last one's end ("" if there are none)."""
+        first, end = self.starts[0], self.starts[-1]
+        return self.data[first:end - 1].decode() if end > first else ""
+
+
+class _Sorted(_Lines):
+    """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
+    line of each stride (held in memory), then searching that one stride."""
+
+    __slots__ = ("firsts",)
+
+    def __init__(self, data: bytes, at: int, count: int, origin: str) -> None:
+        super().__init__(data, at, count, origin)
         self.firsts = [data[a:data.index(b"\n", a)] for a in self.starts[:-1]]
 
     def find(self, cell: bytes) -> bytes | None:
@@ -390,14 +427,7 @@ class _Sorted:
         at = self.data.find(b"\n" + line + b"\n", begin, self.starts[stride + 1])
         return stride * LAYER_STRIDE + self.data.count(b"\n", begin, at + 1)
 
-    def text(self, low: bytes = b"", high: bytes | None = None) -> str:
-        """The lines from the first >= low to the last < high (all by default), decoded and
-        without the last one's end ("" if there are none)."""
-        first = self._offset(low) if low else self.starts[0]
-        end = self._offset(high) if high is not None else self.starts[-1]
-        return self.data[first:end - 1].decode() if end > first else ""
-
-    def _offset(self, probe: bytes) -> int:
+    def offset(self, probe: bytes) -> int:
         """Where the first line >= probe starts (the section's end if there is none)."""
         stride = bisect.bisect_right(self.firsts, probe) - 1
         if stride < 0:
@@ -429,14 +459,19 @@ class Layer:
             fields = dict(f.split(":", 1) for f in data[-11 - size:-11].decode("ascii").split())
             self.size = int(fields.pop("places"))
             self.spaces = int(fields.pop("spaces"))  # the most spaces in one fold key
+            # The digest of the boundaries file the rows' districts come from ("": none stored).
+            self.districts_from = fields.pop("districts", "")
             at, blocks = map(int, fields.pop("rows").split(":"))
             self._rows = _starts(data, at, blocks + 1, origin)
             self._ids = _Sorted(data, *_section(fields.pop("ids")), origin)
             self._tables = {name: _Sorted(data, *_section(fields.pop(name)), origin)
                             for name in LAYER_TABLES}
+            self._table_rows = {name: _Lines(data, *_section(fields.pop(f"{name}-rows")), origin)
+                                for name in LAYER_TABLES}
         except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
             raise DataError(f"{origin}: damaged directory ({exc}); rebuild it") from None
-        if self._ids.count != self.size or blocks != -(-self.size // LAYER_BLOCK):
+        if self._ids.count != self.size or blocks != -(-self.size // LAYER_BLOCK) or any(
+                self._tables[t].count != self._table_rows[t].count for t in LAYER_TABLES):
             raise DataError(f"{origin}: section sizes disagree; rebuild it")
         self._data = data
         self._blocks: dict[int, list[str]] = {}
@@ -447,11 +482,21 @@ class Layer:
 
     def place(self, row: int) -> Place:
         """The place of one row, parsed afresh."""
-        block, at = divmod(row, LAYER_BLOCK)
-        lines = self._blocks.get(block)
-        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
-            lines = self._blocks[block] = self._inflate(block)
-        return self._parse(lines[at], row)
+        return self._parse(self._line(row), row)
+
+    def district(self, row: int) -> str | None:
+        """The district name stored for a row ("" for none), or None when the layer stores no
+        districts (see `districts_from`)."""
+        if not self.districts_from:
+            return None
+        return self._line(row).rsplit("\t", 1)[1]
+
+    def districts(self) -> dict[str, str] | None:
+        """Every place's stored district by id, or None when the layer stores none."""
+        if not self.districts_from:
+            return None
+        return {line.split("\t", 1)[0]: line.rsplit("\t", 1)[1]
+                for block in range(len(self._rows) - 1) for line in self._inflate(block)}
 
     def find(self, place_id: str) -> int | None:
         """The row of a place id, or None."""
@@ -462,27 +507,52 @@ class Layer:
         """Rows of the places that have `key` in a key table ("fold" or "skel"), or None."""
         if len(key) >= len(_KEY_PREFIXES):
             return None
-        cell = _KEY_PREFIXES[len(key)] + key.encode()
-        found = self._tables[table].find(cell)
-        return None if found is None else list(map(int, found[len(cell) + 1:].split(b",")))
+        keys = self._tables[table]
+        found = keys.find(_KEY_PREFIXES[len(key)] + key.encode())
+        if found is None:
+            return None
+        return list(map(int, self._table_rows[table].line(keys.line_number(found)).split(b",")))
 
     def keys(self, table: str, length: int | None = None) -> list[str]:
         """Every key of a key table ("fold" or "skel"), or those of one length, sorted by
         length, then key."""
+        keys = self._tables[table]
         if length is None:
-            text = self._tables[table].text()
-        else:
-            low = f"{length:0{_KEY_WIDTH}d}".encode()
-            high = f"{length + 1:0{_KEY_WIDTH}d}".encode()
-            text = self._tables[table].text(low, high)
-        return [line[_KEY_WIDTH:line.index("\t")] for line in text.split("\n")] if text else []
+            text = keys.text()
+            return [line[_KEY_WIDTH:-1] for line in text.split("\n")] if text else []
+        if not 0 <= length < len(_KEY_PREFIXES) - 1:
+            return []
+        return self._between(table, _KEY_PREFIXES[length], _KEY_PREFIXES[length + 1])
+
+    def joined(self, key: str) -> list[str]:
+        """The fold keys with spaces that are `key` once their spaces are taken out, sorted by
+        length, then key: "dayrzur" -> ["dayr zur"]."""
+        if not key:
+            return []
+        # They start with its first letter, so only that letter's keys of each length are read.
+        first, after = key[0].encode(), chr(min(ord(key[0]) + 1, 0x10FFFF)).encode("utf-8", "surrogatepass")
+        found = []
+        for length in range(len(key) + 1, min(len(key) + self.spaces, len(_KEY_PREFIXES) - 1) + 1):
+            prefix = _KEY_PREFIXES[length]
+            found += [k for k in self._between("fold", prefix + first, prefix + after)
+                      if " " in k and k.replace(" ", "") == key]
+        return found
+
+    def _between(self, table: str, low: bytes, high: bytes) -> list[str]:
+        """The keys of a table whose cells lie in low <= cell < high; all of them of one length
+        (the cells share their first _KEY_WIDTH letters)."""
+        keys = self._tables[table]
+        first, end = keys.offset(low), keys.offset(high)
+        if end <= first:
+            return []
+        # "LLLa<TAB>\nLLLb<TAB>\n" -> ["a", "b"] in one split: a length may hold 11k keys.
+        return keys.data[first + _KEY_WIDTH:end - 2].decode().split("\t\n" + low[:_KEY_WIDTH].decode())
 
     def table(self, table: str) -> Iterator[tuple[str, list[int]]]:
         """Every key of a key table with its rows, sorted by length, then key."""
-        text = self._tables[table].text()
-        for line in text.split("\n") if text else ():
-            key, _, rows = line.partition("\t")
-            yield key[_KEY_WIDTH:], [int(r) for r in rows.split(",")]
+        rows = self._table_rows[table].text()
+        for key, found in zip(self.keys(table), rows.split("\n") if rows else ()):
+            yield key, [int(r) for r in found.split(",")]
 
     def places(self) -> Iterator[Place]:
         """Every place, in row order."""
@@ -497,12 +567,9 @@ class Layer:
             tables: list[list[list[str]]] = []
             for table in LAYER_TABLES:
                 per_row: list[list[str]] = [[] for _ in range(self.size)]
-                text = self._tables[table].text()
-                for line in text.split("\n") if text else ():
-                    tab = line.index("\t")
-                    key = line[_KEY_WIDTH:tab]
-                    for r in line[tab + 1:].split(","):
-                        per_row[int(r)].append(key)
+                for key, rows in self.table(table):
+                    for r in rows:
+                        per_row[r].append(key)
                 tables.append(per_row)
             self._row_keys = [Keys(tuple(f), tuple(s)) for f, s in zip(*tables)]
         return self._row_keys
@@ -515,6 +582,13 @@ class Layer:
         else:
             yield from zip(self.places(), self.row_keys())
 
+    def _line(self, row: int) -> str:
+        block, at = divmod(row, LAYER_BLOCK)
+        lines = self._blocks.get(block)
+        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
+            lines = self._blocks[block] = self._inflate(block)
+        return lines[at]
+
     def _inflate(self, block: int) -> list[str]:
         try:
             raw = self._data[self._rows[block]:self._rows[block + 1]]
@@ -526,7 +600,7 @@ class Layer:
         c = line.split("\t")
         if len(c) != len(LAYER_COLUMNS):
             raise DataError(f"{self.origin}, row {row}: expected {len(LAYER_COLUMNS)} columns")
-        # Positional, in Place's field order.
+        # Positional, in Place's field order (the district, last, is not the place's).
         return Place(c[0], c[1], float(c[8]), float(c[9]), c[4], c[2],
                      tuple(c[3].split("|")) if c[3] else (), c[5], c[6], c[7], float(c[10]),
                      int(c[12]), c[11])
@@ -559,7 +633,7 @@ def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> La
     except (OSError, DataError):
         pass
     out = io.BytesIO()
-    write_layer(layer.places(), out)
+    write_layer(layer.places(), out, layer.districts(), layer.districts_from)
     fresh = Layer(out.getvalue(), f"{origin} (refolded)")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
