@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import replaced
+from .files import write_cache
 from .place import Place
 from .sources import data_file, user_cache_dir
 
@@ -80,13 +80,5 @@ def curated_districts(places: Iterable[Place], boundaries: str,
 
     areas = Areas.bundled()
     found = {i: district_name(areas, p) for i, p in latest.items()}
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with replaced(cache, "w") as out:
-            out.write("".join(f"{i}\t{name}\n" for i, name in found.items()))
-        for old in cache.parent.glob("districts-*.tsv"):  # entries of earlier tables
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home only costs speed
+    write_cache(cache, "".join(f"{i}\t{name}\n" for i, name in found.items()))
     return found

@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["TempFile", "replaced", "sync_folder"]
+__all__ = ["TempFile", "replaced", "sync_folder", "write_cache"]
 
 # What os.open(folder, O_TMPFILE) raises where the file system cannot make unnamed files.
 _NO_TMPFILE = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT}
@@ -166,3 +166,19 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+def write_cache(cache: Path, text: str) -> None:
+    """Write a cache file whole and remove the earlier ones of its kind (the same name up to
+    its last '-': entries of earlier tables). A read-only home only costs speed: errors are
+    ignored."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with replaced(cache, "w") as out:
+            out.write(text)
+        kind = cache.name.rpartition("-")[0]
+        for old in cache.parent.glob(f"{kind}-*{cache.suffix}"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, BinaryIO, NamedTuple
 
 from .errors import DataError, ImportFailed
-from .files import replaced
+from .files import replaced, write_cache
 from .fold import (
     ARABIC_LETTERS,
     FOLD_VERSION,
@@ -188,15 +188,7 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     # Read back as every later start reads the cache: the same points (five decimals) and
     # keys, so that the first run answers as the others do.
     keyed = list(read_index(io.StringIO(index.getvalue()), f"{cache} (new)"))
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with replaced(cache, "w") as out:
-            out.write(index.getvalue())
-        for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home only costs speed
+    write_cache(cache, index.getvalue())
     return keyed
 
 

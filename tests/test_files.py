@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from gazetteer.files import TempFile, replaced
+from gazetteer.files import TempFile, replaced, write_cache
 
 
 def test_a_file_replaced_whole_keeps_no_temporary_file(tmp_path):
@@ -50,3 +50,18 @@ def test_a_named_temporary_file_is_renamed_and_a_discarded_one_removed(tmp_path,
     assert os.listdir(tmp_path) == ["out.csv"]
     with pytest.raises(OSError):
         dropped.open("w")
+
+
+def test_a_cache_written_replaces_the_earlier_entries_of_its_kind_only(tmp_path):
+    (tmp_path / "curated-aaa.tsv").write_text("old", encoding="utf-8")
+    (tmp_path / "districts-aaa.tsv").write_text("other kind", encoding="utf-8")
+    write_cache(tmp_path / "curated-bbb.tsv", "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["curated-bbb.tsv", "districts-aaa.tsv"]
+    assert (tmp_path / "curated-bbb.tsv").read_text(encoding="utf-8") == "new"
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    write_cache(blocked / "curated-x.tsv", "data")   # its folder is a file: no error
+    assert blocked.read_text(encoding="utf-8") == ""
