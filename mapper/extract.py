@@ -43,10 +43,10 @@ from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets, generic_of
 
 from .output import write_csv, write_text
+from .prefilter import Gated, Prefilter
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
-from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of
-from .vocabulary import compile_folded as _compile
+from .vocabulary import EventWord, compile_folded, event_phrase, events_of, find_events, outcome_of
 
 __all__ = ["COLUMNS", "THRESHOLDS", "TIME_RULES", "Draft", "Thresholds", "TimeRef", "TimeRule", "When",
            "drafts_csv", "extract", "find_actor", "find_count", "find_events", "find_fatalities",
@@ -162,6 +162,16 @@ class TimeRef:
 
 
 # --- folding: attack words and outcomes live in mapper.vocabulary ------------------------------
+
+# Most clauses hold none of the words a pattern here cannot match without (mapper.prefilter):
+# each pattern runs only where they are, and answers as it would anywhere.
+_PREFILTER = Prefilter()
+
+
+def _compile(*patterns: str) -> Gated:
+    """`vocabulary.compile_folded`, run only on strings that hold what the pattern needs."""
+    return _PREFILTER.add(compile_folded(*patterns))
+
 
 def _fold(s: str) -> str:
     """The matching form of a phrase or text (`fold_with_offsets`): no harakat, one alef, ta
@@ -536,7 +546,7 @@ class TimeRule:
     pattern: str
     resolve: Callable[[re.Match[str], date], When | None]
     chained: bool = False
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    regex: Gated = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", _compile(self.pattern))
