@@ -1,0 +1,116 @@
+"""The prefilter's needs: every match of a pattern holds a string of each of its needed sets, so
+that a pattern gated by them answers exactly as the pattern does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mapper.extract as extract_module
+import mapper.vocabulary as vocabulary_module
+from gazetteer.fold import fold_with_offsets
+from mapper.prefilter import Gated, Prefilter, needs
+
+DATA = Path(__file__).resolve().parent / "data"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7636e21c7e38833a.txt"
+
+# Regular expressions over a small alphabet, built of the constructs the extractor's patterns use.
+_ATOMS = st.sampled_from(["a", "b", "c", " ", "ab", "abc", "ba", "cab", r"\w", r"\s", ".", "[ab]", "[^a]",
+                          r"\b", r"(?<!\w)", r"(?!\w)", "^", "$", r"\S", "[abc]", "(?i:ab)", r"\d"])
+
+
+def _regexes() -> st.SearchStrategy[str]:
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=4).map("".join),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "+?"]))
+              .map(lambda t: f"(?:{t[0]}){t[1]}"),
+            inner.map(lambda x: f"({x})"),
+            inner.map(lambda x: f"(?={x})"),
+            inner.map(lambda x: f"(?<!{x})" if re.fullmatch(r"[abc ]+", x) else x),
+        )
+    return st.recursive(_ATOMS, extend, max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_regexes(), st.lists(st.text(alphabet="abc xA1", max_size=14), min_size=1, max_size=6))
+def test_every_match_holds_a_string_of_each_needed_set(source, strings):
+    pattern = re.compile(source)
+    sets = needs(pattern, shortest=1)
+    gated = Prefilter().add(pattern)
+    for s in strings:
+        for m in pattern.finditer(s):
+            for found in sets:
+                assert any(w in m.group() for w in found), (source, s, m.group(), found)
+        assert [m.span() for m in gated.finditer(s)] == [m.span() for m in pattern.finditer(s)]
+        assert (gated.search(s) is None) == (pattern.search(s) is None)
+
+
+def test_needs_are_the_literals_of_a_pattern():
+    assert needs(re.compile(r"\blast week\b")) == (frozenset({"last week"}),)
+    assert needs(re.compile(r"(?:اليوم|امس)\s+(?:صباحا)?")) == (frozenset({"اليوم", "امس"}),)
+    both = needs(re.compile(r"(?<!\w)قبل\s+(?:يومين|ايام)(?!\w)"))
+    assert sorted(map(sorted, both)) == [["ايام", "يومين"], ["قبل"]]
+
+
+def test_a_pattern_that_ignores_case_or_needs_nothing_always_runs():
+    for pattern in (re.compile("gaza", re.IGNORECASE), re.compile("(?i)gaza"), re.compile(r"\w+\s*\d"),
+                    re.compile(r"(?:a|gaza)"), re.compile(r"(a)\1bc")):
+        gated = Prefilter().add(pattern)
+        assert gated.sets == ()
+        assert gated.may_match("nothing of it here")
+
+
+def _gated_patterns() -> list[tuple[str, Gated]]:
+    found: list[tuple[str, Gated]] = []
+    for module in (extract_module, vocabulary_module):
+        for name, value in vars(module).items():
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else [value]
+            for item in items:
+                for part in item if isinstance(item, tuple) else (item,):
+                    if isinstance(part, Gated):
+                        found.append((f"{module.__name__}.{name}", part))
+    found += [(f"TIME_RULES.{rule.name}", rule.regex) for rule in extract_module.TIME_RULES]
+    for rule in vocabulary_module._RULES:
+        for any_word, each in rule.words:
+            found += [(f"vocabulary {rule.event_type}", p) for p in (any_word, *each)]
+    return found
+
+
+def _texts() -> list[str]:
+    paths = [*sorted((DATA / "extract_dev" / "reports").glob("*.txt")),
+             *sorted((DATA / "extract_holdout" / "reports").glob("*.txt")),
+             DATA / "english_report.txt", DATA / "geoparse_dev.txt", DATA / "geoparse_heldout.txt"]
+    if SEED.exists():
+        paths.append(SEED)
+    return [fold_with_offsets(p.read_text(encoding="utf-8")).folded for p in paths]
+
+
+def test_the_extractors_patterns_answer_as_ungated_on_real_reports():
+    patterns = _gated_patterns()
+    assert len(patterns) > 80 and sum(1 for _, p in patterns if p.sets) > 60
+    texts = _texts()
+    assert len(texts) >= 30
+    matched = 0
+    for name, gated in patterns:
+        for text in texts:
+            for part in (text, *text.split("\n"), *re.split(r"[.,،]", text)):
+                want = [m.span() for m in gated.regex.finditer(part)]
+                assert [m.span() for m in gated.finditer(part)] == want, (name, part[:80])
+                matched += bool(want)
+                for m in gated.regex.finditer(part):
+                    for found in gated.sets:
+                        assert any(w in m.group() for w in found), (name, m.group(), sorted(found)[:5])
+    assert matched > 500
+
+
+@pytest.mark.parametrize("string", ["", "a", "ab"])
+def test_short_strings_with_none_of_the_needs_are_ruled_out(string):
+    gated = Prefilter().add(re.compile(r"\bno casualties\b"))
+    assert not gated.may_match(string)
+    assert gated.search(string) is None and list(gated.finditer(string)) == [] and gated.findall(string) == []
