@@ -1075,6 +1075,10 @@ def _same_place(a: Place, b: Place) -> bool:
 
 # --- phase 1: attach words to clauses ------------------------------------------------------------
 
+# What a sentence with no attack, time or place of its own can still tell of the events around
+# it (`_Filler._claim`, `_Filler._details`): who claimed them, and their toll.
+_TELLING = (_CLAIM, _TOLL_NONE, *_TRIGGERS.values(), *(p for pair in _TOLL_NOUNS.values() for p in pair))
+
 @dataclass(frozen=True, slots=True)
 class _Generic:
     """A typeless event word ("استهداف", "a separate strike"); `again` when it points back."""
@@ -1138,6 +1142,9 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     sentence = 0
     for paragraph, (p_start, p_end) in enumerate(paragraphs):
         for s_start, s_end in _sentences(text, p_start, p_end):
+            if _inert(view, s_start, s_end, events, generic, times, named):
+                sentence += 1
+                continue
             for c_start, c_end in _clause_spans(text, view, s_start, s_end, filed):
                 clause = _clause(text, view, c_start, c_end, sentence, paragraph, events, generic,
                                  times, named, allowed)
@@ -1148,6 +1155,17 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
                 clauses.append(clause)
             sentence += 1
     return _drop_appositions(text, _speech_times(view, clauses))
+
+
+def _inert(view: FoldedText, start: int, end: int, *words: _Words) -> bool:
+    """True for a sentence that can change no draft, so that its clauses need not be made (most
+    sentences of a report): it holds no word of `words` (attack words, times, places), so only a
+    claim or a toll could tell something of the events around it, and it holds none of the
+    words those patterns need."""
+    if any(w.within(start, end) for w in words):
+        return False
+    folded = view.folded[view.from_text(start):view.from_text(end)]
+    return not any(p.may_match(folded) for p in _TELLING)
 
 
 def _trusted(text: str, paragraphs: list[tuple[int, int]], times: _Words, mentions: list[_Mention],
