@@ -43,7 +43,7 @@ from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets, generic_of
 
 from .output import write_csv, write_text
-from .prefilter import Gated, Prefilter
+from .prefilter import AnyOf, Gated, Prefilter
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
 from .vocabulary import EventWord, compile_folded, event_phrase, events_of, find_events, outcome_of
@@ -1077,7 +1077,7 @@ def _same_place(a: Place, b: Place) -> bool:
 
 # What a sentence with no attack, time or place of its own can still tell of the events around
 # it (`_Filler._claim`, `_Filler._details`): who claimed them, and their toll.
-_TELLING = (_CLAIM, _TOLL_NONE, *_TRIGGERS.values(), *(p for pair in _TOLL_NOUNS.values() for p in pair))
+_TELLING = AnyOf(_CLAIM, _TOLL_NONE, *_TRIGGERS.values(), *(p for pair in _TOLL_NOUNS.values() for p in pair))
 
 @dataclass(frozen=True, slots=True)
 class _Generic:
@@ -1165,7 +1165,7 @@ def _inert(view: FoldedText, start: int, end: int, *words: _Words) -> bool:
     if any(w.within(start, end) for w in words):
         return False
     folded = view.folded[view.from_text(start):view.from_text(end)]
-    return not any(p.may_match(folded) for p in _TELLING)
+    return not _TELLING.may_match(folded)
 
 
 def _trusted(text: str, paragraphs: list[tuple[int, int]], times: _Words, mentions: list[_Mention],

@@ -36,7 +36,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre
 
-__all__ = ["Gated", "Prefilter", "needs"]
+__all__ = ["AnyOf", "Gated", "Prefilter", "needs"]
 
 _LIMIT = 256          # the most exact strings followed through a pattern before giving up on them
 _END = sys.maxsize   # "to the end of the string", as re takes it
@@ -193,20 +193,24 @@ class Gated:
     """A compiled pattern that runs only on strings that hold what it needs (see `needs`); its
     methods answer as the pattern's own do."""
 
-    __slots__ = ("regex", "pattern", "sets", "_prefilter")
+    __slots__ = ("regex", "pattern", "sets", "prefilter", "_present")
 
     def __init__(self, regex: re.Pattern[str], sets: tuple[frozenset[str], ...], prefilter: Prefilter) -> None:
         self.regex = regex
         self.pattern = regex.pattern
         self.sets = sets
-        self._prefilter = prefilter
+        self.prefilter = prefilter
+        self._present = prefilter.present
 
     def may_match(self, string: str) -> bool:
         """False when no part of `string` can match."""
         if not self.sets:
             return True
-        present = self._prefilter.present(string)
-        return all(not found.isdisjoint(present) for found in self.sets)
+        present = self._present(string)
+        for found in self.sets:
+            if found.isdisjoint(present):
+                return False
+        return True
 
     def search(self, string: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         return self.regex.search(string, pos, endpos) if self.may_match(string) else None
@@ -225,3 +229,27 @@ class Gated:
 
     def __repr__(self) -> str:
         return f"Gated({self.regex!r}, needs={[sorted(s) for s in self.sets]!r})"
+
+
+class AnyOf:
+    """Gated patterns of one prefilter, asked together: may any of them match a string? One
+    look at the strings the string holds rules them all out at once, most of the time."""
+
+    __slots__ = ("patterns", "_always", "_first", "_present")
+
+    def __init__(self, *patterns: Gated) -> None:
+        if len({id(p.prefilter) for p in patterns}) > 1:
+            raise ValueError("AnyOf: the patterns come from different prefilters")
+        self.patterns = patterns
+        self._always = not patterns or any(not p.sets for p in patterns)
+        # each pattern needs a string of its first set: none of them there, none can match
+        self._first = frozenset().union(*(p.sets[0] for p in patterns if p.sets))
+        self._present = patterns[0].prefilter.present if patterns else None
+
+    def may_match(self, string: str) -> bool:
+        """False when no pattern can match any part of `string`."""
+        if self._always:
+            return bool(self.patterns)
+        if self._first.isdisjoint(self._present(string)):
+            return False
+        return any(p.may_match(string) for p in self.patterns)

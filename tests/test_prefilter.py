@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import mapper.extract as extract_module
 import mapper.vocabulary as vocabulary_module
 from gazetteer.fold import fold_with_offsets
-from mapper.prefilter import Gated, Prefilter, needs
+from mapper.prefilter import AnyOf, Gated, Prefilter, needs
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7636e21c7e38833a.txt"
@@ -114,3 +114,15 @@ def test_short_strings_with_none_of_the_needs_are_ruled_out(string):
     gated = Prefilter().add(re.compile(r"\bno casualties\b"))
     assert not gated.may_match(string)
     assert gated.search(string) is None and list(gated.finditer(string)) == [] and gated.findall(string) == []
+
+
+def test_any_of_rules_out_a_string_only_when_each_pattern_does():
+    prefilter = Prefilter()
+    patterns = [prefilter.add(re.compile(p)) for p in (r"\bno casualties\b", r"\b(?:killed|killing)\b", r"claimed")]
+    group = AnyOf(*patterns)
+    for string in ("", "the group claimed it", "two were killed", "no casualties", "rain fell on the town",
+                   "killings", "unclaimed"):
+        assert group.may_match(string) == any(p.may_match(string) for p in patterns)
+    assert AnyOf(*patterns, prefilter.add(re.compile(r"\d+"))).may_match("rain fell")
+    with pytest.raises(ValueError, match="different prefilters"):
+        AnyOf(patterns[0], Prefilter().add(re.compile("claimed")))
