@@ -207,7 +207,7 @@ class Gated:
         if not self.sets:
             return True
         present = self._present(string)
-        for found in self.sets:
+        for found in self.sets:   # noqa: SIM110 (a loop: all() of a generator costs twice as much here)
             if found.isdisjoint(present):
                 return False
         return True
@@ -244,7 +244,7 @@ class AnyOf:
         self._always = not patterns or any(not p.sets for p in patterns)
         # each pattern needs a string of its first set: none of them there, none can match
         self._first = frozenset().union(*(p.sets[0] for p in patterns if p.sets))
-        self._present = patterns[0].prefilter.present if patterns else None
+        self._present = patterns[0].prefilter.present if patterns else Prefilter().present
 
     def may_match(self, string: str) -> bool:
         """False when no pattern can match any part of `string`."""
