@@ -812,6 +812,8 @@ def _rebase(ref: TimeRef, base: When) -> TimeRef:
 _SENTENCE_END = re.compile(r"[.!?؟]+[\"'”»)]*(?=\s|$)")
 _ABBREVIATIONS = frozenset("u.s us mr mrs dr st gen col lt maj jan feb mar apr jun jul aug sep sept "
                            "oct nov dec no vs etc e.g i.e".split())
+_WORD_BEFORE_DOT = re.compile(r"([\w.]+)[.]$")
+_ABBREVIATION_REACH = 2 + max(map(len, _ABBREVIATIONS))
 _CLAUSE_BREAK = re.compile(r"،|؛|[,;:](?=\s)")
 # A clause that opens with "shortly before/after" is about another event, told for its time.
 _CONNECTIVE = _compile(r"(?<!\w)و?(?:قبيل|بعيد|عقب|إثر)(?!\w)",
@@ -867,9 +869,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, begin = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)[.]$", text[begin:m.start() + 1])
-        if m.group().startswith(".") and word and (word.group(1).lower() in _ABBREVIATIONS
-                                                   or len(word.group(1)) == 1):
+        # The word before a full stop, read no further back than the longest abbreviation could
+        # be: a longer word is none either way.
+        word = _WORD_BEFORE_DOT.search(text, max(begin, m.start() + 1 - _ABBREVIATION_REACH),
+                                       m.start() + 1) if text[m.start()] == "." else None
+        if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         spans.append((begin, m.end()))
         begin = m.end()
