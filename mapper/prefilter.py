@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -49,6 +50,15 @@ _SUBPATTERN = _sre.SUBPATTERN
 _ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | {op for op in (getattr(_sre, "POSSESSIVE_REPEAT", None),) if op}
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+
+# Characters that may stop a search: punctuation most patterns never match.
+_BARRIER_CANDIDATES = ".,;:!?()[]{}\"«»“”،؛؟\n"
+_LONG = 400   # a string at least this long is searched between barriers, when its pattern allows
+_STARTS = {_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, _sre.AT_BEGINNING_LINE, _sre.AT_BOUNDARY,
+           _sre.AT_NON_BOUNDARY}
+_CATEGORIES = {getattr(_sre, name): re.compile(regex) for name, regex in (
+    ("CATEGORY_DIGIT", r"\d"), ("CATEGORY_NOT_DIGIT", r"\D"), ("CATEGORY_SPACE", r"\s"),
+    ("CATEGORY_NOT_SPACE", r"\S"), ("CATEGORY_WORD", r"\w"), ("CATEGORY_NOT_WORD", r"\W"))}
 
 _Exact = frozenset[str] | None   # every string the piece can match, when few
 _Sets = list[frozenset[str]]     # each: every match of the piece contains one of its strings
@@ -133,6 +143,85 @@ def _piece(op: Any, av: Any) -> tuple[_Exact, _Sets]:
     return None, []   # any character, classes, back-references: nothing known
 
 
+def _barriers(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A character class of the characters that no match of `pattern` holds, from
+    _BARRIER_CANDIDATES, when searching between them finds what searching the whole string
+    does: the pattern matches no empty string, its look-aheads read at most one character, and
+    it asserts no end of string or line (a search stopped after a barrier ends there). None
+    when there is none, or when the pattern is not read (flags, unknown parts)."""
+    if pattern.flags & (re.IGNORECASE | re.ASCII | re.LOCALE | re.DOTALL | re.VERBOSE):
+        return None
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+        if parsed.state.flags & (re.IGNORECASE | re.ASCII | re.LOCALE | re.DOTALL) or parsed.getwidth()[0] < 1:
+            return None
+        atoms: list[tuple[Any, Any]] = []
+        if not _atoms(list(parsed), atoms):
+            return None
+    except Exception:  # noqa: BLE001 - a parse this module does not read gives no barriers
+        return None
+    chars = [c for c in _BARRIER_CANDIDATES if not any(_consumes(op, av, c) for op, av in atoms)]
+    return re.compile("[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]") if chars else None
+
+
+def _atoms(items: list[tuple[Any, Any]], out: list[tuple[Any, Any]]) -> bool:
+    """Collect the parts of a pattern that consume characters into `out`; False when a part
+    forbids searching between barriers (an end-of-string assertion, a long look-ahead) or is
+    not known here."""
+    for op, av in items:
+        if op in (_LITERAL, _sre.NOT_LITERAL, _IN, _sre.ANY):
+            out.append((op, av))
+        elif op == _sre.AT:
+            if av not in _STARTS:
+                return False
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            direction, inner = av
+            if direction > 0 and inner.getwidth()[1] > 1 or not _atoms(list(inner), []):
+                return False   # (what a look-around reads it does not consume)
+        elif op == _SUBPATTERN:
+            if not _atoms(list(av[3]), out):
+                return False
+        elif _ATOMIC is not None and op == _ATOMIC:
+            if not _atoms(list(av), out):
+                return False
+        elif op == _BRANCH:
+            if not all(_atoms(list(alt), out) for alt in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _atoms(list(av[2]), out):
+                return False
+        elif op == _sre.GROUPREF:
+            continue   # it repeats what its group consumed
+        else:
+            return False
+    return True
+
+
+def _consumes(op: Any, av: Any, char: str) -> bool:
+    """True when the part may consume `char` (when unsure, True)."""
+    if op == _LITERAL:
+        return chr(av) == char
+    if op == _sre.NOT_LITERAL:
+        return chr(av) != char
+    if op != _IN:
+        return True   # any character
+    negate, hit = False, False
+    for kind, value in av:
+        if kind == _sre.NEGATE:
+            negate = True
+        elif kind == _LITERAL:
+            hit = hit or chr(value) == char
+        elif kind == _sre.NOT_LITERAL:
+            hit = hit or chr(value) != char
+        elif kind == _sre.RANGE:
+            hit = hit or value[0] <= ord(char) <= value[1]
+        elif kind == _sre.CATEGORY and value in _CATEGORIES:
+            hit = hit or _CATEGORIES[value].fullmatch(char) is not None
+        else:
+            return True
+    return hit != negate
+
+
 def _branch(alternatives: list[tuple[_Exact, _Sets]]) -> tuple[_Exact, _Sets]:
     exacts = [exact for exact, _ in alternatives]
     exact: _Exact = None
@@ -151,29 +240,51 @@ def _branch(alternatives: list[tuple[_Exact, _Sets]]) -> tuple[_Exact, _Sets]:
 class Prefilter:
     """Patterns and the strings they need; `present` finds all of those in one pass."""
 
-    def __init__(self) -> None:
+    def __init__(self, shortest: int = _SHORTEST) -> None:
+        self.shortest = shortest   # needed strings shorter than this are left out (see `needs`)
         self._needs: dict[str, int] = {}
         self._automaton: Any = None
         self._lock = threading.Lock()
         self.present = lru_cache(maxsize=512)(self._present)
+        self.occurrences = lru_cache(maxsize=16)(self._occurrences)
+        self.stops = lru_cache(maxsize=16)(self._stops)
 
     def add(self, regex: re.Pattern[str]) -> Gated:
         """`regex`, tested against its needs before each use."""
-        sets = needs(regex)
+        sets = needs(regex, self.shortest)
         for found in sets:
             for s in found:
                 self._needs.setdefault(s, len(self._needs))
         with self._lock:
             self._automaton = None
             self.present.cache_clear()
-        return Gated(regex, sets, self)
+            self.occurrences.cache_clear()
+        return Gated(regex, sets, self, _barriers(regex) if sets else None)
 
     def _present(self, string: str) -> frozenset[str]:
         """The needed strings that `string` holds."""
+        if not string or not self._needs:
+            return frozenset()
         automaton = self._automaton
         if automaton is None:
             automaton = self._build()
-        return frozenset(word for _, word in automaton.iter(string)) if string else frozenset()
+        return frozenset(word for _, word in automaton.iter(string))
+
+    def _occurrences(self, string: str) -> dict[str, list[int]]:
+        """Where each needed string that `string` holds starts in it, in order."""
+        found: dict[str, list[int]] = {}
+        if not string or not self._needs:
+            return found
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._build()
+        for end, word in automaton.iter(string):
+            found.setdefault(word, []).append(end - len(word) + 1)
+        return found
+
+    def _stops(self, string: str, barriers: re.Pattern[str]) -> list[int]:
+        """The offsets of the characters of `barriers` in `string`, in order."""
+        return [m.start() for m in barriers.finditer(string)]
 
     def _build(self) -> Any:
         import ahocorasick
@@ -193,13 +304,15 @@ class Gated:
     """A compiled pattern that runs only on strings that hold what it needs (see `needs`); its
     methods answer as the pattern's own do."""
 
-    __slots__ = ("regex", "pattern", "sets", "prefilter", "_present")
+    __slots__ = ("regex", "pattern", "sets", "prefilter", "barriers", "_present")
 
-    def __init__(self, regex: re.Pattern[str], sets: tuple[frozenset[str], ...], prefilter: Prefilter) -> None:
+    def __init__(self, regex: re.Pattern[str], sets: tuple[frozenset[str], ...], prefilter: Prefilter,
+                 barriers: re.Pattern[str] | None = None) -> None:
         self.regex = regex
         self.pattern = regex.pattern
         self.sets = sets
         self.prefilter = prefilter
+        self.barriers = barriers   # characters no match holds (see _barriers), when it has any
         self._present = prefilter.present
 
     def may_match(self, string: str) -> bool:
@@ -213,7 +326,11 @@ class Gated:
         return True
 
     def search(self, string: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
-        return self.regex.search(string, pos, endpos) if self.may_match(string) else None
+        if not self.may_match(string):
+            return None
+        if self.barriers is not None and pos == 0 and endpos >= len(string) >= _LONG:
+            return next(self._stretches(string), None)
+        return self.regex.search(string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         return self.regex.match(string, pos, endpos) if self.may_match(string) else None
@@ -222,7 +339,28 @@ class Gated:
         return self.regex.fullmatch(string, pos, endpos) if self.may_match(string) else None
 
     def finditer(self, string: str, pos: int = 0, endpos: int = _END) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(string, pos, endpos) if self.may_match(string) else iter(())
+        if not self.may_match(string):
+            return iter(())
+        if self.barriers is not None and pos == 0 and endpos >= len(string) >= _LONG:
+            return self._stretches(string)
+        return self.regex.finditer(string, pos, endpos)
+
+    def _stretches(self, string: str) -> Iterator[re.Match[str]]:
+        """The matches of a long string, searched only in the stretches between barriers that
+        hold a needed string: a match holds one, and no barrier (see `_barriers`)."""
+        occurrences = self.prefilter.occurrences(string)
+        starts = min((sorted(a for word in found for a in occurrences.get(word, ())) for found in self.sets),
+                     key=len)
+        stops = self.prefilter.stops(string, self.barriers)
+        last = -1
+        for a in starts:
+            k = bisect_left(stops, a)
+            begin = stops[k - 1] + 1 if k else 0
+            if begin <= last:
+                continue   # this stretch was searched
+            end = stops[k] + 1 if k < len(stops) else len(string)   # with its barrier: look-aheads see it
+            last = begin
+            yield from self.regex.finditer(string, begin, end)
 
     def findall(self, string: str, pos: int = 0, endpos: int = _END) -> list[Any]:
         return self.regex.findall(string, pos, endpos) if self.may_match(string) else []

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mapper.extract as extract_module
+import mapper.prefilter as prefilter_module
 import mapper.vocabulary as vocabulary_module
 from gazetteer.fold import fold_with_offsets
 from mapper.prefilter import AnyOf, Gated, Prefilter, needs
@@ -20,7 +21,8 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7636e21c7
 
 # Regular expressions over a small alphabet, built of the constructs the extractor's patterns use.
 _ATOMS = st.sampled_from(["a", "b", "c", " ", "ab", "abc", "ba", "cab", r"\w", r"\s", ".", "[ab]", "[^a]",
-                          r"\b", r"(?<!\w)", r"(?!\w)", "^", "$", r"\S", "[abc]", "(?i:ab)", r"\d"])
+                          r"\b", r"(?<!\w)", r"(?!\w)", "^", "$", r"\S", "[abc]", "(?i:ab)", r"\d",
+                          r"\.", ",", r"\W", "[a,]", r"(?=a\.)", r"(?<=\.)", r"(?!,)", r"\Z"])
 
 
 def _regexes() -> st.SearchStrategy[str]:
@@ -37,18 +39,53 @@ def _regexes() -> st.SearchStrategy[str]:
     return st.recursive(_ATOMS, extend, max_leaves=12)
 
 
-@settings(max_examples=400, deadline=None)
-@given(_regexes(), st.lists(st.text(alphabet="abc xA1", max_size=14), min_size=1, max_size=6))
+@settings(max_examples=600, deadline=None)
+@given(_regexes(), st.lists(st.text(alphabet="abc xA1.,\n", max_size=24), min_size=1, max_size=6))
 def test_every_match_holds_a_string_of_each_needed_set(source, strings):
     pattern = re.compile(source)
     sets = needs(pattern, shortest=1)
-    gated = Prefilter().add(pattern)
-    for s in strings:
-        for m in pattern.finditer(s):
-            for found in sets:
-                assert any(w in m.group() for w in found), (source, s, m.group(), found)
-        assert [m.span() for m in gated.finditer(s)] == [m.span() for m in pattern.finditer(s)]
-        assert (gated.search(s) is None) == (pattern.search(s) is None)
+    gated = Prefilter(shortest=1).add(pattern)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prefilter_module, "_LONG", 0)   # every string searched between barriers
+        for s in strings:
+            for m in pattern.finditer(s):
+                for found in sets:
+                    assert any(w in m.group() for w in found), (source, s, m.group(), found)
+                if gated.barriers is not None:
+                    assert not gated.barriers.search(m.group()), (source, s, m.group())
+            assert [m.span() for m in gated.finditer(s)] == [m.span() for m in pattern.finditer(s)], source
+            found_first = gated.search(s)
+            assert (found_first and found_first.span()) == ((m := pattern.search(s)) and m.span()), source
+
+
+@pytest.mark.parametrize("source", [r"a(?!,)", r"(?<!,)a", r"\ba\b", r"ab?(?!\w)", r"a\s*b", r"(?<=\.)a", r"a$",
+                                    r"a(?=,)", r"ba|ab", r"a\Z", r"^a", r"\Ba", r"a\B", r"a(?:,b)?", r"a+"])
+def test_searching_between_barriers_finds_what_searching_the_whole_string_does(source):
+    import itertools
+
+    gated = Prefilter(shortest=1).add(re.compile(source))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prefilter_module, "_LONG", 0)
+        for n in range(6):
+            for chars in itertools.product("a,. b\n", repeat=n):
+                s = "".join(chars)
+                assert [m.span() for m in gated.finditer(s)] == [m.span() for m in gated.regex.finditer(s)], s
+                first, want = gated.search(s), gated.regex.search(s)
+                assert (first and first.span()) == (want and want.span()), s
+
+
+def test_a_long_text_is_searched_only_between_barriers_that_hold_a_needed_word():
+    gated = Prefilter().add(re.compile(r"(?<!\w)(?:at )?(?:dawn|dusk)\s+yesterday(?!\w)"))
+    assert gated.barriers is not None and gated.barriers.search(".") and gated.barriers.search("،")
+    text = ("Prices rose again, said traders. " * 20 + "Rockets hit the base at dawn yesterday, "
+            "officials said. " + "Aid is short. " * 20 + "at dusk\n  yesterday." + "No change. " * 5)
+    assert len(text) > prefilter_module._LONG
+    assert [m.group() for m in gated.finditer(text)] == ["at dawn yesterday", "at dusk\n  yesterday"]
+    assert [m.span() for m in gated.finditer(text)] == [m.span() for m in gated.regex.finditer(text)]
+    assert gated.search(text).group() == "at dawn yesterday"
+    # a pattern whose matches may end a string, or read past a barrier, is searched whole
+    for source in (r"yesterday$", r"yesterday(?=\.\s)", r"yesterday[^a]"):
+        assert Prefilter().add(re.compile(source)).barriers is None
 
 
 def test_needs_are_the_literals_of_a_pattern():
