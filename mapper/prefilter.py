@@ -42,6 +42,7 @@ __all__ = ["AnyOf", "Gated", "Prefilter", "needs"]
 _LIMIT = 256          # the most exact strings followed through a pattern before giving up on them
 _END = sys.maxsize   # "to the end of the string", as re takes it
 _SHORTEST = 3         # needed strings shorter than this are everywhere: they rule nothing out
+_SHORTEST_SPOT = 2    # ... but they still place matches in a long string
 
 _LITERAL = _sre.LITERAL
 _IN = _sre.IN
@@ -238,12 +239,13 @@ def _branch(alternatives: list[tuple[_Exact, _Sets]]) -> tuple[_Exact, _Sets]:
 
 
 class Prefilter:
-    """Patterns and the strings they need; `present` finds all of those in one pass."""
+    """Patterns and the strings they need; `present` finds all of those in a string in one
+    pass, `occurrences` where the (shorter) strings that place their matches are."""
 
     def __init__(self, shortest: int = _SHORTEST) -> None:
         self.shortest = shortest   # needed strings shorter than this are left out (see `needs`)
-        self._needs: dict[str, int] = {}
-        self._automaton: Any = None
+        self._words: list[set[str]] = [set(), set()]   # needed strings: to rule out, to place
+        self._automata: list[Any] = [None, None]
         self._lock = threading.Lock()
         self.present = lru_cache(maxsize=512)(self._present)
         self.occurrences = lru_cache(maxsize=16)(self._occurrences)
@@ -252,32 +254,32 @@ class Prefilter:
     def add(self, regex: re.Pattern[str]) -> Gated:
         """`regex`, tested against its needs before each use."""
         sets = needs(regex, self.shortest)
-        for found in sets:
-            for s in found:
-                self._needs.setdefault(s, len(self._needs))
+        # Short strings rule little out, but they place matches well enough to search a long
+        # string only around them.
+        spots = needs(regex, min(self.shortest, _SHORTEST_SPOT))
+        barriers = _barriers(regex) if spots else None
         with self._lock:
-            self._automaton = None
+            for kind, found in ((0, sets), (1, spots if barriers is not None else ())):
+                for words in found:
+                    self._words[kind] |= words
+            self._automata = [None, None]
             self.present.cache_clear()
             self.occurrences.cache_clear()
-        return Gated(regex, sets, self, _barriers(regex) if sets else None)
+        return Gated(regex, sets, self, barriers, spots)
 
     def _present(self, string: str) -> frozenset[str]:
         """The needed strings that `string` holds."""
-        if not string or not self._needs:
+        automaton = self._automaton(0)
+        if automaton is None or not string:
             return frozenset()
-        automaton = self._automaton
-        if automaton is None:
-            automaton = self._build()
         return frozenset(word for _, word in automaton.iter(string))
 
     def _occurrences(self, string: str) -> dict[str, list[int]]:
-        """Where each needed string that `string` holds starts in it, in order."""
+        """Where each string that places matches starts in `string`, in order."""
         found: dict[str, list[int]] = {}
-        if not string or not self._needs:
+        automaton = self._automaton(1)
+        if automaton is None or not string:
             return found
-        automaton = self._automaton
-        if automaton is None:
-            automaton = self._build()
         for end, word in automaton.iter(string):
             found.setdefault(word, []).append(end - len(word) + 1)
         return found
@@ -286,33 +288,37 @@ class Prefilter:
         """The offsets of the characters of `barriers` in `string`, in order."""
         return [m.start() for m in barriers.finditer(string)]
 
-    def _build(self) -> Any:
+    def _automaton(self, kind: int) -> Any:
+        automaton = self._automata[kind]
+        if automaton is not None or not self._words[kind]:
+            return automaton
         import ahocorasick
 
         with self._lock:
-            if self._automaton is None:
+            if self._automata[kind] is None:
                 automaton = ahocorasick.Automaton()
-                for word in self._needs:
+                for word in sorted(self._words[kind]):
                     automaton.add_word(word, word)
-                if len(automaton):
-                    automaton.make_automaton()
-                self._automaton = automaton
-            return self._automaton
+                automaton.make_automaton()
+                self._automata[kind] = automaton
+            return self._automata[kind]
 
 
 class Gated:
-    """A compiled pattern that runs only on strings that hold what it needs (see `needs`); its
-    methods answer as the pattern's own do."""
+    """A compiled pattern that runs only on strings that hold what it needs (see `needs`), and
+    on a long string only between barriers around what it needs; its methods answer as the
+    pattern's own do."""
 
-    __slots__ = ("regex", "pattern", "sets", "prefilter", "barriers", "_present")
+    __slots__ = ("regex", "pattern", "sets", "prefilter", "barriers", "spots", "_present")
 
     def __init__(self, regex: re.Pattern[str], sets: tuple[frozenset[str], ...], prefilter: Prefilter,
-                 barriers: re.Pattern[str] | None = None) -> None:
+                 barriers: re.Pattern[str] | None = None, spots: tuple[frozenset[str], ...] = ()) -> None:
         self.regex = regex
         self.pattern = regex.pattern
         self.sets = sets
         self.prefilter = prefilter
         self.barriers = barriers   # characters no match holds (see _barriers), when it has any
+        self.spots = spots         # needs down to _SHORTEST_SPOT characters, that place matches
         self._present = prefilter.present
 
     def may_match(self, string: str) -> bool:
@@ -347,20 +353,22 @@ class Gated:
 
     def _stretches(self, string: str) -> Iterator[re.Match[str]]:
         """The matches of a long string, searched only in the stretches between barriers that
-        hold a needed string: a match holds one, and no barrier (see `_barriers`)."""
+        hold a string of each of its `spots`: a match holds one of each, and no barrier (see
+        `_barriers`)."""
         occurrences = self.prefilter.occurrences(string)
-        starts = min((sorted(a for word in found for a in occurrences.get(word, ())) for found in self.sets),
-                     key=len)
+        each = [sorted(a for word in found for a in occurrences.get(word, ())) for found in self.spots]
+        each.sort(key=len)
         stops = self.prefilter.stops(string, self.barriers)
         last = -1
-        for a in starts:
+        for a in each[0]:
             k = bisect_left(stops, a)
             begin = stops[k - 1] + 1 if k else 0
             if begin <= last:
                 continue   # this stretch was searched
-            end = stops[k] + 1 if k < len(stops) else len(string)   # with its barrier: look-aheads see it
             last = begin
-            yield from self.regex.finditer(string, begin, end)
+            end = stops[k] if k < len(stops) else len(string)
+            if all(bisect_left(starts, end) > bisect_left(starts, begin) for starts in each[1:]):
+                yield from self.regex.finditer(string, begin, min(end + 1, len(string)))   # look-aheads see the barrier
 
     def findall(self, string: str, pos: int = 0, endpos: int = _END) -> list[Any]:
         return self.regex.findall(string, pos, endpos) if self.may_match(string) else []
