@@ -434,11 +434,11 @@ def fold_with_offsets(text: str) -> FoldedText:
     """
     if text.isascii():
         return FoldedText(text, text.lower().replace("`", "'"), tuple(range(len(text) + 1)))
-    table = _FOLDS
-    if table.unknown.search(text) is not None:
-        if len(table.folds) + len(text) > _TABLE_LIMIT:   # texts of many scripts: one at a time
-            return _fold_each(text)
+    table: _FoldTable | None = _FOLDS
+    if table is not None and table.unknown.search(text) is not None:
         table = _learn(text)
+    if table is None:   # texts of many scripts: one character at a time
+        return _fold_each(text)
     # Most characters fold to themselves: only the others are replaced (by the regex engine), and
     # only those that fold to none or to several move the offsets.
     parts = table.changing.split(text)   # the text between changing characters, and each of them
@@ -492,14 +492,17 @@ def _fold_each(text: str) -> FoldedText:
     return FoldedText(text, "".join(chars), tuple(origin))
 
 
-def _learn(text: str) -> _FoldTable:
-    """The table, made again with the characters of `text` it did not know."""
+def _learn(text: str) -> _FoldTable | None:
+    """The table, made again with the characters of `text` it did not know; None when that
+    would take it past _TABLE_LIMIT characters."""
     global _FOLDS
     with _LEARNING:
         folds = dict(_FOLDS.folds)
-        for char in {*text, *map(chr, range(128))}:
-            if char not in folds:
-                folds[char] = fold_char(char)
+        new = [c for c in {*text, *map(chr, range(128))} if c not in folds]
+        if len(folds) + len(new) > _TABLE_LIMIT:
+            return None
+        for char in new:
+            folds[char] = fold_char(char)
         _FOLDS = _FoldTable(folds)
         return _FOLDS
 
