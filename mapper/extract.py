@@ -1142,11 +1142,12 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     filed = _dateline_ends(text, named.items)
     filed_set = set(filed)
     titles = _titles(text, paragraphs)
+    words = _Words([*events.items, *generic.items, *times.items, *named.items])
     clauses: list[_Clause] = []
     sentence = 0
     for paragraph, (p_start, p_end) in enumerate(paragraphs):
         for s_start, s_end in _sentences(text, p_start, p_end):
-            if _inert(view, s_start, s_end, events, generic, times, named):
+            if _inert(view, s_start, s_end, words):
                 sentence += 1
                 continue
             for c_start, c_end in _clause_spans(text, view, s_start, s_end, filed):

@@ -28,6 +28,7 @@ import re
 import sys
 import threading
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -254,9 +255,9 @@ class Prefilter:
     def add(self, regex: re.Pattern[str]) -> Gated:
         """`regex`, tested against its needs before each use."""
         sets = needs(regex, self.shortest)
-        # Short strings rule little out, but they place matches well enough to search a long
-        # string only around them.
-        spots = needs(regex, min(self.shortest, _SHORTEST_SPOT))
+        # Short strings rule little out, but they place the matches of a pattern that needs no
+        # longer ones well enough to search a long string only around them.
+        spots = sets or needs(regex, min(self.shortest, _SHORTEST_SPOT))
         barriers = _barriers(regex) if spots else None
         with self._lock:
             for kind, found in ((0, sets), (1, spots if barriers is not None else ())):
@@ -276,12 +277,12 @@ class Prefilter:
 
     def _occurrences(self, string: str) -> dict[str, list[int]]:
         """Where each string that places matches starts in `string`, in order."""
-        found: dict[str, list[int]] = {}
+        found: dict[str, list[int]] = defaultdict(list)
         automaton = self._automaton(1)
         if automaton is None or not string:
             return found
         for end, word in automaton.iter(string):
-            found.setdefault(word, []).append(end - len(word) + 1)
+            found[word].append(end - len(word) + 1)
         return found
 
     def _stops(self, string: str, barriers: re.Pattern[str]) -> list[int]:
