@@ -1096,7 +1096,8 @@ class _Generic:
 class _Clause:
     start: int                     # offsets in the text
     end: int
-    sentence: int
+    sentence: int                  # only ever compared (equal, before, next to): `_attach`
+                                   # counts a paragraph it skips as one sentence
     paragraph: int
     events: tuple[EventWord, ...]  # attack words of the event vocabulary
     generic: tuple[_Generic, ...]  # typeless event words
@@ -1146,6 +1147,9 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     clauses: list[_Clause] = []
     sentence = 0
     for paragraph, (p_start, p_end) in enumerate(paragraphs):
+        if _inert(view, p_start, p_end, words):
+            sentence += 1   # sentence numbers are only compared: a quiet paragraph counts as one
+            continue
         for s_start, s_end in _sentences(text, p_start, p_end):
             if _inert(view, s_start, s_end, words):
                 sentence += 1
@@ -1163,10 +1167,10 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
 
 
 def _inert(view: FoldedText, start: int, end: int, *words: _Words) -> bool:
-    """True for a sentence that can change no draft, so that its clauses need not be made (most
-    sentences of a report): it holds no word of `words` (attack words, times, places), so only a
-    claim or a toll could tell something of the events around it, and it holds none of the
-    words those patterns need."""
+    """True for a sentence (or a paragraph) that can change no draft, so that its clauses need
+    not be made (most sentences of a report): it holds no word of `words` (attack words, times,
+    places), so only a claim or a toll could tell something of the events around it, and it
+    holds none of the words those patterns need."""
     if any(w.within(start, end) for w in words):
         return False
     folded = view.folded[view.from_text(start):view.from_text(end)]
