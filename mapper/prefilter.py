@@ -24,6 +24,7 @@ case, a back-reference, a parse it cannot read) gives no needs, and such a patte
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import threading
@@ -43,6 +44,7 @@ __all__ = ["AnyOf", "Gated", "Prefilter", "needs"]
 _LIMIT = 256          # the most exact strings followed through a pattern before giving up on them
 _END = sys.maxsize   # "to the end of the string", as re takes it
 _SHORTEST = 3         # needed strings shorter than this are everywhere: they rule nothing out
+_SECOND = operator.itemgetter(1)
 _SHORTEST_SPOT = 2    # ... but they still place matches in a long string
 
 _LITERAL = _sre.LITERAL
@@ -273,7 +275,7 @@ class Prefilter:
         automaton = self._automaton(0)
         if automaton is None or not string:
             return frozenset()
-        return frozenset(word for _, word in automaton.iter(string))
+        return frozenset(map(_SECOND, automaton.iter(string)))
 
     def _occurrences(self, string: str) -> dict[str, list[int]]:
         """Where each string that places matches starts in `string`, in order."""
