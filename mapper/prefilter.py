@@ -242,13 +242,13 @@ def _branch(alternatives: list[tuple[_Exact, _Sets]]) -> tuple[_Exact, _Sets]:
 
 
 class Prefilter:
-    """Patterns and the strings they need; `present` finds all of those in a string in one
-    pass, `occurrences` where the (shorter) strings that place their matches are."""
+    """Patterns and the strings they need: one automaton of all of them finds, in one pass over
+    a string, those it holds (`present`) and, for a long string, where (`occurrences`)."""
 
     def __init__(self, shortest: int = _SHORTEST) -> None:
         self.shortest = shortest   # needed strings shorter than this are left out (see `needs`)
-        self._words: list[set[str]] = [set(), set()]   # needed strings: to rule out, to place
-        self._automata: list[Any] = [None, None]
+        self._words: set[str] = set()
+        self._automaton: Any = None
         self._lock = threading.Lock()
         self.present = lru_cache(maxsize=512)(self._present)
         self.occurrences = lru_cache(maxsize=16)(self._occurrences)
@@ -262,25 +262,26 @@ class Prefilter:
         spots = sets or needs(regex, min(self.shortest, _SHORTEST_SPOT))
         barriers = _barriers(regex) if spots else None
         with self._lock:
-            for kind, found in ((0, sets), (1, spots if barriers is not None else ())):
-                for words in found:
-                    self._words[kind] |= words
-            self._automata = [None, None]
+            for words in (*sets, *(spots if barriers is not None else ())):
+                self._words |= words
+            self._automaton = None
             self.present.cache_clear()
             self.occurrences.cache_clear()
         return Gated(regex, sets, self, barriers, spots)
 
     def _present(self, string: str) -> frozenset[str]:
         """The needed strings that `string` holds."""
-        automaton = self._automaton(0)
+        if len(string) >= _LONG:   # its occurrences will be wanted too: one pass for both
+            return frozenset(self.occurrences(string))
+        automaton = self._automaton or self._build()
         if automaton is None or not string:
             return frozenset()
         return frozenset(map(_SECOND, automaton.iter(string)))
 
     def _occurrences(self, string: str) -> dict[str, list[int]]:
-        """Where each string that places matches starts in `string`, in order."""
+        """Where each needed string that `string` holds starts in it, in order."""
         found: dict[str, list[int]] = defaultdict(list)
-        automaton = self._automaton(1)
+        automaton = self._automaton or self._build()
         if automaton is None or not string:
             return found
         for end, word in automaton.iter(string):
@@ -291,20 +292,19 @@ class Prefilter:
         """The offsets of the characters of `barriers` in `string`, in order."""
         return [m.start() for m in barriers.finditer(string)]
 
-    def _automaton(self, kind: int) -> Any:
-        automaton = self._automata[kind]
-        if automaton is not None or not self._words[kind]:
-            return automaton
+    def _build(self) -> Any:
+        if not self._words:
+            return None
         import ahocorasick
 
         with self._lock:
-            if self._automata[kind] is None:
+            if self._automaton is None:
                 automaton = ahocorasick.Automaton()
-                for word in sorted(self._words[kind]):
+                for word in sorted(self._words):
                     automaton.add_word(word, word)
                 automaton.make_automaton()
-                self._automata[kind] = automaton
-            return self._automata[kind]
+                self._automaton = automaton
+            return self._automaton
 
 
 class Gated:
