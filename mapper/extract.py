@@ -259,6 +259,7 @@ _ACTORS: tuple[tuple[str, str], ...] = (
 )
 _ACTOR_PATTERNS = tuple((name, _compile(_AR + f"(?:{p})" + _END if re.search("[\u0600-\u06ff]", p) else p))
                         for name, p in _ACTORS)
+_ANY_ACTOR = AnyOf(*(pattern for _, pattern in _ACTOR_PATTERNS))
 _AGAINST = _compile(r"(?:ضد|لمحاربة|محاربة|لقتال|مواجهة)\s+(?:\S+\s+)?[\"'«]?\s*$",
                     r"(?:against|anti-|fight against|war on|fighting)\s+(?:the\s+)?(?:\S+\s+)?$")
 _VICTIMS = _compile(r"(?:مقتل|قتل|إصابة|جرح|استهداف)\s+(?:\S+\s+){0,3}(?:من|في|ل)\s*(?:ال)?\s*[\"'«]?\s*$",
@@ -276,6 +277,8 @@ def find_actor(text: str) -> str:
     ('Israel', '')
     """
     folded = _fold(text)
+    if not _ANY_ACTOR.may_match(folded):
+        return ""
     best: tuple[int, str] | None = None
     for name, pattern in _ACTOR_PATTERNS:
         for m in pattern.finditer(folded):
