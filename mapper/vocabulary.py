@@ -308,7 +308,7 @@ def _rule(rank: int, row: EventType) -> _Rule:
 _RULES = tuple(_rule(rank, row) for rank, row in enumerate(EVENT_VOCABULARY))
 _WEAPONS = frozenset(row.name for row in EVENT_VOCABULARY if row.weapon)
 _PHRASES = {row.name: row.phrase for row in EVENT_VOCABULARY}
-_OUTCOME_RULES = tuple((row.outcome, row.in_prose, compile_folded(*_word_patterns(row.arabic, row.english)))
+_OUTCOME_RULES = tuple((row.outcome, row.in_prose, _PREFILTER.add(compile_folded(*_word_patterns(row.arabic, row.english))))
                        for row in OUTCOME_VOCABULARY)
 
 
