@@ -302,7 +302,8 @@ def main() -> None:
     for n in (1, 2):
         with cluster(None, workers=n, data_dir=str(data_dir)) as client:
             memory = client.run(lambda dask_worker: (dask_worker.plugins[PLUGIN_NAME].memory_bytes,
-                                                     dask_worker.plugins[PLUGIN_NAME].load_seconds))
+                                                     dask_worker.plugins[PLUGIN_NAME].load_seconds,
+                                                     dask_worker.plugins[PLUGIN_NAME].prepared_bytes))
             before = worker_cpu(client)
             summary = run_corpus([folder], work / f"drafts-{n}.parquet", settings=settings, client=client,
                                  merge=False)
@@ -325,10 +326,11 @@ def main() -> None:
     same = all(pq.read_table(work / f"drafts-{n}.parquet").equals(pq.read_table(work / "drafts-sync.parquet"))
                for n in (1, 2))
     print(f"cluster drafts identical to the synchronous run: {same}")
-    for address, (memory_bytes, seconds) in sorted(memory.items()):
+    for address, (memory_bytes, seconds, prepared) in sorted(memory.items()):
         now, peak = rss[address]
-        print(f"worker {address}: gazetteer +{memory_bytes / 1e6:.0f} MB resident, loaded (and the extractor "
-              f"prepared) in {seconds:.1f} s; after extraction {now / 1e6:.0f} MB resident, peak {peak / 1e6:.0f} MB")
+        print(f"worker {address}: gazetteer +{memory_bytes / 1e6:.0f} MB resident, extractor and Arrow "
+              f"+{prepared / 1e6:.0f} MB, both ready in {seconds:.1f} s; after extraction {now / 1e6:.0f} MB "
+              f"resident, peak {peak / 1e6:.0f} MB")
 
     start = time.perf_counter()
     merged = merge_drafts(drafts)
@@ -354,8 +356,8 @@ def main() -> None:
     print(f"  extraction {minutes:.0f} min, reading {per_core * 64 * size / len(docs) / 1e6:.0f} MB/s in all "
           f"({per_core * size / len(docs) / 1e6:.2f} MB/s a core)")
     peak = max(p for _, p in rss.values())
-    print(f"  gazetteer {max(m for m, _ in memory.values()) / 1e6:.0f} MB a worker, "
-          f"{64 * max(m for m, _ in memory.values()) / 1e9:.1f} GB for 64 workers; a worker's peak RSS "
+    print(f"  gazetteer {max(m for m, *_ in memory.values()) / 1e6:.0f} MB a worker, "
+          f"{64 * max(m for m, *_ in memory.values()) / 1e9:.1f} GB for 64 workers; a worker's peak RSS "
           f"{peak / 1e6:.0f} MB, {64 * peak / 1e9:.1f} GB for 64")
     print(f"  merge: ~{drafts_per_doc:.2f}M drafts, ~{shuffle_gb:.2f} GB through the client and back, "
           f"{n / whole / 1e3:.1f}k reports/s a core: {1e6 * drafts_per_doc / (n / whole) / 60:.0f} min on one core, "
