@@ -10,6 +10,13 @@ needed strings it holds (`Prefilter.present`, cached per string). A pattern whos
 string does not meet cannot match it, and is not run: the answers are those of the pattern,
 only sooner.
 
+A long string (a whole report) that does hold them is searched only in the stretches between
+barriers, characters no match of the pattern can hold (full stops, commas, quotes: `_barriers`),
+that hold a needed string of each set (down to two letters, `Prefilter.occurrences`): a
+pattern told by one sentence of a report reads that sentence, not the report. Only patterns
+whose matches cannot tell a stretch from the whole string are searched so (no end-of-string
+assertion, look-aheads of one character, no empty match).
+
 The needs are read off the pattern's parse by Python's own regex parser (`re._parser`, named
 `sre_parse` before Python 3.11), conservatively: anything it does not know (a flag that ignores
 case, a back-reference, a parse it cannot read) gives no needs, and such a pattern always runs.
