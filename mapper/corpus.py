@@ -17,8 +17,8 @@ one JSON Lines or CSV file, one Parquet row group), each a Dask task that reads 
 on the worker and runs `mapper.extract.extract` or `gazetteer.geoparse.geoparse` on them. A
 JSON Lines or CSV file is one task: give large archives as many files, or as Parquet.
 
-Each worker loads the gazetteer once, in `GazetteerPlugin.setup`; tasks find it there
-(`worker_gazetteer`). Without a cluster (`client=None`) the same tasks run one by one in this
+Each worker loads the gazetteer once, in `GazetteerPlugin.setup`, and builds there what every
+task needs (`prepare`); tasks find the gazetteer there (`worker_gazetteer`). Without a cluster (`client=None`) the same tasks run one by one in this
 process on Dask's synchronous scheduler, with the gazetteer given: the reference run, which
 a cluster must reproduce row for row.
 
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Columns", "Document", "Failure", "GazetteerPlugin", "Part", "PartResult", "Settings",
            "Summary", "TXT_BATCH", "cluster", "merge_drafts", "plan", "process_part", "schema_of",
-           "read_documents", "read_drafts", "read_part", "run_corpus", "worker_gazetteer",
+           "prepare", "read_documents", "read_drafts", "read_part", "run_corpus", "worker_gazetteer",
            "write_parquet"]
 
 TXT_BATCH = 200            # .txt files per task: enough work to hide a task's overhead (~1 ms)
@@ -548,7 +548,8 @@ class GazetteerPlugin(WorkerPlugin):
     (or the plugin is registered), and builds its text index, so that no task loads it.
 
     `data_dir` is the folder of imported places as the workers see it (None: their default).
-    After setup, `memory_bytes` is how much the worker's resident memory grew while loading.
+    After setup, `memory_bytes` is how much the worker's resident memory grew while loading the
+    gazetteer and its index, `prepared_bytes` how much more for the rest of `prepare`.
     """
 
     name = PLUGIN_NAME
@@ -557,6 +558,7 @@ class GazetteerPlugin(WorkerPlugin):
         self.data_dir = data_dir
         self.gazetteer: Gazetteer | None = None
         self.memory_bytes = 0
+        self.prepared_bytes = 0
         self.load_seconds = 0.0
 
     def setup(self, worker: Any = None) -> None:
@@ -569,8 +571,11 @@ class GazetteerPlugin(WorkerPlugin):
         before, start = process.memory_info().rss, time.perf_counter()
         self.gazetteer = Gazetteer.default(Path(self.data_dir) if self.data_dir else None)
         geoparse("", gazetteer=self.gazetteer)   # builds the parser's index now, not in a task
+        loaded = process.memory_info().rss
+        prepare(self.gazetteer)
         self.load_seconds = time.perf_counter() - start
-        self.memory_bytes = process.memory_info().rss - before
+        self.memory_bytes = loaded - before
+        self.prepared_bytes = process.memory_info().rss - loaded
 
     def teardown(self, worker: Any = None) -> None:
         self.gazetteer = None
@@ -580,6 +585,19 @@ class GazetteerPlugin(WorkerPlugin):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         GazetteerPlugin.__init__(self, state["data_dir"])
+
+
+def prepare(gazetteer: Gazetteer) -> None:
+    """Build, in this process, what every task needs and would otherwise build in its first
+    one: the geoparser's index of the gazetteer, the extractor's patterns (importing it), and
+    Arrow's conversion of rows (which imports pandas)."""
+    from gazetteer.geoparse import geoparse
+
+    from .extract import extract
+
+    geoparse("", gazetteer=gazetteer)
+    extract("", dt.date(2024, 1, 1), gazetteer=gazetteer)
+    _table([], _draft_columns())
 
 
 def worker_gazetteer() -> Gazetteer:
@@ -607,8 +625,13 @@ def cluster(scheduler: str | None = None, *, data_dir: str | None = None,
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                             processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        import dask
+
+        # No dashboard shows the workers' profiles: they would sample each task's stack 100
+        # times a second for nothing.
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                 processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         try:
             with Client(local) as client:
                 client.register_plugin(GazetteerPlugin(data_dir), name=PLUGIN_NAME)

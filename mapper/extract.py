@@ -44,10 +44,10 @@ from gazetteer.fold import FoldedText, fold_with_offsets, generic_of
 
 from .model import DRAFT_COLUMNS, Incident
 from .output import write_csv, write_text
+from .prefilter import AnyOf, Gated, Prefilter
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
-from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of
-from .vocabulary import compile_folded as _compile
+from .vocabulary import EventWord, compile_folded, event_phrase, events_of, find_events, outcome_of
 
 __all__ = ["COLUMNS", "THRESHOLDS", "TIME_RULES", "Thresholds", "TimeRef", "TimeRule", "When",
            "drafts_csv", "extract", "find_actor", "find_count", "find_events", "find_fatalities",
@@ -119,6 +119,16 @@ class TimeRef:
 
 
 # --- folding: attack words and outcomes live in mapper.vocabulary ------------------------------
+
+# Most clauses hold none of the words a pattern here cannot match without (mapper.prefilter):
+# each pattern runs only where they are, and answers as it would anywhere.
+_PREFILTER = Prefilter()
+
+
+def _compile(*patterns: str) -> Gated:
+    """`vocabulary.compile_folded`, run only on strings that hold what the pattern needs."""
+    return _PREFILTER.add(compile_folded(*patterns))
+
 
 def _fold(s: str) -> str:
     """The matching form of a phrase or text (`fold_with_offsets`): no harakat, one alef, ta
@@ -206,6 +216,7 @@ _ACTORS: tuple[tuple[str, str], ...] = (
 )
 _ACTOR_PATTERNS = tuple((name, _compile(_AR + f"(?:{p})" + _END if re.search("[\u0600-\u06ff]", p) else p))
                         for name, p in _ACTORS)
+_ANY_ACTOR = AnyOf(*(pattern for _, pattern in _ACTOR_PATTERNS))
 _AGAINST = _compile(r"(?:ضد|لمحاربة|محاربة|لقتال|مواجهة)\s+(?:\S+\s+)?[\"'«]?\s*$",
                     r"(?:against|anti-|fight against|war on|fighting)\s+(?:the\s+)?(?:\S+\s+)?$")
 _VICTIMS = _compile(r"(?:مقتل|قتل|إصابة|جرح|استهداف)\s+(?:\S+\s+){0,3}(?:من|في|ل)\s*(?:ال)?\s*[\"'«]?\s*$",
@@ -223,6 +234,8 @@ def find_actor(text: str) -> str:
     ('Israel', '')
     """
     folded = _fold(text)
+    if not _ANY_ACTOR.may_match(folded):
+        return ""
     best: tuple[int, str] | None = None
     for name, pattern in _ACTOR_PATTERNS:
         for m in pattern.finditer(folded):
@@ -493,7 +506,7 @@ class TimeRule:
     pattern: str
     resolve: Callable[[re.Match[str], date], When | None]
     chained: bool = False
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    regex: Gated = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", _compile(self.pattern))
@@ -759,6 +772,8 @@ def _rebase(ref: TimeRef, base: When) -> TimeRef:
 _SENTENCE_END = re.compile(r"[.!?؟]+[\"'”»)]*(?=\s|$)")
 _ABBREVIATIONS = frozenset("u.s us mr mrs dr st gen col lt maj jan feb mar apr jun jul aug sep sept "
                            "oct nov dec no vs etc e.g i.e".split())
+_WORD_BEFORE_DOT = re.compile(r"([\w.]+)[.]$")
+_ABBREVIATION_REACH = 2 + max(map(len, _ABBREVIATIONS))
 _CLAUSE_BREAK = re.compile(r"،|؛|[,;:](?=\s)")
 # A clause that opens with "shortly before/after" is about another event, told for its time.
 _CONNECTIVE = _compile(r"(?<!\w)و?(?:قبيل|بعيد|عقب|إثر)(?!\w)",
@@ -814,9 +829,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, begin = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)[.]$", text[begin:m.start() + 1])
-        if m.group().startswith(".") and word and (word.group(1).lower() in _ABBREVIATIONS
-                                                   or len(word.group(1)) == 1):
+        # The word before a full stop, read no further back than the longest abbreviation could
+        # be: a longer word is none either way.
+        word = _WORD_BEFORE_DOT.search(text, max(begin, m.start() + 1 - _ABBREVIATION_REACH),
+                                       m.start() + 1) if text[m.start()] == "." else None
+        if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         spans.append((begin, m.end()))
         begin = m.end()
@@ -1022,6 +1039,10 @@ def _same_place(a: Place, b: Place) -> bool:
 
 # --- phase 1: attach words to clauses ------------------------------------------------------------
 
+# What a sentence with no attack, time or place of its own can still tell of the events around
+# it (`_Filler._claim`, `_Filler._details`): who claimed them, and their toll.
+_TELLING = AnyOf(_CLAIM, _TOLL_NONE, *_TRIGGERS.values(), *(p for pair in _TOLL_NOUNS.values() for p in pair))
+
 @dataclass(frozen=True, slots=True)
 class _Generic:
     """A typeless event word ("استهداف", "a separate strike"); `again` when it points back."""
@@ -1035,7 +1056,8 @@ class _Generic:
 class _Clause:
     start: int                     # offsets in the text
     end: int
-    sentence: int
+    sentence: int                  # only ever compared (equal, before, next to): `_attach`
+                                   # counts a paragraph it skips as one sentence
     paragraph: int
     events: tuple[EventWord, ...]  # attack words of the event vocabulary
     generic: tuple[_Generic, ...]  # typeless event words
@@ -1081,10 +1103,17 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     filed = _dateline_ends(text, named.items)
     filed_set = set(filed)
     titles = _titles(text, paragraphs)
+    words = _Words([*events.items, *generic.items, *times.items, *named.items])
     clauses: list[_Clause] = []
     sentence = 0
     for paragraph, (p_start, p_end) in enumerate(paragraphs):
+        if _inert(view, p_start, p_end, words):
+            sentence += 1   # sentence numbers are only compared: a quiet paragraph counts as one
+            continue
         for s_start, s_end in _sentences(text, p_start, p_end):
+            if _inert(view, s_start, s_end, words):
+                sentence += 1
+                continue
             for c_start, c_end in _clause_spans(text, view, s_start, s_end, filed):
                 clause = _clause(text, view, c_start, c_end, sentence, paragraph, events, generic,
                                  times, named, allowed)
@@ -1095,6 +1124,17 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
                 clauses.append(clause)
             sentence += 1
     return _drop_appositions(text, _speech_times(view, clauses))
+
+
+def _inert(view: FoldedText, start: int, end: int, *words: _Words) -> bool:
+    """True for a sentence (or a paragraph) that can change no draft, so that its clauses need
+    not be made (most sentences of a report): it holds no word of `words` (attack words, times,
+    places), so only a claim or a toll could tell something of the events around it, and it
+    holds none of the words those patterns need."""
+    if any(w.within(start, end) for w in words):
+        return False
+    folded = view.folded[view.from_text(start):view.from_text(end)]
+    return not _TELLING.may_match(folded)
 
 
 def _trusted(text: str, paragraphs: list[tuple[int, int]], times: _Words, mentions: list[_Mention],
