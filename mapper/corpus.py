@@ -597,7 +597,7 @@ def prepare(gazetteer: Gazetteer) -> None:
 
     geoparse("", gazetteer=gazetteer)
     extract("", dt.date(2024, 1, 1), gazetteer=gazetteer)
-    _table([], _draft_columns())
+    _table([], DRAFTS_COLUMNS)
 
 
 def worker_gazetteer() -> Gazetteer:

@@ -60,7 +60,7 @@ WRITTEN = {
         ('site:shaddadi-base', '2024-01-02', 'day', 'evening', 'drone', '', 'unknown', 0, 0, None, 161, 203, ''),
     ]),
     "roundup": (ROUNDUP, [
-        ('place:qamishli', '2023-12-28', 'week', '', 'drone', 'Turkey', 'hit', 3, None, None, 0, 87, 'place ambiguous'),
+        ('place:qamishli', '2023-12-28', 'week', '', 'drone', 'Turkey', 'hit', 3, None, None, 0, 87, ''),  # Qamishli: no rival since the ambiguity rule of issue 8
         ('place:tell-rifaat', '2024-01-01', 'day', '', 'artillery', '', 'hit', 0, 0, None, 152, 213, ''),
         ('site:airport-oraa', '2023-12', 'month', '', 'rocket', '', 'hit', None, None, None, 215, 261, ''),
     ]),
