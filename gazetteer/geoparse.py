@@ -296,31 +296,35 @@ class _Document:
         return self.text[self.end(i - 1) if i else 0:self.start(i)]
 
 
-@dataclass(slots=True)
-class _Expression:
-    """A name's words with its heads and qualifiers, and what the text around it says."""
+class _Expressions:
+    """The names of a text, each with its words (indices `first`..`last`), the head words
+    before it (from `head_from`) and the qualifiers after it (to `tail_to`), and what
+    coordination shares between neighbours: a column per field rather than an object per name.
+    A text of megabytes names tens of thousands of places, and as many live objects would
+    each time wake the garbage collector to sweep the whole heap, the gazetteer's places too;
+    lists of numbers cost it nothing."""
 
-    first: int
-    last: int
-    head_from: int
-    tail_to: int
-    led: bool = False                 # a head word before it, vague ones too ("منطقة دمر")
-    heads: tuple[str, ...] = ()       # shared by coordination
-    tails: tuple[str, ...] = ()
-    coordinated: tuple[int, ...] = ()  # neighbours joined by "and"
+    __slots__ = ("coordinated", "first", "head_from", "heads", "last", "led", "tail_to", "tails")
+
+    def __init__(self) -> None:
+        self.first: list[int] = []
+        self.last: list[int] = []
+        self.head_from: list[int] = []
+        self.tail_to: list[int] = []
+        self.led: list[bool] = []                          # a head word before it ("منطقة دمر")
+        self.heads: dict[int, tuple[str, ...]] = {}        # shared by coordination
+        self.tails: dict[int, tuple[str, ...]] = {}
+        self.coordinated: dict[int, tuple[int, ...]] = {}  # neighbours joined by "and"
+
+    def __len__(self) -> int:
+        return len(self.first)
 
 
-class _Found(NamedTuple):
-    start: int
-    end: int
-    query: str
-    sentence: int
-    paragraph: int
-    bare: bool        # one word, no head, no qualifier
-    single: bool      # one word of name
-    needs: str        # evidence it needs: "", "never", "head", "verb", "noun", "context", "initial"
-    placed: bool      # a preposition of place right before it
-    role: str
+# A name found, before resolution: a plain tuple for the reason given above (its fields in order).
+# bare: one word, no head, no qualifier; single: one word of name; needs: the evidence it needs
+# ("", "never", "head", "verb", "noun", "context", "initial"); placed: a preposition of place
+# right before it; role: "place" or "dateline".
+_Found = tuple[int, int, str, int, int, bool, bool, str, bool, str]
 
 
 # Text words go into the automaton's stream between two marks, so that a key matches whole
@@ -431,15 +435,17 @@ class Geoparser:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
         doc = self._document(text)
-        expressions = self._expressions(doc, self._find(doc))
+        ex = self._expressions(doc, self._find(doc))
         datelines: set[int] = set()
         seen, surfaces, span = doc.seen, doc.surfaces, doc.span
+        heads_of, tails_of = ex.heads.get, ex.tails.get
         # Sentences and paragraphs are told apart by an end between two names.
         sentence = paragraph = previous = 0
         sentence_end, line_end = _SENTENCE_END.search, text.find
-        found = []
-        for n, e in enumerate(expressions):
-            first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
+        found: list[_Found] = []
+        for n, (first, last, head_from, tail_to, led) in enumerate(
+                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
+            heads, tails = heads_of(n, ()), tails_of(n, ())
             word_start, end = span(head_from)
             if tail_to != head_from:
                 end = span(tail_to)[1]
@@ -447,7 +453,7 @@ class Geoparser:
             name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
             if (word_start < 16 or text.rfind("\n", word_start - 16, word_start) >= 0) \
                     and _opens_paragraph(text, word_start):  # (a cheap test first)
-                datelines.update(self._dateline(doc, expressions, n, word_start))
+                datelines.update(self._dateline(doc, ex, n, word_start))
             if sentence_end(text, previous, name_start):
                 sentence += 1
                 paragraph += line_end("\n", previous, name_start) >= 0
@@ -456,20 +462,20 @@ class Geoparser:
                 query = seen[surfaces[first]].word
             else:
                 query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
-            if e.heads or e.tails:
-                query = " ".join(filter(None, [*e.heads, query, *e.tails]))
-            bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
+            if heads or tails:
+                query = " ".join(filter(None, [*heads, query, *tails]))
+            bare = first == last == tail_to and head_from == first and not (heads or tails)
             needs = ""
             # A generic word after the name ("About village") is evidence like a head; a
             # direction is not ("إلى الغرب" is "to the west").
-            if seen[surfaces[first]].kind and not (e.led or e.heads) \
-                    and not (any(generic_of(_letters(t)) for t in e.tails)
+            if seen[surfaces[first]].kind and not (led or heads) \
+                    and not (any(generic_of(_letters(t)) for t in tails)
                              or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
-            found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
-                                placed, "dateline" if n in datelines else "place"))
-        return self._resolve(text, found, expressions, hints)
+            found.append((start, end, query, sentence, paragraph, bare, first == last, needs,
+                          placed, "dateline" if n in datelines else "place"))
+        return self._resolve(text, found, ex, hints)
 
     def _find(self, doc: _Document) -> list[tuple[int, int]]:
         """(first, last) word indices of names, leftmost-longest, organisations removed."""
@@ -499,7 +505,7 @@ class Geoparser:
             chosen.append((a, b))
         return chosen
 
-    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> list[_Expression]:
+    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> _Expressions:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
@@ -507,7 +513,8 @@ class Geoparser:
         size = len(surfaces)
         plural_heads = self.common.classes
         starts = {first for first, _ in spans}
-        found: list[_Expression] = []
+        found = _Expressions()
+        firsts, lasts, head_froms, tail_tos, leds = found.first, found.last, found.head_from, found.tail_to, found.led
         previous_last = -1
         for first, last in spans:
             head_from = first
@@ -530,20 +537,24 @@ class Geoparser:
             if head_from == first and first - 1 > previous_last and seen[surfaces[first - 1]].key == "" \
                     and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            found.append(_Expression(first, last, head_from, tail_to, led))
+            firsts.append(first)
+            lasts.append(last)
+            head_froms.append(head_from)
+            tail_tos.append(tail_to)
+            leds.append(led)
             previous_last = tail_to
+        coordinated, heads, tails = found.coordinated, found.heads, found.tails
         for n in range(len(found) - 1):
-            before, after = found[n], found[n + 1]
-            if not _coordinated(doc, before.tail_to, after.head_from, after.first):
+            if not _coordinated(doc, tail_tos[n], head_froms[n + 1], firsts[n + 1]):
                 continue
-            before.coordinated += (n + 1,)
-            after.coordinated += (n,)
-            b_heads = tuple(doc[i].word for i in range(before.head_from, before.first)) or before.heads
-            a_tails = tuple(doc[i].word for i in range(after.last + 1, after.tail_to + 1))
-            if after.head_from == after.first and b_heads:
-                after.heads = b_heads
-            if before.tail_to == before.last and a_tails and before.head_from == before.first:
-                before.tails = a_tails
+            coordinated[n] = coordinated.get(n, ()) + (n + 1,)
+            coordinated[n + 1] = coordinated.get(n + 1, ()) + (n,)
+            b_heads = tuple(doc[i].word for i in range(head_froms[n], firsts[n])) or heads.get(n, ())
+            a_tails = tuple(doc[i].word for i in range(lasts[n + 1] + 1, tail_tos[n + 1] + 1))
+            if head_froms[n + 1] == firsts[n + 1] and b_heads:
+                heads[n + 1] = b_heads
+            if tail_tos[n] == lasts[n] and a_tails and head_froms[n] == firsts[n]:
+                tails[n] = a_tails
         return found
 
     @staticmethod
@@ -574,19 +585,19 @@ class Geoparser:
             return True
         return i > 0 and doc.text[doc.end(i - 1):start].isspace() and doc[i - 1].norm in self.common.prepositions
 
-    def _dateline(self, doc: _Document, expressions: list[_Expression], n: int, start: int) -> list[int]:
+    def _dateline(self, doc: _Document, ex: _Expressions, n: int, start: int) -> list[int]:
         """The expressions from `n` on that make a dateline: at the start of a paragraph, names
         followed by only a date or an agency before a dash ("DAMASCUS (AP) —"); or none."""
         text = doc.text
-        dash = _DATELINE_DASH.search(text, doc.end(expressions[n].tail_to), start + 160)
+        dash = _DATELINE_DASH.search(text, doc.end(ex.tail_to[n]), start + 160)
         if dash is None or "\n" in text[start:dash.start()]:
             return []
         members = list(itertools.takewhile(
-            lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
+            lambda m: doc.end(ex.tail_to[m]) <= dash.start(), range(n, len(ex))))
         rest, last = [], start
         for m in members:
-            rest.append(text[last:doc.start(expressions[m].head_from)])
-            last = doc.end(expressions[m].tail_to)
+            rest.append(text[last:doc.start(ex.head_from[m])])
+            last = doc.end(ex.tail_to[m])
         rest.append(text[last:dash.start()])
         return members if self._only_date(_AGENCY.sub(" ", " ".join(rest))) else []
 
@@ -601,7 +612,7 @@ class Geoparser:
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[_Found], expressions: list[_Expression],
+    def _resolve(self, text: str, found: list[_Found], ex: _Expressions,
                  hints: dict[str, str]) -> list[Mention]:
         gaz = self.gazetteer
         country = hints.get("country")
@@ -621,7 +632,7 @@ class Geoparser:
                 settled[id(match)] = replace(match, method="context")
             return settled[id(match)]
 
-        first_pass = [resolve(f.query, admin1, None) for f in found]
+        first_pass = [resolve(f[2], admin1, None) for f in found]
         facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
 
         def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
@@ -641,63 +652,67 @@ class Geoparser:
         # Names that need evidence and datelines steer nothing.
         sentence_admin1: dict[int, str] = {}
         sums: dict[int, list[float]] = {}
-        for f, match in zip(found, first_pass):
-            if match is None or f.needs or f.role == "dateline":
+        for (_, _, _, sentence, paragraph, _, _, needs, _, role), match in zip(found, first_pass):
+            if match is None or needs or role == "dateline":
                 continue
             kind, area, point, _ = facts_of(match)
             if kind == "admin1":
-                sentence_admin1.setdefault(f.sentence, area)
+                sentence_admin1.setdefault(sentence, area)
             elif point is not None:
-                total = sums.get(f.paragraph)
+                total = sums.get(paragraph)
                 if total is None:
-                    total = sums[f.paragraph] = [0.0, 0.0, 0]
+                    total = sums[paragraph] = [0.0, 0.0, 0]
                 total[0] += point[0]
                 total[1] += point[1]
                 total[2] += 1
         centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
         mentions = []
-        for n, (f, match) in enumerate(zip(found, first_pass)):
-            local = sentence_admin1.get(f.sentence) if sentence_admin1 else None
+        for n, ((start, end, query, sentence, paragraph, bare, single, needs, placed, role), match) \
+                in enumerate(zip(found, first_pass)):
+            local = sentence_admin1.get(sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
-                better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
+                better = resolve(query, local or admin1, None if local else centres.get(paragraph))
                 if better is not None and (match is None or better.place.id != match.place.id
                                            or better.ambiguous != match.ambiguous):
                     match = in_context(better)
-            if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
+            if needs and not self._evidenced(needs, placed, query, match, ex.coordinated.get(n, ()),
+                                             found, first_pass):
                 continue
             if match is None:
-                if f.bare or f.single:
+                if bare or single:
                     continue  # one unknown word, or one beside a generic word ("الفصائل العسكرية")
-            elif f.bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
+            elif bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
                 continue  # a small village named bare, unless its governorate is named with it
-            mentions.append(Mention(f.start, f.end, text[f.start:f.end], match, f.role))
+            mentions.append(Mention(start, end, text[start:end], match, role))
         return mentions
 
     @staticmethod
-    def _evidenced(f: _Found, match: Match | None, n: int, found: list[_Found],
-                   first_pass: list[Match | None], expressions: list[_Expression]) -> bool:
-        """Whether a bare name has the evidence its class needs (see the module doc)."""
-        if f.needs in ("never", "head"):
+    def _evidenced(needs: str, placed: bool, query: str, match: Match | None, coordinated: tuple[int, ...],
+                   found: list[_Found], first_pass: list[Match | None]) -> bool:
+        """Whether a bare name (`query`, which needs `needs`, is `placed` after a preposition and
+        coordinated with the names `coordinated`) has the evidence its class needs (see the
+        module doc)."""
+        if needs in ("never", "head"):
             return False  # (a head word before it would have left it needing nothing)
 
         def confident(m: int) -> bool:
             other = first_pass[m]
             return (other is not None and not other.ambiguous and other.score >= CONFIDENT_SCORE
-                    and not found[m].needs)
+                    and not found[m][7])
 
-        if any(confident(m) for m in expressions[n].coordinated):
+        if any(confident(m) for m in coordinated):
             return True
-        if f.needs in ("context", "verb"):
-            return f.placed  # a preposition is no evidence for a name that is also a noun
+        if needs in ("context", "verb"):
+            return placed  # a preposition is no evidence for a name that is also a noun
         if match is None:
             return False
-        if f.needs == "noun":
+        if needs == "noun":
             # ...but it is with a place we keep ourselves: "في الباب" is al-Bab, "في بيان" is
             # "in a statement", not Bayan in Kuwait. A governorate's name outweighs the noun.
-            return (f.placed and (match.place.curated or match.place.kind in _AREAS)) \
-                or _names_an_area(match, f.query)
+            return (placed and (match.place.curated or match.place.kind in _AREAS)) \
+                or _names_an_area(match, query)
         # "initial": the word opens a sentence; its match must be the place's very name.
-        return normalize(match.matched_name) == normalize(f.query)
+        return normalize(match.matched_name) == normalize(query)
 
 
 def _names_an_area(match: Match, query: str) -> bool:
