@@ -54,10 +54,9 @@ a sentence's governorate and a paragraph's centre are worked out once.
 
 from __future__ import annotations
 
-import bisect
-import functools
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -248,33 +247,42 @@ class _Word(NamedTuple):
     generic: bool     # a generic word that hints at a kind or feature ("village", "النفطي")
 
 
+# A chunk's step packs its words (high bits) and its characters with the space after it (low
+# bits): summed over the chunks before a word, one number says both where the word's chunk
+# begins among the words and in the text.
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
 class _Document:
     """The words of one text, found by C-level passes: the text is cut at spaces into chunks,
     each distinct chunk is cut into words once per parser (`layouts`: its words and their
     offsets in it), and the words of all chunks are laid end to end (`surfaces`). A word's
-    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's.
-    Tuples of strings and numbers, unlike lists, are left alone by the garbage collector."""
+    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's:
+    `before[k]` is the sum of the steps (see `_SHIFT`) of the chunks before chunk k, so that
+    one bisection finds the chunk of a word. Tuples of strings and numbers, unlike lists, are
+    left alone by the garbage collector."""
 
-    __slots__ = ("seen", "span", "surfaces", "text")
+    __slots__ = ("before", "chunks", "layouts", "seen", "surfaces", "text")
 
     def __init__(self, text: str, chunks: list[str], chunk_words: dict[str, tuple[str, ...]],
-                 layouts: dict[str, tuple[tuple[int, int], ...]], seen: dict[str, _Word]) -> None:
+                 steps: dict[str, int], layouts: dict[str, tuple[tuple[int, int], ...]],
+                 seen: dict[str, _Word]) -> None:
         self.text = text
+        self.chunks = chunks
+        self.layouts = layouts
         self.seen = seen
-        words_of = chunk_words.__getitem__
-        self.surfaces = tuple(itertools.chain.from_iterable(map(words_of, chunks)))
-        words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
-        chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
-        chunk_of = functools.partial(bisect.bisect_right, words_before)
+        self.surfaces = tuple(itertools.chain.from_iterable(map(chunk_words.__getitem__, chunks)))
+        self.before = tuple(itertools.accumulate(map(steps.__getitem__, chunks), initial=0))
 
-        def span(i: int) -> tuple[int, int]:
-            """Where word i starts and ends in the text."""
-            chunk = chunk_of(i) - 1
-            begin, end = layouts[chunks[chunk]][i - words_before[chunk]]
-            at = chars_before[chunk] + chunk  # (the spaces between chunks)
-            return at + begin, at + end
-
-        self.span = span  # (a closure: it is called for every name)
+    def span(self, i: int) -> tuple[int, int]:
+        """Where word i starts and ends in the text."""
+        before = self.before
+        chunk = bisect_right(before, (i << _SHIFT) | _LOW) - 1
+        packed = before[chunk]
+        begin, end = self.layouts[self.chunks[chunk]][i - (packed >> _SHIFT)]
+        at = packed & _LOW
+        return at + begin, at + end
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -306,9 +314,9 @@ class _Expressions:
 
     __slots__ = ("coordinated", "first", "head_from", "heads", "last", "led", "tail_to", "tails")
 
-    def __init__(self) -> None:
-        self.first: list[int] = []
-        self.last: list[int] = []
+    def __init__(self, first: list[int], last: list[int]) -> None:
+        self.first = first
+        self.last = last
         self.head_from: list[int] = []
         self.tail_to: list[int] = []
         self.led: list[bool] = []                          # a head word before it ("منطقة دمر")
@@ -345,7 +353,9 @@ class Geoparser:
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
         self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
         self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
-        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it
+        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
+        self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
+        self._alone: set[str] = set()       # words of text that may name a place alone
         for _, keys in gazetteer.keyed():
             for key in keys.fold:
                 if len(key) >= 3 and not key.isdigit():
@@ -367,23 +377,27 @@ class Geoparser:
 
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
-        seen, layouts, chunk_words = self._seen, self._layouts, self._chunk_words
+        seen, layouts, chunk_words, steps = self._seen, self._layouts, self._chunk_words, self._steps
         if len(seen) > 500_000 or len(layouts) > 500_000:
-            seen.clear()
-            self._keys.clear()
-            layouts.clear()
-            chunk_words.clear()
+            for cache in (seen, self._keys, self._alone, layouts, chunk_words, steps):
+                cache.clear()
         for chunk in set(chunks).difference(layouts):  # most chunks were seen before
             found = list(_TOKEN.finditer(chunk))
             chunk_words[chunk] = tuple(m.group() for m in found)
             layouts[chunk] = tuple(m.span() for m in found)
+            steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
             for m in found:
                 surface = m.group()
                 if surface not in seen:
                     word = seen[surface] = self._analyse(surface)
+                    # "مدينة" alone is no place, but the head of the next one; one English word
+                    # names a place only when capitalised, and is no demonym.
+                    if word.kind != "head" and (_ARABIC.match(surface) is not None or (
+                            surface[:1].isupper() and word.norm not in DEMONYMS)):
+                        self._alone.add(surface)
                     # In the stream, a word of no name is one mark: a shorter stream to search.
                     self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
-        return _Document(text, chunks, chunk_words, layouts, seen)
+        return _Document(text, chunks, chunk_words, steps, layouts, seen)
 
     def _analyse(self, surface: str) -> _Word:
         """What one word of text is (see `_Word`)."""
@@ -435,23 +449,34 @@ class Geoparser:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
         doc = self._document(text)
-        ex = self._expressions(doc, self._find(doc))
+        ex = self._expressions(doc, *self._find(doc))
         datelines: set[int] = set()
         seen, surfaces, span = doc.seen, doc.surfaces, doc.span
+        before, chunks, layouts = doc.before, doc.chunks, doc.layouts
         heads_of, tails_of = ex.heads.get, ex.tails.get
         # Sentences and paragraphs are told apart by an end between two names.
         sentence = paragraph = previous = 0
-        sentence_end, line_end = _SENTENCE_END.search, text.find
+        sentence_end, line_end, rfind = _SENTENCE_END.search, text.find, text.rfind
         found: list[_Found] = []
+        append = found.append
         for n, (first, last, head_from, tail_to, led) in enumerate(
                 zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
-            heads, tails = heads_of(n, ()), tails_of(n, ())
-            word_start, end = span(head_from)
+            # (doc.span(head_from), written out: this loop runs for every name)
+            chunk = bisect_right(before, (head_from << _SHIFT) | _LOW) - 1
+            packed = before[chunk]
+            at = packed & _LOW
+            begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
+            word_start, end = at + begin, at + end
             if tail_to != head_from:
                 end = span(tail_to)[1]
-            start = word_start + seen[surfaces[head_from]].clitic
-            name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
-            if (word_start < 16 or text.rfind("\n", word_start - 16, word_start) >= 0) \
+            head = seen[surfaces[head_from]]
+            start = word_start + head.clitic
+            if first == head_from:
+                name_start, word = start, head
+            else:
+                word = seen[surfaces[first]]
+                name_start = span(first)[0] + word.clitic
+            if (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
                     and _opens_paragraph(text, word_start):  # (a cheap test first)
                 datelines.update(self._dateline(doc, ex, n, word_start))
             if sentence_end(text, previous, name_start):
@@ -459,32 +484,36 @@ class Geoparser:
                 paragraph += line_end("\n", previous, name_start) >= 0
             previous = name_start
             if head_from == tail_to:
-                query = seen[surfaces[first]].word
+                query = word.word
             else:
                 query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
+            heads, tails = heads_of(n, ()), tails_of(n, ())
             if heads or tails:
                 query = " ".join(filter(None, [*heads, query, *tails]))
             bare = first == last == tail_to and head_from == first and not (heads or tails)
             needs = ""
             # A generic word after the name ("About village") is evidence like a head; a
             # direction is not ("إلى الغرب" is "to the west").
-            if seen[surfaces[first]].kind and not (led or heads) \
+            if word.kind and not (led or heads) \
                     and not (any(generic_of(_letters(t)) for t in tails)
                              or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
-            found.append((start, end, query, sentence, paragraph, bare, first == last, needs,
-                          placed, "dateline" if n in datelines else "place"))
+            append((start, end, query, sentence, paragraph, bare, first == last, needs,
+                    placed, "dateline" if n in datelines else "place"))
         return self._resolve(text, found, ex, hints)
 
-    def _find(self, doc: _Document) -> list[tuple[int, int]]:
-        """(first, last) word indices of names, leftmost-longest, organisations removed."""
-        keys = tuple(map(self._keys.__getitem__, doc.surfaces))
+    def _find(self, doc: _Document) -> tuple[list[int], list[int]]:
+        """The first and the last word index of each name, leftmost-longest, organisations
+        removed, one word alone only where it may name a place (`_alone`)."""
+        surfaces = doc.surfaces
+        keys = tuple(map(self._keys.__getitem__, surfaces))
         stream_words = tuple(itertools.compress(range(len(keys)), keys))
         stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
-        surfaces = doc.surfaces
         count = stream.count
-        chosen = []
+        alone = self._alone
+        firsts: list[int] = []
+        lasts: list[int] = []
         # Matches come in order: the closing marks counted since the last one tell which word
         # each ends at, in C and over the stream once.
         last, counted_to = -1, 0
@@ -493,69 +522,72 @@ class Geoparser:
             counted_to = end + 1
             if kind == "organisation":
                 continue  # the names inside it went with it
-            a, b = stream_words[last - length + 1], stream_words[last]
-            if a == b:
-                word = doc[a]
-                if word.kind == "head":
-                    continue  # "مدينة" alone is no place, but the head of the next one
-                # One English word names a place only when capitalised, and is no demonym.
-                if _ARABIC.match(surfaces[a]) is None \
-                        and (not surfaces[a][:1].isupper() or word.norm in DEMONYMS):
+            b = stream_words[last]
+            if length == 1:
+                if surfaces[b] not in alone:
                     continue
-            chosen.append((a, b))
-        return chosen
+                firsts.append(b)
+            else:
+                firsts.append(stream_words[last - length + 1])
+            lasts.append(b)
+        return firsts, lasts
 
-    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> _Expressions:
+    def _expressions(self, doc: _Document, firsts: list[int], lasts: list[int]) -> _Expressions:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
         seen, surfaces = doc.seen, doc.surfaces
         size = len(surfaces)
         plural_heads = self.common.classes
-        starts = {first for first, _ in spans}
-        found = _Expressions()
-        firsts, lasts, head_froms, tail_tos, leds = found.first, found.last, found.head_from, found.tail_to, found.led
+        starts = set(firsts)
+        ex = _Expressions(firsts, lasts)
+        head_froms, tail_tos, leds = ex.head_from, ex.tail_to, ex.led
+        coordinated, heads, tails = ex.coordinated, ex.heads, ex.tails
         previous_last = -1
-        for first, last in spans:
-            head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and seen[surfaces[head_from - 1]].lead:
-                head_from -= 1
-            # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
-            # plural one, which is not part of the name ("قرى حوض اليرموك").
-            led = head_from < first or (first - 1 > previous_last
-                                        and plural_heads.get(seen[surfaces[first - 1]].norm) == "head")
+        for n, (first, last) in enumerate(zip(firsts, lasts)):
+            head_from, led = first, False
+            if first - 1 > previous_last:
+                word_before = seen[surfaces[first - 1]]
+                if word_before.lead:
+                    head_from = first - 1
+                    while head_from - 1 > previous_last and first - head_from < 3 \
+                            and seen[surfaces[head_from - 1]].lead:
+                        head_from -= 1
+                    led = True
+                else:
+                    # Evidence that a place follows: a head word (vague ones too: "منطقة دمر")
+                    # or a plural one, which is not part of the name ("قرى حوض اليرموك").
+                    led = plural_heads.get(word_before.norm) == "head"
             tail_to = last
-            while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
-                extra = _tail_length(doc, tail_to + 1)
-                if not extra:
-                    break
-                tail_to += extra
-            if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
-                tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
+            if last + 1 < size and seen[surfaces[last + 1]].tail:
+                while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
+                    extra = _tail_length(doc, tail_to + 1)
+                    if not extra:
+                        break
+                    tail_to += extra
+                if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
+                    tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
             while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and seen[surfaces[first - 1]].key == "" \
+            if head_from == first and first - 1 > previous_last and word_before.key == "" \
                     and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            firsts.append(first)
-            lasts.append(last)
             head_froms.append(head_from)
             tail_tos.append(tail_to)
             leds.append(led)
+            # Coordination with the name before: only "and" (or a clitic و) between them.
+            if n and head_from - previous_last <= 2 and _coordinated(doc, previous_last, head_from, first):
+                m = n - 1
+                coordinated[m] = coordinated.get(m, ()) + (n,)
+                coordinated[n] = (m,)
+                b_heads = tuple(doc[i].word for i in range(head_froms[m], firsts[m])) or heads.get(m, ())
+                a_tails = tuple(doc[i].word for i in range(last + 1, tail_to + 1))
+                if head_from == first and b_heads:
+                    heads[n] = b_heads
+                if previous_last == lasts[m] and a_tails and head_froms[m] == firsts[m]:
+                    tails[m] = a_tails
             previous_last = tail_to
-        coordinated, heads, tails = found.coordinated, found.heads, found.tails
-        for n in range(len(found) - 1):
-            if not _coordinated(doc, tail_tos[n], head_froms[n + 1], firsts[n + 1]):
-                continue
-            coordinated[n] = coordinated.get(n, ()) + (n + 1,)
-            coordinated[n + 1] = coordinated.get(n + 1, ()) + (n,)
-            b_heads = tuple(doc[i].word for i in range(head_froms[n], firsts[n])) or heads.get(n, ())
-            a_tails = tuple(doc[i].word for i in range(lasts[n + 1] + 1, tail_tos[n + 1] + 1))
-            if head_froms[n + 1] == firsts[n + 1] and b_heads:
-                heads[n + 1] = b_heads
-            if tail_tos[n] == lasts[n] and a_tails and head_froms[n] == firsts[n]:
-                tails[n] = a_tails
-        return found
+        return ex
 
     @staticmethod
     def _needs(doc: _Document, first: int, last: int) -> str:
@@ -622,6 +654,8 @@ class Geoparser:
         settled: dict[int, Match] = {}  # id of a match (held by `memo`) -> it with method "context"
 
         def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
+            if local == admin1 and near is None:
+                return first_memo[query]  # (resolved in the first pass)
             key = (query, local, near)
             if key not in memo:
                 memo[key] = gaz.resolve(query, country=country, admin1=local, near=near)
@@ -632,7 +666,10 @@ class Geoparser:
                 settled[id(match)] = replace(match, method="context")
             return settled[id(match)]
 
-        first_pass = [resolve(f[2], admin1, None) for f in found]
+        queries = [f[2] for f in found]
+        first_memo = {query: gaz.resolve(query, country=country, admin1=admin1, near=None)
+                      for query in dict.fromkeys(queries)}
+        first_pass = list(map(first_memo.__getitem__, queries))
         facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
 
         def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
