@@ -328,11 +328,15 @@ class _Expressions:
         return len(self.first)
 
 
-# A name found, before resolution: a plain tuple for the reason given above (its fields in order).
-# bare: one word, no head, no qualifier; single: one word of name; needs: the evidence it needs
-# ("", "never", "head", "verb", "noun", "context", "initial"); placed: a preposition of place
-# right before it; role: "place" or "dateline".
-_Found = tuple[int, int, str, int, int, bool, bool, str, bool, str]
+# A name whose resolution waits for the whole text (ambiguous, unknown, or in need of evidence):
+# a plain tuple for the reason given above, its fields in this order. start, end: its span;
+# sentence, paragraph: numbers; bare: one word, no head, no qualifier; single: one word of name;
+# needs: the evidence it needs ("", "never", "head", "verb", "noun", "context", "initial");
+# placed: a preposition of place right before it; role: "place" or "dateline"; n: its
+# expression.
+_Pending = tuple[int, int, str, int, int, bool, bool, str, bool, str, int]
+# A query resolved with the text's hints alone: the match, and `_facts` of it.
+_First = tuple["Match | None", str, str, "tuple[float, float] | None", bool]
 
 
 # Text words go into the automaton's stream between two marks, so that a key matches whole
@@ -356,10 +360,9 @@ class Geoparser:
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
         self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
         self._alone: set[str] = set()       # words of text that may name a place alone
-        for _, keys in gazetteer.keyed():
-            for key in keys.fold:
-                if len(key) >= 3 and not key.isdigit():
-                    self._add(key, "place")
+        for key in gazetteer.fold_keys():
+            if len(key) >= 3 and not key.isdigit():
+                self._add(key, "place")
         for name in ORGANISATIONS:
             key = " ".join(fold_word(w) for w in normalize(name).translate(ARABIC_LETTERS).split())
             self._add(key, "organisation")
@@ -448,47 +451,73 @@ class Geoparser:
     def parse(self, text: str, *, hints: Mapping[str, str] | None = None) -> list[Mention]:
         """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
         hints = dict(hints or {})
+        gaz, country, admin1 = self.gazetteer, hints.get("country"), hints.get("admin1")
         doc = self._document(text)
         ex = self._expressions(doc, *self._find(doc))
         datelines: set[int] = set()
-        seen, surfaces, span = doc.seen, doc.surfaces, doc.span
+        # One text names its places again and again: each query is resolved once. A name whose
+        # match is sure needs nothing more and is a mention at once; the others wait for what
+        # the whole text says (`_settle`).
+        resolved: dict[str, _First] = {}
+        resolved_get = resolved.get
+        mentions: list[Mention | _Pending | None] = []
+        append = mentions.append
+        pending: list[int] = []      # where in `mentions` names wait
+        matches: list[Match | None] = []
+        needs_of: list[str] = []
+        # A governorate named in a sentence steers the other names of that sentence; places
+        # named with confidence in a paragraph pull its ambiguous names toward their centre.
+        # Names that need evidence and datelines steer nothing.
+        sentence_admin1: dict[int, str] = {}
+        sums: dict[int, list[float]] = {}
+        seen, surfaces = doc.seen, doc.surfaces
         before, chunks, layouts = doc.before, doc.chunks, doc.layouts
+        chunk = 0  # the chunk of the last name's first word
         heads_of, tails_of = ex.heads.get, ex.tails.get
+        shared = ex.heads.keys() | ex.tails.keys()
         # Sentences and paragraphs are told apart by an end between two names.
         sentence = paragraph = previous = 0
         sentence_end, line_end, rfind = _SENTENCE_END.search, text.find, text.rfind
-        found: list[_Found] = []
-        append = found.append
         for n, (first, last, head_from, tail_to, led) in enumerate(
                 zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
-            # (doc.span(head_from), written out: this loop runs for every name)
-            chunk = bisect_right(before, (head_from << _SHIFT) | _LOW) - 1
+            # doc.span written out, and its bisection kept short: this loop runs for every name,
+            # the names come in order, and a chunk holds a word or two.
+            key = (head_from << _SHIFT) | _LOW
+            window = chunk + 2 * (head_from - (before[chunk] >> _SHIFT)) + 16
+            if window < len(before) and before[window] > key:
+                chunk = bisect_right(before, key, chunk, window) - 1
+            else:
+                chunk = bisect_right(before, key, chunk) - 1
             packed = before[chunk]
-            at = packed & _LOW
             begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
-            word_start, end = at + begin, at + end
+            word_start = (packed & _LOW) + begin
+            end += packed & _LOW
             if tail_to != head_from:
-                end = span(tail_to)[1]
+                end = _span_after(doc, chunk, tail_to)[1]
             head = seen[surfaces[head_from]]
             start = word_start + head.clitic
             if first == head_from:
                 name_start, word = start, head
             else:
                 word = seen[surfaces[first]]
-                name_start = span(first)[0] + word.clitic
-            if (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
-                    and _opens_paragraph(text, word_start):  # (a cheap test first)
-                datelines.update(self._dateline(doc, ex, n, word_start))
+                name_start = _span_after(doc, chunk, first)[0] + word.clitic
             if sentence_end(text, previous, name_start):
                 sentence += 1
                 paragraph += line_end("\n", previous, name_start) >= 0
+                opens = True
+            else:
+                opens = not n  # (a name after another opens a paragraph only after a line end)
+            if opens and (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
+                    and _opens_paragraph(text, word_start):  # (cheap tests first)
+                datelines.update(self._dateline(doc, ex, n, word_start))
             previous = name_start
             if head_from == tail_to:
                 query = word.word
             else:
                 query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
-            heads, tails = heads_of(n, ()), tails_of(n, ())
-            if heads or tails:
+            heads = tails = ()
+            if n in shared:
+                heads, tails = heads_of(n, ()), tails_of(n, ())
                 query = " ".join(filter(None, [*heads, query, *tails]))
             bare = first == last == tail_to and head_from == first and not (heads or tails)
             needs = ""
@@ -499,9 +528,36 @@ class Geoparser:
                              or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
-            append((start, end, query, sentence, paragraph, bare, first == last, needs,
-                    placed, "dateline" if n in datelines else "place"))
-        return self._resolve(text, found, ex, hints)
+            role = "dateline" if datelines and n in datelines else "place"
+            known = resolved_get(query)
+            if known is None:
+                match = gaz.resolve(query, country=country, admin1=admin1, near=None)
+                known = resolved[query] = (match, *_facts(match)) if match is not None \
+                    else (None, "", "", None, True)
+            match, kind, area, point, small = known
+            matches.append(match)
+            needs_of.append(needs)
+            if match is not None and not needs and role == "place":
+                if kind == "admin1":
+                    sentence_admin1.setdefault(sentence, area)
+                elif point is not None:
+                    total = sums.get(paragraph)
+                    if total is None:
+                        total = sums[paragraph] = [0.0, 0.0, 0]
+                    total[0] += point[0]
+                    total[1] += point[1]
+                    total[2] += 1
+            if match is not None and not (match.ambiguous or needs or (bare and small)):
+                append(Mention(start, end, text[start:end], match, role))
+            else:
+                pending.append(len(mentions))
+                append((start, end, query, sentence, paragraph, bare, first == last, needs, placed, role, n))
+        if not pending:
+            return mentions  # type: ignore[return-value]  # (all of them are Mentions)
+        centres = {p: (lat / k, lon / k) for p, (lat, lon, k) in sums.items()}
+        self._settle(text, mentions, pending, matches, needs_of, ex.coordinated, resolved,
+                     sentence_admin1, centres, country, admin1)
+        return [m for m in mentions if isinstance(m, Mention)]
 
     def _find(self, doc: _Document) -> tuple[list[int], list[int]]:
         """The first and the last word index of each name, leftmost-longest, organisations
@@ -644,18 +700,19 @@ class Geoparser:
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[_Found], ex: _Expressions,
-                 hints: dict[str, str]) -> list[Mention]:
+    def _settle(self, text: str, mentions: list[Mention | _Pending | None], pending: list[int],
+                matches: list[Match | None], needs_of: list[str], coordinated: dict[int, tuple[int, ...]],
+                resolved: dict[str, _First], sentence_admin1: dict[int, str],
+                centres: dict[int, tuple[float, float]], country: str | None, admin1: str | None) -> None:
+        """Put in `mentions`, at the `pending` places, the Mention that each waiting name makes
+        once the whole text is read, or None."""
         gaz = self.gazetteer
-        country = hints.get("country")
-        admin1 = hints.get("admin1")
-        # One text names its places again and again: each query is resolved once.
         memo: dict[tuple[str, str | None, tuple[float, float] | None], Match | None] = {}
         settled: dict[int, Match] = {}  # id of a match (held by `memo`) -> it with method "context"
 
         def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
             if local == admin1 and near is None:
-                return first_memo[query]  # (resolved in the first pass)
+                return resolved[query][0]
             key = (query, local, near)
             if key not in memo:
                 memo[key] = gaz.resolve(query, country=country, admin1=local, near=near)
@@ -666,66 +723,29 @@ class Geoparser:
                 settled[id(match)] = replace(match, method="context")
             return settled[id(match)]
 
-        queries = [f[2] for f in found]
-        first_memo = {query: gaz.resolve(query, country=country, admin1=admin1, near=None)
-                      for query in dict.fromkeys(queries)}
-        first_pass = list(map(first_memo.__getitem__, queries))
-        facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
-
-        def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
-            """(kind, admin1, point if named with confidence, too small to be named bare)."""
-            known = facts.get(id(match))
-            if known is None:
-                place = match.place
-                confident = (not match.ambiguous and match.score >= CONFIDENT_SCORE
-                             and place.kind in ("settlement", "site"))
-                known = facts[id(match)] = (place.kind, place.admin1,
-                                            (place.lat, place.lon) if confident else None,
-                                            _needs_evidence(match))
-            return known
-
-        # A governorate named in a sentence steers the other names of that sentence; places
-        # named with confidence in a paragraph pull its ambiguous names toward their centre.
-        # Names that need evidence and datelines steer nothing.
-        sentence_admin1: dict[int, str] = {}
-        sums: dict[int, list[float]] = {}
-        for (_, _, _, sentence, paragraph, _, _, needs, _, role), match in zip(found, first_pass):
-            if match is None or needs or role == "dateline":
-                continue
-            kind, area, point, _ = facts_of(match)
-            if kind == "admin1":
-                sentence_admin1.setdefault(sentence, area)
-            elif point is not None:
-                total = sums.get(paragraph)
-                if total is None:
-                    total = sums[paragraph] = [0.0, 0.0, 0]
-                total[0] += point[0]
-                total[1] += point[1]
-                total[2] += 1
-        centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
-        mentions = []
-        for n, ((start, end, query, sentence, paragraph, bare, single, needs, placed, role), match) \
-                in enumerate(zip(found, first_pass)):
+        for at in pending:
+            start, end, query, sentence, paragraph, bare, single, needs, placed, role, n = mentions[at]  # type: ignore[misc]
+            mentions[at] = None
+            match = matches[n]
             local = sentence_admin1.get(sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
                 better = resolve(query, local or admin1, None if local else centres.get(paragraph))
                 if better is not None and (match is None or better.place.id != match.place.id
                                            or better.ambiguous != match.ambiguous):
                     match = in_context(better)
-            if needs and not self._evidenced(needs, placed, query, match, ex.coordinated.get(n, ()),
-                                             found, first_pass):
+            if needs and not self._evidenced(needs, placed, query, match, coordinated.get(n, ()),
+                                             needs_of, matches):
                 continue
             if match is None:
                 if bare or single:
                     continue  # one unknown word, or one beside a generic word ("الفصائل العسكرية")
-            elif bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
+            elif bare and _facts(match)[3] and not (local is not None and match.place.admin1 == local):
                 continue  # a small village named bare, unless its governorate is named with it
-            mentions.append(Mention(start, end, text[start:end], match, role))
-        return mentions
+            mentions[at] = Mention(start, end, text[start:end], match, role)
 
     @staticmethod
     def _evidenced(needs: str, placed: bool, query: str, match: Match | None, coordinated: tuple[int, ...],
-                   found: list[_Found], first_pass: list[Match | None]) -> bool:
+                   needs_of: list[str], matches: list[Match | None]) -> bool:
         """Whether a bare name (`query`, which needs `needs`, is `placed` after a preposition and
         coordinated with the names `coordinated`) has the evidence its class needs (see the
         module doc)."""
@@ -733,9 +753,9 @@ class Geoparser:
             return False  # (a head word before it would have left it needing nothing)
 
         def confident(m: int) -> bool:
-            other = first_pass[m]
+            other = matches[m]
             return (other is not None and not other.ambiguous and other.score >= CONFIDENT_SCORE
-                    and not found[m][7])
+                    and not needs_of[m])
 
         if any(confident(m) for m in coordinated):
             return True
@@ -750,6 +770,14 @@ class Geoparser:
                 or _names_an_area(match, query)
         # "initial": the word opens a sentence; its match must be the place's very name.
         return normalize(match.matched_name) == normalize(query)
+
+
+def _facts(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
+    """What the text's other names learn from a match: (kind, admin1, the point when it is
+    named with confidence, too small to be named bare)."""
+    place = match.place
+    confident = not match.ambiguous and match.score >= CONFIDENT_SCORE and place.kind in ("settlement", "site")
+    return place.kind, place.admin1, (place.lat, place.lon) if confident else None, _needs_evidence(match)
 
 
 def _names_an_area(match: Match, query: str) -> bool:
@@ -818,6 +846,18 @@ def _tail_length(words: _Document, i: int) -> int:
     if tail & 4 and i + 1 < len(words) and generic_of(f"{words[i].norm} {words[i + 1].norm}"):
         return 2
     return tail & 1
+
+
+def _span_after(doc: _Document, chunk: int, i: int) -> tuple[int, int]:
+    """`doc.span(i)` for a word i in chunk `chunk` or a little after it."""
+    before = doc.before
+    key = (i << _SHIFT) | _LOW
+    while before[chunk + 1] <= key:
+        chunk += 1
+    packed = before[chunk]
+    begin, end = doc.layouts[doc.chunks[chunk]][i - (packed >> _SHIFT)]
+    at = packed & _LOW
+    return at + begin, at + end
 
 
 def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
