@@ -232,6 +232,24 @@ class Mention:
                 "match": self.match.as_dict() if self.match else None, "role": self.role}
 
 
+_new = object.__new__
+_set_start, _set_end, _set_text, _set_match, _set_role = (
+    getattr(Mention, name).__set__ for name in ("start", "end", "text", "match", "role"))
+
+
+def _mention(start: int, end: int, text: str, match: Match | None, role: str) -> Mention:
+    """`Mention(start, end, text, match, role)`, made in half the time: a frozen dataclass's
+    __init__ sets each field through object.__setattr__, and a long text makes tens of
+    thousands of them (tests check that both give equal mentions)."""
+    mention = _new(Mention)
+    _set_start(mention, start)
+    _set_end(mention, end)
+    _set_text(mention, text)
+    _set_match(mention, match)
+    _set_role(mention, role)
+    return mention
+
+
 class _Word(NamedTuple):
     """What one distinct word of text is, worked out once per parser and cached."""
 
@@ -336,7 +354,7 @@ class _Expressions:
 # expression.
 _Pending = tuple[int, int, str, int, int, bool, bool, str, bool, str, int]
 # A query resolved with the text's hints alone: the match, and `_facts` of it.
-_First = tuple["Match | None", str, str, "tuple[float, float] | None", bool]
+_First = tuple["Match | None", str, str, "tuple[float, float] | None", bool, bool]
 
 
 # Text words go into the automaton's stream between two marks, so that a key matches whole
@@ -472,22 +490,16 @@ class Geoparser:
         sums: dict[int, list[float]] = {}
         seen, surfaces = doc.seen, doc.surfaces
         before, chunks, layouts = doc.before, doc.chunks, doc.layouts
-        chunk = 0  # the chunk of the last name's first word
+        # The chunk of each name's first word (`doc.span`), all bisected in C.
+        head_chunks = map(bisect_right, itertools.repeat(before), [(i << _SHIFT) | _LOW for i in ex.head_from])
         heads_of, tails_of = ex.heads.get, ex.tails.get
         shared = ex.heads.keys() | ex.tails.keys()
         # Sentences and paragraphs are told apart by an end between two names.
         sentence = paragraph = previous = 0
         sentence_end, line_end, rfind = _SENTENCE_END.search, text.find, text.rfind
-        for n, (first, last, head_from, tail_to, led) in enumerate(
-                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
-            # doc.span written out, and its bisection kept short: this loop runs for every name,
-            # the names come in order, and a chunk holds a word or two.
-            key = (head_from << _SHIFT) | _LOW
-            window = chunk + 2 * (head_from - (before[chunk] >> _SHIFT)) + 16
-            if window < len(before) and before[window] > key:
-                chunk = bisect_right(before, key, chunk, window) - 1
-            else:
-                chunk = bisect_right(before, key, chunk) - 1
+        for n, (first, last, head_from, tail_to, led, chunk) in enumerate(
+                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led, head_chunks)):
+            chunk -= 1  # (doc.span written out: this loop runs for every name)
             packed = before[chunk]
             begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
             word_start = (packed & _LOW) + begin
@@ -533,8 +545,8 @@ class Geoparser:
             if known is None:
                 match = gaz.resolve(query, country=country, admin1=admin1, near=None)
                 known = resolved[query] = (match, *_facts(match)) if match is not None \
-                    else (None, "", "", None, True)
-            match, kind, area, point, small = known
+                    else (None, "", "", None, True, False)
+            match, kind, area, point, small, sure = known
             matches.append(match)
             needs_of.append(needs)
             if match is not None and not needs and role == "place":
@@ -547,8 +559,8 @@ class Geoparser:
                     total[0] += point[0]
                     total[1] += point[1]
                     total[2] += 1
-            if match is not None and not (match.ambiguous or needs or (bare and small)):
-                append(Mention(start, end, text[start:end], match, role))
+            if sure and not (needs or (bare and small)):
+                append(_mention(start, end, text[start:end], match, role))
             else:
                 pending.append(len(mentions))
                 append((start, end, query, sentence, paragraph, bare, first == last, needs, placed, role, n))
@@ -772,12 +784,13 @@ class Geoparser:
         return normalize(match.matched_name) == normalize(query)
 
 
-def _facts(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
+def _facts(match: Match) -> tuple[str, str, tuple[float, float] | None, bool, bool]:
     """What the text's other names learn from a match: (kind, admin1, the point when it is
-    named with confidence, too small to be named bare)."""
+    named with confidence, too small to be named bare, not ambiguous)."""
     place = match.place
     confident = not match.ambiguous and match.score >= CONFIDENT_SCORE and place.kind in ("settlement", "site")
-    return place.kind, place.admin1, (place.lat, place.lon) if confident else None, _needs_evidence(match)
+    return (place.kind, place.admin1, (place.lat, place.lon) if confident else None, _needs_evidence(match),
+            not match.ambiguous)
 
 
 def _names_an_area(match: Match, query: str) -> bool:

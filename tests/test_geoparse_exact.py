@@ -154,3 +154,18 @@ def test_the_same_text_parsed_again_or_inside_a_longer_one_gives_the_same_mentio
     filler = "Nothing happened here today, officials said.\n\n" * 200
     shift = len(filler)
     assert [(s - shift, e - shift, *rest) for s, e, *rest in rows(parser, filler + HOSTILE)] == first
+
+
+def test_mentions_made_fast_equal_those_made_by_the_dataclass(parser):
+    import dataclasses
+
+    from gazetteer.geoparse import Mention, _mention
+
+    assert [f.name for f in dataclasses.fields(Mention)] == ["start", "end", "text", "match", "role"]
+    for m in parser.parse(HOSTILE):
+        twin = Mention(m.start, m.end, m.text, m.match, m.role)
+        assert type(m) is Mention and m == twin and hash(m) == hash(twin) and repr(m) == repr(twin)
+    fast = _mention(1, 2, "x", None, "dateline")
+    assert fast == Mention(1, 2, "x", None, "dateline")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 3  # type: ignore[misc]
