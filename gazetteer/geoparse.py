@@ -57,7 +57,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -232,6 +232,21 @@ class Mention:
                 "match": self.match.as_dict() if self.match else None, "role": self.role}
 
 
+class _ChunkWords(dict):
+    """Chunk of text -> its words. A chunk not seen before is cut into words when it is first
+    looked up, inside the C-level pass over a text's chunks: no set of the text's chunks is
+    made to find the new ones."""
+
+    __slots__ = ("_new",)
+
+    def __init__(self, new: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._new = new
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        return self._new(chunk)
+
+
 _new = object.__new__
 _set_start, _set_end, _set_text, _set_match, _set_role = (
     getattr(Mention, name).__set__ for name in ("start", "end", "text", "match", "role"))
@@ -290,6 +305,7 @@ class _Document:
         self.chunks = chunks
         self.layouts = layouts
         self.seen = seen
+        # (The words first: looking a chunk up there cuts it if it is new, and makes its step.)
         self.surfaces = tuple(itertools.chain.from_iterable(map(chunk_words.__getitem__, chunks)))
         self.before = tuple(itertools.accumulate(map(steps.__getitem__, chunks), initial=0))
 
@@ -374,7 +390,7 @@ class Geoparser:
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
         self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
-        self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
+        self._chunk_words = _ChunkWords(self._new_chunk)    # chunk of text -> its words,
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
         self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
         self._alone: set[str] = set()       # words of text that may name a place alone
@@ -398,27 +414,31 @@ class Geoparser:
 
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
-        seen, layouts, chunk_words, steps = self._seen, self._layouts, self._chunk_words, self._steps
-        if len(seen) > 500_000 or len(layouts) > 500_000:
-            for cache in (seen, self._keys, self._alone, layouts, chunk_words, steps):
+        if len(self._seen) > 500_000 or len(self._layouts) > 500_000:
+            for cache in (self._seen, self._keys, self._alone, self._layouts, self._chunk_words, self._steps):
                 cache.clear()
-        for chunk in set(chunks).difference(layouts):  # most chunks were seen before
-            found = list(_TOKEN.finditer(chunk))
-            chunk_words[chunk] = tuple(m.group() for m in found)
-            layouts[chunk] = tuple(m.span() for m in found)
-            steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
-            for m in found:
-                surface = m.group()
-                if surface not in seen:
-                    word = seen[surface] = self._analyse(surface)
-                    # "مدينة" alone is no place, but the head of the next one; one English word
-                    # names a place only when capitalised, and is no demonym.
-                    if word.kind != "head" and (_ARABIC.match(surface) is not None or (
-                            surface[:1].isupper() and word.norm not in DEMONYMS)):
-                        self._alone.add(surface)
-                    # In the stream, a word of no name is one mark: a shorter stream to search.
-                    self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
-        return _Document(text, chunks, chunk_words, steps, layouts, seen)
+        return _Document(text, chunks, self._chunk_words, self._steps, self._layouts, self._seen)
+
+    def _new_chunk(self, chunk: str) -> tuple[str, ...]:
+        """The words of a chunk of text not seen before, and its layout, step and words put
+        in the parser's caches (`_chunk_words` asks for them when a lookup misses)."""
+        seen = self._seen
+        found = list(_TOKEN.finditer(chunk))
+        words = tuple(m.group() for m in found)
+        dict.__setitem__(self._chunk_words, chunk, words)
+        self._layouts[chunk] = tuple(m.span() for m in found)
+        self._steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
+        for surface in words:
+            if surface not in seen:
+                word = seen[surface] = self._analyse(surface)
+                # "مدينة" alone is no place, but the head of the next one; one English word
+                # names a place only when capitalised, and is no demonym.
+                if word.kind != "head" and (_ARABIC.match(surface) is not None or (
+                        surface[:1].isupper() and word.norm not in DEMONYMS)):
+                    self._alone.add(surface)
+                # In the stream, a word of no name is one mark: a shorter stream to search.
+                self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
+        return words
 
     def _analyse(self, surface: str) -> _Word:
         """What one word of text is (see `_Word`)."""
@@ -494,7 +514,8 @@ class Geoparser:
         head_chunks = map(bisect_right, itertools.repeat(before), [(i << _SHIFT) | _LOW for i in ex.head_from])
         heads_of, tails_of = ex.heads.get, ex.tails.get
         shared = ex.heads.keys() | ex.tails.keys()
-        # Sentences and paragraphs are told apart by an end between two names.
+        # Sentences and paragraphs are told apart by an end between two names; only the names
+        # that steer others or wait for them need to know theirs.
         sentence = paragraph = previous = 0
         sentence_end, line_end, rfind = _SENTENCE_END.search, text.find, text.rfind
         for n, (first, last, head_from, tail_to, led, chunk) in enumerate(
@@ -513,16 +534,9 @@ class Geoparser:
             else:
                 word = seen[surfaces[first]]
                 name_start = _span_after(doc, chunk, first)[0] + word.clitic
-            if sentence_end(text, previous, name_start):
-                sentence += 1
-                paragraph += line_end("\n", previous, name_start) >= 0
-                opens = True
-            else:
-                opens = not n  # (a name after another opens a paragraph only after a line end)
-            if opens and (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
-                    and _opens_paragraph(text, word_start):  # (cheap tests first)
+            if (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
+                    and _opens_paragraph(text, word_start):  # (a cheap test first)
                 datelines.update(self._dateline(doc, ex, n, word_start))
-            previous = name_start
             if head_from == tail_to:
                 query = word.word
             else:
@@ -549,7 +563,14 @@ class Geoparser:
             match, kind, area, point, small, sure = known
             matches.append(match)
             needs_of.append(needs)
-            if match is not None and not needs and role == "place":
+            steers = match is not None and not needs and role == "place" and (kind == "admin1" or point is not None)
+            waits = not sure or needs or (bare and small)
+            if steers or waits:
+                if sentence_end(text, previous, name_start):
+                    sentence += 1
+                    paragraph += line_end("\n", previous, name_start) >= 0
+                previous = name_start
+            if steers:
                 if kind == "admin1":
                     sentence_admin1.setdefault(sentence, area)
                 elif point is not None:
@@ -559,7 +580,7 @@ class Geoparser:
                     total[0] += point[0]
                     total[1] += point[1]
                     total[2] += 1
-            if sure and not (needs or (bare and small)):
+            if not waits:
                 append(_mention(start, end, text[start:end], match, role))
             else:
                 pending.append(len(mentions))
