@@ -389,7 +389,7 @@ class Geoparser:
         self._automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
-        self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
+        self._tokens: dict[str, str] = {}   # word of text -> its token in the stream (`_find`)
         self._chunk_words = _ChunkWords(self._new_chunk)    # chunk of text -> its words,
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
         self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
@@ -415,7 +415,7 @@ class Geoparser:
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
         if len(self._seen) > 500_000 or len(self._layouts) > 500_000:
-            for cache in (self._seen, self._keys, self._alone, self._layouts, self._chunk_words, self._steps):
+            for cache in (self._seen, self._tokens, self._alone, self._layouts, self._chunk_words, self._steps):
                 cache.clear()
         return _Document(text, chunks, self._chunk_words, self._steps, self._layouts, self._seen)
 
@@ -436,8 +436,11 @@ class Geoparser:
                 if word.kind != "head" and (_ARABIC.match(surface) is not None or (
                         surface[:1].isupper() and word.norm not in DEMONYMS)):
                     self._alone.add(surface)
-                # In the stream, a word of no name is one mark: a shorter stream to search.
-                self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
+                # In the stream, a word is its key between marks, or a closing mark alone when it
+                # is part of no name (a shorter stream to search), or nothing when it has no key
+                # (a Latin article: "Deir ez-Zor" is found as "dayr zur").
+                key = word.key
+                self._tokens[surface] = _OPEN + key + _CLOSE if key in self._words else _CLOSE if key else ""
         return words
 
     def _analyse(self, surface: str) -> _Word:
@@ -596,9 +599,20 @@ class Geoparser:
         """The first and the last word index of each name, leftmost-longest, organisations
         removed, one word alone only where it may name a place (`_alone`)."""
         surfaces = doc.surfaces
-        keys = tuple(map(self._keys.__getitem__, surfaces))
-        stream_words = tuple(itertools.compress(range(len(keys)), keys))
-        stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
+        tokens = list(map(self._tokens.__getitem__, surfaces))
+        stream = "".join(tokens)
+        # The stream's words are the text's but for those that left no token. The j-th of
+        # these, text word w, would be stream word w - j: `gaps` lists those numbers, and
+        # stream word s is text word s + (how many of them are <= s).
+        gaps, at = [], -1
+        try:
+            while True:
+                at = tokens.index("", at + 1)
+                gaps.append(at - len(gaps))
+        except ValueError:
+            pass
+        gaps.append(len(tokens))  # (a bound for the loops below)
+        shift = 0  # how many gaps are <= the last match's last stream word
         count = stream.count
         alone = self._alone
         firsts: list[int] = []
@@ -611,13 +625,18 @@ class Geoparser:
             counted_to = end + 1
             if kind == "organisation":
                 continue  # the names inside it went with it
-            b = stream_words[last]
+            while gaps[shift] <= last:
+                shift += 1
+            b = last + shift
             if length == 1:
                 if surfaces[b] not in alone:
                     continue
                 firsts.append(b)
             else:
-                firsts.append(stream_words[last - length + 1])
+                a, back = last - length + 1, shift
+                while back and gaps[back - 1] > a:
+                    back -= 1
+                firsts.append(a + back)
             lasts.append(b)
         return firsts, lasts
 
