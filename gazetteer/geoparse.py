@@ -393,6 +393,7 @@ class Geoparser:
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
         self._tokens: dict[str, str] = {}   # word of text -> its token in the stream (`_find`)
+        self._queries: dict[tuple[str, ...], str] = {}  # words of a name -> the name as a query
         self._chunk_words = _ChunkWords(self._new_chunk)    # chunk of text -> its words,
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
         self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
@@ -417,8 +418,9 @@ class Geoparser:
 
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
-        if len(self._seen) > 500_000 or len(self._layouts) > 500_000:
-            for cache in (self._seen, self._tokens, self._alone, self._layouts, self._chunk_words, self._steps):
+        if max(len(self._seen), len(self._layouts), len(self._queries)) > 500_000:  # (a bound on memory)
+            for cache in (self._seen, self._tokens, self._alone, self._layouts, self._chunk_words, self._steps,
+                          self._queries):
                 cache.clear()
         return _Document(text, chunks, self._chunk_words, self._steps, self._layouts, self._seen)
 
@@ -524,6 +526,7 @@ class Geoparser:
         # that steer others or wait for them need to know theirs.
         sentence = paragraph = previous = 0
         find, rfind = text.find, text.rfind
+        queries = self._queries
         for n, (first, last, head_from, tail_to, led, chunk) in enumerate(
                 zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led, head_chunks)):
             chunk -= 1  # (doc.span written out: this loop runs for every name)
@@ -546,7 +549,10 @@ class Geoparser:
             if head_from == tail_to:
                 query = word.word
             else:
-                query = " ".join(map(_WORD, map(seen.__getitem__, surfaces[head_from:tail_to + 1])))
+                words = surfaces[head_from:tail_to + 1]
+                query = queries.get(words)
+                if query is None:
+                    query = queries[words] = " ".join(map(_WORD, map(seen.__getitem__, words)))
             heads = tails = ()
             if n in shared:
                 heads, tails = heads_of(n, ()), tails_of(n, ())
