@@ -287,7 +287,10 @@ _SHIFT = 32
 _LOW = (1 << _SHIFT) - 1
 
 
-_WORD = itemgetter(_Word._fields.index("word"))  # (_Word.word, for map)
+# _Word.word and _Word.generic, for map(): a comprehension or a generator in the loop over names
+# would make a function object each time, and a generator that any() leaves unfinished a frame.
+_WORD = itemgetter(_Word._fields.index("word"))
+_GENERIC = itemgetter(_Word._fields.index("generic"))
 
 
 class _Document:
@@ -525,7 +528,6 @@ class Geoparser:
         # Sentences and paragraphs are told apart by an end between two names; only the names
         # that steer others or wait for them need to know theirs.
         sentence = paragraph = previous = 0
-        find, rfind = text.find, text.rfind
         queries = self._queries
         for n, (first, last, head_from, tail_to, led, chunk) in enumerate(
                 zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led, head_chunks)):
@@ -543,7 +545,7 @@ class Geoparser:
             else:
                 word = seen[surfaces[first]]
                 name_start = _span_after(doc, chunk, first)[0] + word.clitic
-            if (word_start < 16 or rfind("\n", word_start - 16, word_start) >= 0) \
+            if (word_start < 16 or "\n" in text[word_start - 16:word_start]) \
                     and _opens_paragraph(text, word_start):  # (a cheap test first)
                 datelines.update(self._dateline(doc, ex, n, word_start))
             if head_from == tail_to:
@@ -562,8 +564,8 @@ class Geoparser:
             # A generic word after the name ("About village") is evidence like a head; a
             # direction is not ("إلى الغرب" is "to the west").
             if word.kind and not (led or heads) \
-                    and not (any(generic_of(_letters(t)) for t in tails)
-                             or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
+                    and not (any(map(generic_of, map(_letters, tails)))
+                             or any(map(_GENERIC, map(seen.__getitem__, surfaces[last + 1:tail_to + 1])))):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
             role = "dateline" if datelines and n in datelines else "place"
@@ -578,12 +580,12 @@ class Geoparser:
             steers = match is not None and not needs and role == "place" and (kind == "admin1" or point is not None)
             waits = not sure or needs or (bare and small)
             if steers or waits:
-                # An end of sentence: . ! ? ؟ ؛ or a line end (str.find beats a regex at it).
-                if find(".", previous, name_start) >= 0 or find("\n", previous, name_start) >= 0 \
-                        or find("!", previous, name_start) >= 0 or find("?", previous, name_start) >= 0 \
-                        or find("؟", previous, name_start) >= 0 or find("؛", previous, name_start) >= 0:
+                # An end of sentence: . ! ? ؟ ؛ or a line end. ("in" beats a regex at it, and
+                # str.find, whose bounds are parsed at every call.)
+                gap = text[previous:name_start]
+                if "." in gap or "\n" in gap or "!" in gap or "?" in gap or "؟" in gap or "؛" in gap:
                     sentence += 1
-                    paragraph += find("\n", previous, name_start) >= 0
+                    paragraph += "\n" in gap
                 previous = name_start
             if steers:
                 if kind == "admin1":
@@ -718,8 +720,11 @@ class Geoparser:
         if first != last:  # a generic word inside the name is its head: "حقل العمر"
             if doc[first].lead:
                 return ""
-            words = [doc[i] for i in range(first, last + 1)]
-            return "context" if all(w.kind in _NOT_A_NAME and not w.lead for w in words) else ""
+            for i in range(first, last + 1):
+                word = doc[i]
+                if word.kind not in _NOT_A_NAME or word.lead:
+                    return ""
+            return "context"
         kind = doc[first].kind
         if kind == "head":
             return "never"
