@@ -169,3 +169,20 @@ def test_mentions_made_fast_equal_those_made_by_the_dataclass(parser):
     assert fast == Mention(1, 2, "x", None, "dateline")
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.start = 3  # type: ignore[misc]
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it(parser):
+    import gc
+
+    assert gc.isenabled()
+    first = rows(parser, HOSTILE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert rows(parser, HOSTILE) == first
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):
+        parser.parse(None)  # type: ignore[arg-type]
+    assert gc.isenabled()  # (after an error too)
