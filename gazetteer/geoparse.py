@@ -247,22 +247,12 @@ class _ChunkWords(dict):
         return self._new(chunk)
 
 
+# A Mention made from these (object.__new__, then each slot set) is the one its __init__ makes,
+# in half the time: a frozen dataclass's __init__ sets each field through object.__setattr__,
+# and a long text makes tens of thousands of mentions (tests check that both give equal ones).
 _new = object.__new__
 _set_start, _set_end, _set_text, _set_match, _set_role = (
     getattr(Mention, name).__set__ for name in ("start", "end", "text", "match", "role"))
-
-
-def _mention(start: int, end: int, text: str, match: Match | None, role: str) -> Mention:
-    """`Mention(start, end, text, match, role)`, made in half the time: a frozen dataclass's
-    __init__ sets each field through object.__setattr__, and a long text makes tens of
-    thousands of them (tests check that both give equal mentions)."""
-    mention = _new(Mention)
-    _set_start(mention, start)
-    _set_end(mention, end)
-    _set_text(mention, text)
-    _set_match(mention, match)
-    _set_role(mention, role)
-    return mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,11 +540,17 @@ class Geoparser:
                 zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led, head_chunks)):
             chunk -= 1  # (doc.span written out: this loop runs for every name)
             packed = before[chunk]
+            at = packed & _LOW
             begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
-            word_start = (packed & _LOW) + begin
-            end += packed & _LOW
-            if tail_to != head_from:
-                end = _span_after(doc, chunk, tail_to)[1]
+            word_start = at + begin
+            if tail_to == head_from:
+                end += at
+            else:
+                key, k = (tail_to << _SHIFT) | _LOW, chunk
+                while before[k + 1] <= key:
+                    k += 1
+                packed = before[k]
+                end = (packed & _LOW) + layouts[chunks[k]][tail_to - (packed >> _SHIFT)][1]
             head = seen[surfaces[head_from]]
             start = word_start + head.clitic
             if first == head_from:
@@ -615,7 +611,13 @@ class Geoparser:
                     total[1] += point[1]
                     total[2] += 1
             if not waits:
-                append(_mention(start, end, text[start:end], match, role))
+                mention = _new(Mention)  # (see `_new`)
+                _set_start(mention, start)
+                _set_end(mention, end)
+                _set_text(mention, text[start:end])
+                _set_match(mention, match)
+                _set_role(mention, role)
+                append(mention)
             else:
                 pending.append(len(mentions))
                 append((start, end, query, sentence, paragraph, bare, first == last, needs, placed, role, n))
