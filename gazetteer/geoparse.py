@@ -568,10 +568,12 @@ class Geoparser:
                 query = word.word
             else:
                 words = surfaces[head_from:tail_to + 1]
-                query = queries.get(words)
-                if query is None:
-                    query = queries[words] = " ".join(map(_WORD, map(seen.__getitem__, words)))
-            heads = tails = ()
+                joined = queries.get(words)
+                if joined is None:
+                    joined = queries[words] = " ".join(map(_WORD, map(seen.__getitem__, words)))
+                query = joined
+            heads: tuple[str, ...] = ()
+            tails: tuple[str, ...] = ()
             if n in shared:
                 heads, tails = heads_of(n, ()), tails_of(n, ())
                 query = " ".join(filter(None, [*heads, query, *tails]))
@@ -640,7 +642,8 @@ class Geoparser:
         # The stream's words are the text's but for those that left no token. The j-th of
         # these, text word w, would be stream word w - j: `gaps` lists those numbers, and
         # stream word s is text word s + (how many of them are <= s).
-        gaps, at = [], -1
+        gaps: list[int] = []
+        at = -1
         try:
             while True:
                 at = tokens.index("", at + 1)
