@@ -531,17 +531,26 @@ class Geoparser:
         sums: dict[int, list[float]] = {}
         seen, surfaces = doc.seen, doc.surfaces
         before, chunks, layouts = doc.before, doc.chunks, doc.layouts
-        # The chunk of each name's first word (`doc.span`), all bisected in C.
-        head_chunks = map(bisect_right, itertools.repeat(before), [(i << _SHIFT) | _LOW for i in ex.head_from])
+        chunk = previous_head = 0  # (the chunk of the last name's first word, and that word)
+        last_chunk = len(before) - 1
         heads_of, tails_of = ex.heads.get, ex.tails.get
         shared = ex.heads.keys() | ex.tails.keys()
         # Sentences and paragraphs are told apart by an end between two names; only the names
         # that steer others or wait for them need to know theirs.
         sentence = paragraph = previous = 0
         queries = self._queries
-        for n, (first, last, head_from, tail_to, led, chunk) in enumerate(
-                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led, head_chunks)):
-            chunk -= 1  # (doc.span written out: this loop runs for every name)
+        for n, (first, last, head_from, tail_to, led) in enumerate(
+                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
+            # doc.span written out, this loop runs for every name; and its bisection kept to
+            # the few chunks after the last name's (names come in order, a chunk holds a word
+            # or two), where the memory it reads is at hand even in a text of megabytes.
+            key = (head_from << _SHIFT) | _LOW
+            window = chunk + 2 * (head_from - previous_head) + 8
+            if window < last_chunk and before[window] > key:
+                chunk = bisect_right(before, key, chunk, window) - 1
+            else:
+                chunk = bisect_right(before, key, chunk) - 1
+            previous_head = head_from
             packed = before[chunk]
             at = packed & _LOW
             begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
