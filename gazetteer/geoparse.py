@@ -439,9 +439,6 @@ class Geoparser:
         seen = self._seen
         found = list(_TOKEN.finditer(chunk))
         words = tuple(m.group() for m in found)
-        dict.__setitem__(self._chunk_words, chunk, words)
-        self._layouts[chunk] = tuple(m.span() for m in found)
-        self._steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
         for surface in words:
             if surface not in seen:
                 word = seen[surface] = self._analyse(surface)
@@ -455,6 +452,10 @@ class Geoparser:
                 # (a Latin article: "Deir ez-Zor" is found as "dayr zur").
                 key = word.key
                 self._tokens[surface] = _OPEN + key + _CLOSE if key in self._words else _CLOSE if key else ""
+        # (The chunk last: a chunk in the caches has all its words analysed.)
+        self._layouts[chunk] = tuple(m.span() for m in found)
+        self._steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
+        dict.__setitem__(self._chunk_words, chunk, words)
         return words
 
     def _analyse(self, surface: str) -> _Word:
