@@ -344,9 +344,8 @@ class _Expressions:
     """The names of a text, each with its words (indices `first`..`last`), the head words
     before it (from `head_from`) and the qualifiers after it (to `tail_to`), and what
     coordination shares between neighbours: a column per field rather than an object per name.
-    A text of megabytes names tens of thousands of places, and as many live objects would
-    each time wake the garbage collector to sweep the whole heap, the gazetteer's places too;
-    lists of numbers cost it nothing."""
+    A text of megabytes names tens of thousands of places: a few lists of numbers are cheaper to
+    make than as many objects, and no work for the garbage collector."""
 
     __slots__ = ("coordinated", "first", "head_from", "heads", "last", "led", "tail_to", "tails")
 
@@ -365,7 +364,7 @@ class _Expressions:
 
 
 # A name whose resolution waits for the whole text (ambiguous, unknown, or in need of evidence):
-# a plain tuple for the reason given above, its fields in this order. start, end: its span;
+# a plain tuple (cheap to make, see `_Expressions`), its fields in this order. start, end: its span;
 # sentence, paragraph: numbers; bare: one word, no head, no qualifier; single: one word of name;
 # needs: the evidence it needs ("", "never", "head", "verb", "noun", "context", "initial");
 # placed: a preposition of place right before it; role: "place" or "dateline"; n: its
