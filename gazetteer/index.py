@@ -308,6 +308,14 @@ class Gazetteer:
         for i in range(start, len(places)):
             yield places[i], added[i]
 
+    def fold_keys(self) -> Iterator[str]:
+        """Every fold key of the places, once each, without building the places as `keyed`
+        does: what a text parser matches. (35k places built and kept would weigh on every
+        later sweep of the garbage collector.)"""
+        if self._layer is not None and self._layer.stale:
+            return (key for _, keys in self.keyed() for key in keys.fold)
+        return iter(self._fold)
+
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
         i = self._ids.get(place_id)
