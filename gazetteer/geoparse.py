@@ -87,6 +87,7 @@ _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _COORDINATORS = frozenset({"و", "and", "or", "او", "ثم"})
+_ENDS_SENTENCE = frozenset(".!?؟؛\n")
 _DEMONYM = "\0demonym"  # key of a demonym token: never part of a name
 _POSSESSIVE = re.compile(r"['’]s$")
 _FOLDED = re.compile("[a-z]+|[ابتثجحخدذرزسشصضطظعغفقكلمنهوي]+")
@@ -600,11 +601,13 @@ class Geoparser:
                 query = " ".join(filter(None, [*heads, query, *tails]))
             bare = first == last == tail_to and head_from == first and not (heads or tails)
             needs = ""
-            # A generic word after the name ("About village") is evidence like a head; a
-            # direction is not ("إلى الغرب" is "to the west").
+            # A generic word after an English name ("About village") is evidence like a head;
+            # a direction is not ("إلى الغرب" is "to the west"), nor one after an Arabic name,
+            # where it is an adjective ("الفصائل العسكرية", the military factions).
             if word.kind and not (led or heads) \
-                    and not (any(map(generic_of, map(_letters, tails)))
-                             or any(map(_GENERIC, map(seen.__getitem__, surfaces[last + 1:tail_to + 1])))):
+                    and (_ARABIC.match(word.word)
+                         or not (any(map(generic_of, map(_letters, tails)))
+                                 or any(map(_GENERIC, map(seen.__getitem__, surfaces[last + 1:tail_to + 1]))))):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
             role = "dateline" if datelines and n in datelines else "place"
@@ -982,7 +985,10 @@ def _span_after(doc: _Document, chunk: int, i: int) -> tuple[int, int]:
 
 
 def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
-    """True when only "and" (or a clitic و) stands between two names."""
+    """True when only "and" (or a clitic و) stands between two names, in one sentence: "...
+    al-Omar field. ودُمّر المنزل" opens a new sentence with a verb, not a second name."""
+    if any(_ENDS_SENTENCE.intersection(doc.gap(k)) for k in range(before_end + 1, after_start + 1)):
+        return False
     gap = after_start - before_end - 1
     if gap == 0:
         return doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")

@@ -260,6 +260,8 @@ def common_word_villages() -> Geoparser:
     ("Officials in Van said.", []),                # and a hamlet, named bare: no
     ("دُمّر المنزل بالكامل", []),                   # a verb form needs a preposition ...
     ("سقطت قذيفة في دمر", ["دمر"]),                 # ... and then counts
+    ("A drone hit Sabkha. ودُمّر المنزل", ["Sabkha"]),  # "and" after a full stop joins no names
+    ("A drone hit Sabkha ودمر", ["Sabkha", "دمر"]),    # ... but does within a sentence
     ("وأن الهجوم فشل", []),                         # و + أن
     ("قالت في بيان", []),                           # a noun after a preposition, not a known place
     ("قرية", []),

@@ -37,7 +37,7 @@ HOSTILE_MENTIONS = [
     (207, 215, 'المالكية', 'site:al-malikiyah-base', 'place', 0.97),
     (219, 244, 'ريف الحسكة الشمالي الشرقي', 'part:SY-HA:countryside:northeast', 'place', 0.97),
     (267, 280, 'al-Omar field', 'site:al-omar-oil-field', 'place', 1.0),
-    (283, 288, 'دُمّر', 'site:dummar', 'place', 0.97),
+    # (283, 288) 'ودُمّر' opens a sentence after 'al-Omar field.': a verb, not Dummar
     (305, 311, 'لشدادي', 'place:al-shaddadi', 'place', 0.978),
     (358, 363, 'Raqqa', 'gn:172955', 'place', 0.982),
     (374, 381, 'Mayadin', 'place:al-mayadin', 'place', 0.978),
