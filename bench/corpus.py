@@ -210,7 +210,8 @@ def merge_scale(gaz, reports: int, seed: int) -> tuple[int, int, float, float]:
     """Merge `reports` random reports (a year, the bundled places of Syria and Iraq, about two
     reports an incident); returns (reports, incidents, seconds for the whole table, seconds
     for its largest month block)."""
-    from mapper.merge import Report, blocks_of, merge_block, merge_reports
+    from mapper.merge import blocks_of, merge_block, merge_reports
+    from mapper.model import Incident
 
     rng = random.Random(seed)
     places = [p for p in gaz if p.country in ("SY", "IQ") and p.kind in ("site", "settlement", "admin1", "admin2")]
@@ -221,9 +222,10 @@ def merge_scale(gaz, reports: int, seed: int) -> tuple[int, int, float, float]:
         day = start + dt.timedelta(days=rng.randrange(365))
         kind, time_ = rng.choice(("drone", "rocket", "airstrike", "artillery")), rng.choice(("", "morning", "evening"))
         for k in range(rng.choice((1, 2, 3))):
-            out.append(Report(f"d{i}-{k}#1", f"d{i}-{k}", (day + dt.timedelta(days=rng.choice((0, 0, 1)) * (time_ == "evening"))).isoformat(),
-                              time=time_, place_id=p.id, place_kind=p.kind, lat=p.lat, lon=p.lon,
-                              radius_km=p.radius_km, admin1=p.admin1, country=p.country, event_type=kind))
+            out.append(Incident(id=f"d{i}-{k}#1", document_id=f"d{i}-{k}",
+                                date=(day + dt.timedelta(days=rng.choice((0, 0, 1)) * (time_ == "evening"))).isoformat(),
+                                time=time_, place_id=p.id, place_kind=p.kind, lat=p.lat, lon=p.lon,
+                                radius_km=p.radius_km, admin1=p.admin1, country=p.country, event_type=kind))
     out = out[:reports]
     start_s = time.perf_counter()
     rows = merge_reports(out)
@@ -244,6 +246,16 @@ def worker_cpu(client) -> float:
     return sum(client.run(lambda: sum(psutil.Process().cpu_times()[:2])).values())
 
 
+def worker_rss(client) -> dict[str, tuple[int, int]]:
+    """Each worker's resident memory now and at its peak, in bytes."""
+    import resource
+
+    import psutil
+
+    return client.run(lambda: (psutil.Process().memory_info().rss,
+                               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1200)
@@ -254,7 +266,7 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     from gazetteer import Gazetteer
-    from mapper.corpus import PLUGIN_NAME, Settings, cluster, merge_drafts, run_corpus
+    from mapper.corpus import PLUGIN_NAME, Settings, cluster, merge_drafts, prepare, run_corpus
 
     work = Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     # A cache of the bench's own, filled here before any worker starts: curated coordinates read
@@ -277,6 +289,9 @@ def main() -> None:
 
     settings = Settings()
     results = {}
+    # What each worker builds in its setup, before its first task (GazetteerPlugin), built here
+    # too before the synchronous run is timed: the figures are of documents, not of imports.
+    prepare(gaz)
     # 1 worker: this process, Dask's synchronous scheduler.
     cpu = time.process_time()
     summary = run_corpus([folder], work / "drafts-sync.parquet", settings=settings, gazetteer=gaz, merge=False)
@@ -289,13 +304,15 @@ def main() -> None:
     for n in (1, 2):
         with cluster(None, workers=n, data_dir=str(data_dir)) as client:
             memory = client.run(lambda dask_worker: (dask_worker.plugins[PLUGIN_NAME].memory_bytes,
-                                                     dask_worker.plugins[PLUGIN_NAME].load_seconds))
+                                                     dask_worker.plugins[PLUGIN_NAME].load_seconds,
+                                                     dask_worker.plugins[PLUGIN_NAME].prepared_bytes))
             before = worker_cpu(client)
             summary = run_corpus([folder], work / f"drafts-{n}.parquet", settings=settings, client=client,
                                  merge=False)
             used = worker_cpu(client) - before
             results[f"LocalCluster, {n} worker process{'es' if n > 1 else ''}"] = (summary, used, n)
             if n == 2:
+                rss = worker_rss(client)
                 before = worker_cpu(client)
                 summary = run_corpus([folder], work / "mentions-2.parquet", task="geoparse",
                                      settings=Settings(require_date=False), client=client)
@@ -311,8 +328,11 @@ def main() -> None:
     same = all(pq.read_table(work / f"drafts-{n}.parquet").equals(pq.read_table(work / "drafts-sync.parquet"))
                for n in (1, 2))
     print(f"cluster drafts identical to the synchronous run: {same}")
-    for address, (memory_bytes, seconds) in sorted(memory.items()):
-        print(f"gazetteer on worker {address}: +{memory_bytes / 1e6:.0f} MB resident, loaded in {seconds:.1f} s")
+    for address, (memory_bytes, seconds, prepared) in sorted(memory.items()):
+        now, peak = rss[address]
+        print(f"worker {address}: gazetteer +{memory_bytes / 1e6:.0f} MB resident, extractor and Arrow "
+              f"+{prepared / 1e6:.0f} MB, both ready in {seconds:.1f} s; after extraction {now / 1e6:.0f} MB "
+              f"resident, peak {peak / 1e6:.0f} MB")
 
     start = time.perf_counter()
     merged = merge_drafts(drafts)
@@ -337,8 +357,10 @@ def main() -> None:
           f"{per_core:.0f} documents/s per core (extract):")
     print(f"  extraction {minutes:.0f} min, reading {per_core * 64 * size / len(docs) / 1e6:.0f} MB/s in all "
           f"({per_core * size / len(docs) / 1e6:.2f} MB/s a core)")
-    print(f"  gazetteer {max(m for m, _ in memory.values()) / 1e6:.0f} MB a worker, "
-          f"{64 * max(m for m, _ in memory.values()) / 1e9:.1f} GB for 64 workers")
+    peak = max(p for _, p in rss.values())
+    print(f"  gazetteer {max(m for m, *_ in memory.values()) / 1e6:.0f} MB a worker, "
+          f"{64 * max(m for m, *_ in memory.values()) / 1e9:.1f} GB for 64 workers; a worker's peak RSS "
+          f"{peak / 1e6:.0f} MB, {64 * peak / 1e9:.1f} GB for 64")
     print(f"  merge: ~{drafts_per_doc:.2f}M drafts, ~{shuffle_gb:.2f} GB through the client and back, "
           f"{n / whole / 1e3:.1f}k reports/s a core: {1e6 * drafts_per_doc / (n / whole) / 60:.0f} min on one core, "
           f"spread over the archive's month blocks (a block a core: {months} blocks here)")

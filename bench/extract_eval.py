@@ -39,7 +39,8 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from gazetteer import Gazetteer, distance_km
-from mapper.extract import Draft, extract
+from mapper.extract import extract
+from mapper.model import Incident
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = ROOT / "tests" / "data" / "extract_dev"
@@ -79,7 +80,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Pair:
-    draft: Draft
+    draft: Incident
     gold: Gold
     km: float
     right: dict[str, bool]
@@ -92,9 +93,9 @@ class Pair:
 @dataclass(frozen=True)
 class Judged:
     report: Report
-    drafts: tuple[Draft, ...]
+    drafts: tuple[Incident, ...]
     pairs: tuple[Pair, ...]
-    false_drafts: tuple[Draft, ...]
+    false_drafts: tuple[Incident, ...]
     missed: tuple[Gold, ...]
 
 
@@ -141,7 +142,7 @@ def load(folder: Path = DEV_SET) -> list[Report]:
     return reports
 
 
-def _fields(d: Draft, g: Gold) -> dict[str, bool]:
+def _fields(d: Incident, g: Gold) -> dict[str, bool]:
     return {
         "date": d.date == g.date and d.date_precision == g.date_precision,
         "event_type": d.event_type == g.event_type,
@@ -152,7 +153,7 @@ def _fields(d: Draft, g: Gold) -> dict[str, bool]:
     }
 
 
-def judge(report: Report, drafts: Sequence[Draft]) -> Judged:
+def judge(report: Report, drafts: Sequence[Incident]) -> Judged:
     """Pair the drafts of a report with its gold incidents (see the module's doc)."""
     options = []
     for i, d in enumerate(drafts):
@@ -202,7 +203,7 @@ def run(folder: Path = DEV_SET, gazetteer: Gazetteer | None = None) -> list[Judg
     return [judge(r, extract(r.text, r.published, gazetteer=gazetteer)) for r in load(folder)]
 
 
-def _draft_line(d: Draft) -> str:
+def _draft_line(d: Incident) -> str:
     toll = f"k={'' if d.fatalities is None else d.fatalities} w={'' if d.injuries is None else d.injuries}"
     return (f"{d.place_name} ({d.place_id}) {d.date}/{d.date_precision} {d.event_type} {toll}"
             f" actor={d.actor or '-'}")

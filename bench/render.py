@@ -9,6 +9,13 @@ folium cannot map.
 
     /work/venv/bin/python bench/render.py --cli [--sizes 100000,1000000]
 
+With --static, PNG maps of the same synthetic incidents instead (mapper.static.render_static,
+10 x 8 inches at 150 dpi, Arabic labels): "write s" from the located incidents to the file
+written. Each 0.25 degree square is a place of its own (hundreds of struck places), so that the
+labels are chosen and placed among all the markers.
+
+    /work/venv/bin/python bench/render.py --static [--sizes 10000,100000]
+
 "write s" is wall-clock time and "cpu s" the CPU time of the same write (steadier on a busy
 machine); "build ms" is the map script's own work in the page, from the data parsed to the
 map ready. Filter columns: "filter" narrows a year to three months, "widen" goes back to the year,
@@ -101,6 +108,40 @@ def write_one(n: int, out: Path, layers: bool = False) -> dict:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "write_s": seconds, "cpu_s": cpu, "html_mb": out.stat().st_size / 1e6,
             "rss_mb": rss_mb}
+
+
+def write_static(n: int, out: Path) -> dict:
+    """A PNG of the synthetic incidents (run in its own process): time, size and peak RSS."""
+    import dataclasses
+
+    from gazetteer import Gazetteer
+    from mapper.static import render_static
+
+    located = []
+    for r in synthetic(n):
+        cell = f"{round(r.lat * 4) / 4:.2f},{round(r.lon * 4) / 4:.2f}"
+        located.append(dataclasses.replace(r, place_id=f"cell:{cell}",
+                                           place_name=f"{r.place_name} {cell}"))
+    gazetteer = Gazetteer.bundled()
+    start, cpu = time.perf_counter(), time.process_time()
+    render_static(located, out, title=f"{n} synthetic incidents", gazetteer=gazetteer, dpi=150)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "write_s": seconds, "cpu_s": cpu, "file_mb": out.stat().st_size / 1e6,
+            "rss_mb": rss_mb}
+
+
+def static_bench(sizes: list[int], tmp: Path) -> None:
+    """A PNG per size, each in a fresh process so that its peak RSS is its own."""
+    print(f"{'PNG':<22}{'write s':>9}{'cpu s':>7}{'PNG MB':>8}{'RSS MB':>8}")
+    for n in sizes:
+        out = tmp / f"static-{n}.png"
+        child = subprocess.run([sys.executable, __file__, "--child", "static", str(n), str(out)],
+                               check=True, capture_output=True, text=True)
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"{f'incident-mapper {n}':<22}{row['write_s']:>9.2f}{row['cpu_s']:>7.2f}"
+              f"{row['file_mb']:>8.1f}{row['rss_mb']:>8.0f}", flush=True)
+    print(f"(the PNG files are in {tmp})")
 
 
 def write_folium_fast(n: int, out: Path) -> dict:
@@ -275,7 +316,7 @@ def cli_bench(sizes: list[int], tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", help="default 1000,10000,100000; with --static 10000,100000")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--folium", action="store_true", help="also FastMarkerCluster at 100k")
     parser.add_argument("--all-layers", action="store_true",
@@ -283,22 +324,31 @@ def main() -> None:
     parser.add_argument("--cli", action="store_true",
                         help="the command on CSV files beside the folium script (see above)")
     parser.add_argument("--tables", help="with --cli: a folder to keep the CSV files in")
+    parser.add_argument("--static", action="store_true",
+                        help="PNG maps (static.render_static, 150 dpi) instead (see above)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sizes = [int(s) for s in (args.sizes or ("10000,100000" if args.static else
+                                             "1000,10000,100000")).split(",")]
     if args.cli:
         tmp = Path(args.tables) if args.tables else Path(tempfile.mkdtemp(prefix="im-bench-"))
         tmp.mkdir(parents=True, exist_ok=True)
-        cli_bench([int(s) for s in args.sizes.split(",")], tmp)
+        cli_bench(sizes, tmp)
+        return
+    if args.static and not args.child:
+        static_bench(sizes, Path(tempfile.mkdtemp(prefix="im-bench-")))
         return
     if args.child:
         kind, n, out = args.child
         if kind == "folium":
             print(json.dumps(write_folium_fast(int(n), Path(out))))
+        elif kind == "static":
+            print(json.dumps(write_static(int(n), Path(out))))
         else:
             print(json.dumps(write_one(int(n), Path(out), kind == "layers")))
         return
     tmp = Path(tempfile.mkdtemp(prefix="im-bench-"))
-    runs = [("layers" if args.all_layers else "ours", int(s)) for s in args.sizes.split(",")]
+    runs = [("layers" if args.all_layers else "ours", n) for n in sizes]
     if args.folium:
         runs.append(("folium", 100_000))
     print(f"{'map':<22}{'write s':>9}{'cpu s':>7}{'HTML MB':>9}{'RSS MB':>8}{'usable s':>10}"

@@ -15,7 +15,9 @@ them off and returns them as hints for ranking.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -432,6 +434,54 @@ def fold_with_offsets(text: str) -> FoldedText:
     """
     if text.isascii():
         return FoldedText(text, text.lower().replace("`", "'"), tuple(range(len(text) + 1)))
+    table: _FoldTable | None = _FOLDS
+    if table is not None and table.unknown.search(text) is not None:
+        table = _learn(text)
+    if table is None:   # texts of many scripts: one character at a time
+        return _fold_each(text)
+    # Most characters fold to themselves: only the others are replaced (by the regex engine), and
+    # only those that fold to none or to several move the offsets.
+    parts = table.changing.split(text)   # the text between changing characters, and each of them
+    parts[1::2] = map(table.folds.__getitem__, parts[1::2])
+    folded = "".join(parts)
+    if table.uneven.search(text) is None:
+        return FoldedText(text, folded, tuple(range(len(text) + 1)))
+    origin: list[int] = []
+    previous = 0
+    for m in table.uneven.finditer(text):
+        i = m.start()
+        origin.extend(range(previous, i))
+        origin.extend([i] * len(table.folds[m.group()]))
+        previous = i + 1
+    origin.extend(range(previous, len(text) + 1))
+    return FoldedText(text, folded, tuple(origin))
+
+
+class _FoldTable:
+    """The folds (`fold_char`) of the characters met so far, and patterns of those that change
+    (`changing`), of those that fold to none or to several (`uneven`) and of any other
+    character (`unknown`). Never changed once made: a text is folded by one table throughout."""
+
+    def __init__(self, folds: dict[str, str]) -> None:
+        self.folds = folds
+        self.changing = _class_of((c for c, f in folds.items() if f != c), group=True)
+        self.uneven = _class_of(c for c, f in folds.items() if len(f) != 1)
+        known = "".join(_class_member(c) for c in sorted(folds))
+        self.unknown = re.compile(f"[^{known}]" if known else "(?s:.)")
+
+
+def _class_member(char: str) -> str:
+    return "\\" + char if char in "\\]^-[" else char
+
+
+def _class_of(chars: Iterable[str], group: bool = False) -> re.Pattern[str]:
+    members = "".join(_class_member(c) for c in sorted(chars))
+    pattern = f"[{members}]" if members else "(?!)"
+    return re.compile(f"({pattern})" if group else pattern)
+
+
+def _fold_each(text: str) -> FoldedText:
+    """`fold_with_offsets`, character by character."""
     chars: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
@@ -440,6 +490,26 @@ def fold_with_offsets(text: str) -> FoldedText:
         origin.extend([i] * len(folded))
     origin.append(len(text))
     return FoldedText(text, "".join(chars), tuple(origin))
+
+
+def _learn(text: str) -> _FoldTable | None:
+    """The table, made again with the characters of `text` it did not know; None when that
+    would take it past _TABLE_LIMIT characters."""
+    global _FOLDS
+    with _LEARNING:
+        folds = dict(_FOLDS.folds)
+        new = [c for c in {*text, *map(chr, range(128))} if c not in folds]
+        if len(folds) + len(new) > _TABLE_LIMIT:
+            return None
+        for char in new:
+            folds[char] = fold_char(char)
+        _FOLDS = _FoldTable(folds)
+        return _FOLDS
+
+
+_LEARNING = threading.Lock()
+_FOLDS = _FoldTable({})
+_TABLE_LIMIT = 4096   # characters in the table, at most: a few scripts' letters and marks
 
 
 def fold_pattern(pattern: str) -> str:

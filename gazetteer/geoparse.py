@@ -45,23 +45,28 @@ Datelines. "BEIRUT, 14 March (Reuters) -", "DAMASCUS (AP) —", "دير الزو
 (or a paragraph after a blank line) name where the reporter is: the mention is kept with
 `role="dateline"` (default "place"), and it steers no other name.
 
-Cost: linear in the text's length. The text is cut at spaces (`str.split`), each distinct
-chunk into words once per parser, and the words' keys are laid into one stream for the
-automaton, all by C-level passes over caches. Python-level work happens only at the names
-found, and no lookup there scans the text or the other names: a word's offset is a bisection,
-a sentence's governorate and a paragraph's centre are worked out once.
+Cost: linear in the text's length (about 6 MB/s of Arabic or English news on one core). The
+text is cut at spaces (`str.split`), each distinct chunk into words once per parser, and the
+words' tokens are laid into one stream for the automaton, all by C-level passes over caches.
+Python-level work happens only at the names found, and no lookup there scans the text or the
+other names: a word's offset is a bisection, a query, its resolution and what it tells the
+other names are worked out once per text, a sentence's governorate and a paragraph's centre
+once. A name whose match is sure is a mention at once; only the others wait for the whole text.
+The garbage collector is paused during a parse (see `Geoparser.parse`).
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
+import collections
+import gc
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import NamedTuple
+from operator import attrgetter
+from pathlib import Path
 
 from .errors import DataError
 from .fold import (
@@ -76,13 +81,13 @@ from .fold import (
 )
 from .index import Gazetteer
 from .place import Match
-from .sources import data_file
+from .sources import data_file, imports_state, user_data_dir
 
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:['’‘ʿʾ`][\w]+)*")
-_SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _LATIN_ARTICLES = frozenset("al el ul il as ash es esh ad adh ed at ath et ar er az ez an en ech".split())
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _COORDINATORS = frozenset({"و", "and", "or", "او", "ثم"})
+_ENDS_SENTENCE = frozenset(".!?؟؛\n")
 _DEMONYM = "\0demonym"  # key of a demonym token: never part of a name
 _POSSESSIVE = re.compile(r"['’]s$")
 _FOLDED = re.compile("[a-z]+|[ابتثجحخدذرزسشصضطظعغفقكلمنهوي]+")
@@ -233,8 +238,33 @@ class Mention:
                 "match": self.match.as_dict() if self.match else None, "role": self.role}
 
 
-class _Word(NamedTuple):
-    """What one distinct word of text is, worked out once per parser and cached."""
+class _ChunkWords(dict):
+    """Chunk of text -> its words. A chunk not seen before is cut into words when it is first
+    looked up, inside the C-level pass over a text's chunks: no set of the text's chunks is
+    made to find the new ones."""
+
+    __slots__ = ("_new",)
+
+    def __init__(self, new: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._new = new
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        return self._new(chunk)
+
+
+# A Mention made from these (object.__new__, then each slot set) is the one its __init__ makes,
+# in half the time: a frozen dataclass's __init__ sets each field through object.__setattr__,
+# and a long text makes tens of thousands of mentions (tests check that both give equal ones).
+_new = object.__new__
+_set_start, _set_end, _set_text, _set_match, _set_role = (
+    getattr(Mention, name).__set__ for name in ("start", "end", "text", "match", "role"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What one distinct word of text is, worked out once per parser and cached. (Slots, not
+    a NamedTuple: the loops over names read these fields often, and a slot is read faster.)"""
 
     key: str          # folded form; "" for words that are never part of a name
     clitic: int       # leading characters that are a clitic, not the word
@@ -248,33 +278,49 @@ class _Word(NamedTuple):
     generic: bool     # a generic word that hints at a kind or feature ("village", "النفطي")
 
 
+# A chunk's step packs its words (high bits) and its characters with the space after it (low
+# bits): summed over the chunks before a word, one number says both where the word's chunk
+# begins among the words and in the text.
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
+# _Word.word and _Word.generic, for map(): a comprehension or a generator in the loop over names
+# would make a function object each time, and a generator that any() leaves unfinished a frame.
+_WORD = attrgetter("word")
+_GENERIC = attrgetter("generic")
+
+
 class _Document:
     """The words of one text, found by C-level passes: the text is cut at spaces into chunks,
     each distinct chunk is cut into words once per parser (`layouts`: its words and their
     offsets in it), and the words of all chunks are laid end to end (`surfaces`). A word's
-    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's.
-    Tuples of strings and numbers, unlike lists, are left alone by the garbage collector."""
+    analysis is looked up in the parser's cache (`seen`), its offsets from its chunk's:
+    `before[k]` is the sum of the steps (see `_SHIFT`) of the chunks before chunk k, so that
+    one bisection finds the chunk of a word. Tuples of strings and numbers, unlike lists, are
+    left alone by the garbage collector."""
 
-    __slots__ = ("seen", "span", "surfaces", "text")
+    __slots__ = ("before", "chunks", "layouts", "seen", "surfaces", "text")
 
     def __init__(self, text: str, chunks: list[str], chunk_words: dict[str, tuple[str, ...]],
-                 layouts: dict[str, tuple[tuple[int, int], ...]], seen: dict[str, _Word]) -> None:
+                 steps: dict[str, int], layouts: dict[str, tuple[tuple[int, int], ...]],
+                 seen: dict[str, _Word]) -> None:
         self.text = text
+        self.chunks = chunks
+        self.layouts = layouts
         self.seen = seen
-        words_of = chunk_words.__getitem__
-        self.surfaces = tuple(itertools.chain.from_iterable(map(words_of, chunks)))
-        words_before = tuple(itertools.accumulate(map(len, map(words_of, chunks)), initial=0))
-        chars_before = tuple(itertools.accumulate(map(len, chunks), initial=0))
-        chunk_of = functools.partial(bisect.bisect_right, words_before)
+        # (The words first: looking a chunk up there cuts it if it is new, and makes its step.)
+        self.surfaces = tuple(itertools.chain.from_iterable(map(chunk_words.__getitem__, chunks)))
+        self.before = tuple(itertools.accumulate(map(steps.__getitem__, chunks), initial=0))
 
-        def span(i: int) -> tuple[int, int]:
-            """Where word i starts and ends in the text."""
-            chunk = chunk_of(i) - 1
-            begin, end = layouts[chunks[chunk]][i - words_before[chunk]]
-            at = chars_before[chunk] + chunk  # (the spaces between chunks)
-            return at + begin, at + end
-
-        self.span = span  # (a closure: it is called for every name)
+    def span(self, i: int) -> tuple[int, int]:
+        """Where word i starts and ends in the text."""
+        before = self.before
+        chunk = bisect_right(before, (i << _SHIFT) | _LOW) - 1
+        packed = before[chunk]
+        begin, end = self.layouts[self.chunks[chunk]][i - (packed >> _SHIFT)]
+        at = packed & _LOW
+        return at + begin, at + end
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -296,31 +342,38 @@ class _Document:
         return self.text[self.end(i - 1) if i else 0:self.start(i)]
 
 
-@dataclass(slots=True)
-class _Expression:
-    """A name's words with its heads and qualifiers, and what the text around it says."""
+class _Expressions:
+    """The names of a text, each with its words (indices `first`..`last`), the head words
+    before it (from `head_from`) and the qualifiers after it (to `tail_to`), and what
+    coordination shares between neighbours: a column per field rather than an object per name.
+    A text of megabytes names tens of thousands of places: a few lists of numbers are cheaper to
+    make than as many objects, and no work for the garbage collector."""
 
-    first: int
-    last: int
-    head_from: int
-    tail_to: int
-    led: bool = False                 # a head word before it, vague ones too ("منطقة دمر")
-    heads: tuple[str, ...] = ()       # shared by coordination
-    tails: tuple[str, ...] = ()
-    coordinated: tuple[int, ...] = ()  # neighbours joined by "and"
+    __slots__ = ("coordinated", "first", "head_from", "heads", "last", "led", "tail_to", "tails")
+
+    def __init__(self, first: list[int], last: list[int]) -> None:
+        self.first = first
+        self.last = last
+        self.head_from: list[int] = []
+        self.tail_to: list[int] = []
+        self.led: list[bool] = []                          # a head word before it ("منطقة دمر")
+        self.heads: dict[int, tuple[str, ...]] = {}        # shared by coordination
+        self.tails: dict[int, tuple[str, ...]] = {}
+        self.coordinated: dict[int, tuple[int, ...]] = {}  # neighbours joined by "and"
+
+    def __len__(self) -> int:
+        return len(self.first)
 
 
-class _Found(NamedTuple):
-    start: int
-    end: int
-    query: str
-    sentence: int
-    paragraph: int
-    bare: bool        # one word, no head, no qualifier
-    single: bool      # one word of name
-    needs: str        # evidence it needs: "", "never", "head", "verb", "noun", "context", "initial"
-    placed: bool      # a preposition of place right before it
-    role: str
+# A name whose resolution waits for the whole text (ambiguous, unknown, or in need of evidence):
+# a plain tuple (cheap to make, see `_Expressions`), its fields in this order. start, end: its span;
+# sentence, paragraph: numbers; bare: one word, no head, no qualifier; single: one word of name;
+# needs: the evidence it needs ("", "never", "head", "verb", "noun", "context", "initial");
+# placed: a preposition of place right before it; role: "place" or "dateline"; n: its
+# expression.
+_Pending = tuple[int, int, str, int, int, bool, bool, str, bool, str, int]
+# A query resolved with the text's hints alone: the match, and `_facts` of it.
+_First = tuple["Match | None", str, str, "tuple[float, float] | None", bool, bool]
 
 
 # Text words go into the automaton's stream between two marks, so that a key matches whole
@@ -339,47 +392,72 @@ class Geoparser:
         self._automaton = ahocorasick.Automaton()
         self._words: set[str] = set()
         self._seen: dict[str, _Word] = {}   # word of text -> its analysis
-        self._keys: dict[str, str] = {}     # word of text -> its key (for a C-level map)
-        self._chunk_words: dict[str, tuple[str, ...]] = {}  # chunk of text -> its words,
-        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it
-        for _, keys in gazetteer.keyed():
-            for key in keys.fold:
-                if len(key) >= 3 and not key.isdigit():
-                    self._add(key, "place")
+        self._tokens: dict[str, str] = {}   # word of text -> its token in the stream (`_find`)
+        self._queries: dict[tuple[str, ...], str] = {}  # words of a name -> the name as a query
+        self._chunk_words = _ChunkWords(self._new_chunk)    # chunk of text -> its words,
+        self._layouts: dict[str, tuple[tuple[int, int], ...]] = {}  # and where they lie in it,
+        self._steps: dict[str, int] = {}    # and its step (see `_SHIFT`)
+        self._alone: set[str] = set()       # words of text that may name a place alone
+        entries: dict[str, tuple[int, str]] = {}  # key as matched -> (its words, its kind)
+        for key in gazetteer.fold_keys():
+            if len(key) >= 3 and not key.isdigit():
+                self._add(entries, key, "place")
         for name in ORGANISATIONS:
             key = " ".join(fold_word(w) for w in normalize(name).translate(ARABIC_LETTERS).split())
-            self._add(key, "organisation")
+            self._add(entries, key, "organisation")
+        # The automaton looks a character up among a node's children one by one, in the order
+        # they were added: keys added with their commonest characters first make that look-up
+        # shorter (a third less time over English text).
+        counts: collections.Counter[str] = collections.Counter()
+        for marked in entries:
+            counts.update(marked)
+        by_count = {ord(c): chr(rank) for rank, (c, _) in enumerate(counts.most_common())}
+        for marked in sorted(entries, key=lambda marked: marked.translate(by_count)):
+            self._automaton.add_word(marked, entries[marked])
         self._automaton.make_automaton()
 
-    def _add(self, key: str, kind: str) -> None:
+    def _add(self, entries: dict[str, tuple[int, str]], key: str, kind: str) -> None:
         words = key.split()
         self._words.update(words)
         marked = _OPEN + f"{_CLOSE}{_OPEN}".join(words) + _CLOSE
-        current = self._automaton.get(marked, None)
-        if current is None or current[1] == "place":
-            self._automaton.add_word(marked, (len(words), kind))
+        current = entries.get(marked)
+        if current is None or current[1] == "place":  # (an organisation's name is no place)
+            entries[marked] = (len(words), kind)
 
     # --- words -------------------------------------------------------------------------------
 
     def _document(self, text: str) -> _Document:
         chunks = text.split(" ")
-        seen, layouts, chunk_words = self._seen, self._layouts, self._chunk_words
-        if len(seen) > 500_000 or len(layouts) > 500_000:
-            seen.clear()
-            self._keys.clear()
-            layouts.clear()
-            chunk_words.clear()
-        for chunk in set(chunks).difference(layouts):  # most chunks were seen before
-            found = list(_TOKEN.finditer(chunk))
-            chunk_words[chunk] = tuple(m.group() for m in found)
-            layouts[chunk] = tuple(m.span() for m in found)
-            for m in found:
-                surface = m.group()
-                if surface not in seen:
-                    word = seen[surface] = self._analyse(surface)
-                    # In the stream, a word of no name is one mark: a shorter stream to search.
-                    self._keys[surface] = word.key if not word.key or word.key in self._words else "#"
-        return _Document(text, chunks, chunk_words, layouts, seen)
+        if max(len(self._seen), len(self._layouts), len(self._queries)) > 500_000:  # (a bound on memory)
+            for cache in (self._seen, self._tokens, self._alone, self._layouts, self._chunk_words, self._steps,
+                          self._queries):
+                cache.clear()
+        return _Document(text, chunks, self._chunk_words, self._steps, self._layouts, self._seen)
+
+    def _new_chunk(self, chunk: str) -> tuple[str, ...]:
+        """The words of a chunk of text not seen before, and its layout, step and words put
+        in the parser's caches (`_chunk_words` asks for them when a lookup misses)."""
+        seen = self._seen
+        found = list(_TOKEN.finditer(chunk))
+        words = tuple(m.group() for m in found)
+        for surface in words:
+            if surface not in seen:
+                word = seen[surface] = self._analyse(surface)
+                # "مدينة" alone is no place, but the head of the next one; one English word
+                # names a place only when capitalised, and is no demonym.
+                if word.kind != "head" and (_ARABIC.match(surface) is not None or (
+                        surface[:1].isupper() and word.norm not in DEMONYMS)):
+                    self._alone.add(surface)
+                # In the stream, a word is its key between marks, or a closing mark alone when it
+                # is part of no name (a shorter stream to search), or nothing when it has no key
+                # (a Latin article: "Deir ez-Zor" is found as "dayr zur").
+                key = word.key
+                self._tokens[surface] = _OPEN + key + _CLOSE if key in self._words else _CLOSE if key else ""
+        # (The chunk last: a chunk in the caches has all its words analysed.)
+        self._layouts[chunk] = tuple(m.span() for m in found)
+        self._steps[chunk] = (len(found) << _SHIFT) + len(chunk) + 1
+        dict.__setitem__(self._chunk_words, chunk, words)
+        return words
 
     def _analyse(self, surface: str) -> _Word:
         """What one word of text is (see `_Word`)."""
@@ -428,57 +506,180 @@ class Geoparser:
     # --- parsing -----------------------------------------------------------------------------
 
     def parse(self, text: str, *, hints: Mapping[str, str] | None = None) -> list[Mention]:
-        """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`."""
+        """Place mentions of `text`, in order; `hints` may give a `country` and an `admin1`.
+
+        The cyclic garbage collector is paused meanwhile (and left as it was found): a long
+        text makes tens of thousands of objects that live until the parse returns and form no
+        cycle, and each of its sweeps would walk them all again, a cost that grows faster than
+        the text. Reference counting frees them as usual.
+        """
+        if not gc.isenabled():
+            return self._parse(text, hints)
+        gc.disable()
+        try:
+            return self._parse(text, hints)
+        finally:
+            gc.enable()
+
+    def _parse(self, text: str, hints: Mapping[str, str] | None) -> list[Mention]:
         hints = dict(hints or {})
+        gaz, country, admin1 = self.gazetteer, hints.get("country"), hints.get("admin1")
         doc = self._document(text)
-        expressions = self._expressions(doc, self._find(doc))
+        ex = self._expressions(doc, *self._find(doc))
         datelines: set[int] = set()
-        seen, surfaces, span = doc.seen, doc.surfaces, doc.span
-        # Sentences and paragraphs are told apart by an end between two names.
+        # One text names its places again and again: each query is resolved once. A name whose
+        # match is sure needs nothing more and is a mention at once; the others wait for what
+        # the whole text says (`_settle`).
+        resolved: dict[str, _First] = {}
+        resolved_get = resolved.get
+        mentions: list[Mention | _Pending | None] = []
+        append = mentions.append
+        pending: list[int] = []      # where in `mentions` names wait
+        matches: list[Match | None] = []
+        needs_of: list[str] = []
+        # A governorate named in a sentence steers the other names of that sentence; places
+        # named with confidence in a paragraph pull its ambiguous names toward their centre.
+        # Names that need evidence and datelines steer nothing.
+        sentence_admin1: dict[int, str] = {}
+        sums: dict[int, list[float]] = {}
+        seen, surfaces = doc.seen, doc.surfaces
+        before, chunks, layouts = doc.before, doc.chunks, doc.layouts
+        chunk = previous_head = 0  # (the chunk of the last name's first word, and that word)
+        last_chunk = len(before) - 1
+        heads_of, tails_of = ex.heads.get, ex.tails.get
+        shared = ex.heads.keys() | ex.tails.keys()
+        # Sentences and paragraphs are told apart by an end between two names; only the names
+        # that steer others or wait for them need to know theirs.
         sentence = paragraph = previous = 0
-        sentence_end, line_end = _SENTENCE_END.search, text.find
-        found = []
-        for n, e in enumerate(expressions):
-            first, last, head_from, tail_to = e.first, e.last, e.head_from, e.tail_to
-            word_start, end = span(head_from)
-            if tail_to != head_from:
-                end = span(tail_to)[1]
-            start = word_start + seen[surfaces[head_from]].clitic
-            name_start = start if first == head_from else span(first)[0] + seen[surfaces[first]].clitic
-            if (word_start < 16 or text.rfind("\n", word_start - 16, word_start) >= 0) \
-                    and _opens_paragraph(text, word_start):  # (a cheap test first)
-                datelines.update(self._dateline(doc, expressions, n, word_start))
-            if sentence_end(text, previous, name_start):
-                sentence += 1
-                paragraph += line_end("\n", previous, name_start) >= 0
-            previous = name_start
-            if head_from == tail_to:
-                query = seen[surfaces[first]].word
+        queries = self._queries
+        for n, (first, last, head_from, tail_to, led) in enumerate(
+                zip(ex.first, ex.last, ex.head_from, ex.tail_to, ex.led)):
+            # doc.span written out, this loop runs for every name; and its bisection kept to
+            # the few chunks after the last name's (names come in order, a chunk holds a word
+            # or two), where the memory it reads is at hand even in a text of megabytes.
+            key = (head_from << _SHIFT) | _LOW
+            window = chunk + 2 * (head_from - previous_head) + 8
+            if window < last_chunk and before[window] > key:
+                chunk = bisect_right(before, key, chunk, window) - 1
             else:
-                query = " ".join([seen[w].word for w in surfaces[head_from:tail_to + 1]])
-            if e.heads or e.tails:
-                query = " ".join(filter(None, [*e.heads, query, *e.tails]))
-            bare = first == last == tail_to and head_from == first and not (e.heads or e.tails)
+                chunk = bisect_right(before, key, chunk) - 1
+            previous_head = head_from
+            packed = before[chunk]
+            at = packed & _LOW
+            begin, end = layouts[chunks[chunk]][head_from - (packed >> _SHIFT)]
+            word_start = at + begin
+            if tail_to == head_from:
+                end += at
+            else:
+                key, k = (tail_to << _SHIFT) | _LOW, chunk
+                while before[k + 1] <= key:
+                    k += 1
+                packed = before[k]
+                end = (packed & _LOW) + layouts[chunks[k]][tail_to - (packed >> _SHIFT)][1]
+            head = seen[surfaces[head_from]]
+            start = word_start + head.clitic
+            if first == head_from:
+                name_start, word = start, head
+            else:
+                word = seen[surfaces[first]]
+                name_start = _span_after(doc, chunk, first)[0] + word.clitic
+            if (word_start < 16 or "\n" in text[word_start - 16:word_start]) \
+                    and _opens_paragraph(text, word_start):  # (a cheap test first)
+                datelines.update(self._dateline(doc, ex, n, word_start))
+            if head_from == tail_to:
+                query = word.word
+            else:
+                words = surfaces[head_from:tail_to + 1]
+                joined = queries.get(words)
+                if joined is None:
+                    joined = queries[words] = " ".join(map(_WORD, map(seen.__getitem__, words)))
+                query = joined
+            heads: tuple[str, ...] = ()
+            tails: tuple[str, ...] = ()
+            if n in shared:
+                heads, tails = heads_of(n, ()), tails_of(n, ())
+                query = " ".join(filter(None, [*heads, query, *tails]))
+            bare = first == last == tail_to and head_from == first and not (heads or tails)
             needs = ""
-            # A generic word after the name ("About village") is evidence like a head; a
-            # direction is not ("إلى الغرب" is "to the west").
-            if seen[surfaces[first]].kind and not (e.led or e.heads) \
-                    and not (any(generic_of(_letters(t)) for t in e.tails)
-                             or any(seen[w].generic for w in surfaces[last + 1:tail_to + 1])):
+            # A generic word after an English name ("About village") is evidence like a head;
+            # a direction is not ("إلى الغرب" is "to the west"), nor one after an Arabic name,
+            # where it is an adjective ("الفصائل العسكرية", the military factions).
+            if word.kind and not (led or heads) \
+                    and (_ARABIC.match(word.word)
+                         or not (any(map(generic_of, map(_letters, tails)))
+                                 or any(map(_GENERIC, map(seen.__getitem__, surfaces[last + 1:tail_to + 1]))))):
                 needs = self._needs(doc, first, last)
             placed = needs in ("verb", "noun", "context") and self._placed(doc, head_from, word_start)
-            found.append(_Found(start, end, query, sentence, paragraph, bare, first == last, needs,
-                                placed, "dateline" if n in datelines else "place"))
-        return self._resolve(text, found, expressions, hints)
+            role = "dateline" if datelines and n in datelines else "place"
+            known = resolved_get(query)
+            if known is None:
+                match = gaz.resolve(query, country=country, admin1=admin1, near=None)
+                known = resolved[query] = (match, *_facts(match)) if match is not None \
+                    else (None, "", "", None, True, False)
+            match, kind, area, point, small, sure = known
+            matches.append(match)
+            needs_of.append(needs)
+            steers = match is not None and not needs and role == "place" and (kind == "admin1" or point is not None)
+            waits = not sure or needs or (bare and small)
+            if steers or waits:
+                # An end of sentence: . ! ? ؟ ؛ or a line end. ("in" beats a regex at it, and
+                # str.find, whose bounds are parsed at every call.)
+                gap = text[previous:name_start]
+                if "." in gap or "\n" in gap or "!" in gap or "?" in gap or "؟" in gap or "؛" in gap:
+                    sentence += 1
+                    paragraph += "\n" in gap
+                previous = name_start
+            if steers:
+                if kind == "admin1":
+                    sentence_admin1.setdefault(sentence, area)
+                elif point is not None:
+                    total = sums.get(paragraph)
+                    if total is None:
+                        total = sums[paragraph] = [0.0, 0.0, 0]
+                    total[0] += point[0]
+                    total[1] += point[1]
+                    total[2] += 1
+            if not waits:
+                mention = _new(Mention)  # (see `_new`)
+                _set_start(mention, start)
+                _set_end(mention, end)
+                _set_text(mention, text[start:end])
+                _set_match(mention, match)
+                _set_role(mention, role)
+                append(mention)
+            else:
+                pending.append(len(mentions))
+                append((start, end, query, sentence, paragraph, bare, first == last, needs, placed, role, n))
+        if not pending:
+            return mentions  # type: ignore[return-value]  # (all of them are Mentions)
+        centres = {p: (lat / k, lon / k) for p, (lat, lon, k) in sums.items()}
+        self._settle(text, mentions, pending, matches, needs_of, ex.coordinated, resolved,
+                     sentence_admin1, centres, country, admin1)
+        return [m for m in mentions if isinstance(m, Mention)]
 
-    def _find(self, doc: _Document) -> list[tuple[int, int]]:
-        """(first, last) word indices of names, leftmost-longest, organisations removed."""
-        keys = tuple(map(self._keys.__getitem__, doc.surfaces))
-        stream_words = tuple(itertools.compress(range(len(keys)), keys))
-        stream = _OPEN + f"{_CLOSE}{_OPEN}".join(filter(None, keys)) + _CLOSE
+    def _find(self, doc: _Document) -> tuple[list[int], list[int]]:
+        """The first and the last word index of each name, leftmost-longest, organisations
+        removed, one word alone only where it may name a place (`_alone`)."""
         surfaces = doc.surfaces
+        tokens = list(map(self._tokens.__getitem__, surfaces))
+        stream = "".join(tokens)
+        # The stream's words are the text's but for those that left no token. The j-th of
+        # these, text word w, would be stream word w - j: `gaps` lists those numbers, and
+        # stream word s is text word s + (how many of them are <= s).
+        gaps: list[int] = []
+        at = -1
+        try:
+            while True:
+                at = tokens.index("", at + 1)
+                gaps.append(at - len(gaps))
+        except ValueError:
+            pass
+        gaps.append(len(tokens))  # (a bound for the loops below)
+        shift = 0  # how many gaps are <= the last match's last stream word
         count = stream.count
-        chosen = []
+        alone = self._alone
+        firsts: list[int] = []
+        lasts: list[int] = []
         # Matches come in order: the closing marks counted since the last one tell which word
         # each ends at, in C and over the stream once.
         last, counted_to = -1, 0
@@ -487,64 +688,79 @@ class Geoparser:
             counted_to = end + 1
             if kind == "organisation":
                 continue  # the names inside it went with it
-            a, b = stream_words[last - length + 1], stream_words[last]
-            if a == b:
-                word = doc[a]
-                if word.kind == "head":
-                    continue  # "مدينة" alone is no place, but the head of the next one
-                # One English word names a place only when capitalised, and is no demonym.
-                if _ARABIC.match(surfaces[a]) is None \
-                        and (not surfaces[a][:1].isupper() or word.norm in DEMONYMS):
+            while gaps[shift] <= last:
+                shift += 1
+            b = last + shift
+            if length == 1:
+                if surfaces[b] not in alone:
                     continue
-            chosen.append((a, b))
-        return chosen
+                firsts.append(b)
+            else:
+                a, back = last - length + 1, shift
+                while back and gaps[back - 1] > a:
+                    back -= 1
+                firsts.append(a + back)
+            lasts.append(b)
+        return firsts, lasts
 
-    def _expressions(self, doc: _Document, spans: list[tuple[int, int]]) -> list[_Expression]:
+    def _expressions(self, doc: _Document, firsts: list[int], lasts: list[int]) -> _Expressions:
         """Each name with the head words before it, the qualifiers after it, and the words it
         shares with a coordinated name: "قاعدتي الرميلان والمالكية" and "the Rmelan and
         Malikiya bases" both name two bases."""
         seen, surfaces = doc.seen, doc.surfaces
         size = len(surfaces)
         plural_heads = self.common.classes
-        starts = {first for first, _ in spans}
-        found: list[_Expression] = []
+        starts = set(firsts)
+        ex = _Expressions(firsts, lasts)
+        head_froms, tail_tos, leds = ex.head_from, ex.tail_to, ex.led
+        coordinated, heads, tails = ex.coordinated, ex.heads, ex.tails
         previous_last = -1
-        for first, last in spans:
-            head_from = first
-            while head_from - 1 > previous_last and first - head_from < 3 and seen[surfaces[head_from - 1]].lead:
-                head_from -= 1
-            # Evidence that a place follows: a head word (vague ones too: "منطقة دمر") or a
-            # plural one, which is not part of the name ("قرى حوض اليرموك").
-            led = head_from < first or (first - 1 > previous_last
-                                        and plural_heads.get(seen[surfaces[first - 1]].norm) == "head")
+        for n, (first, last) in enumerate(zip(firsts, lasts)):
+            head_from, led = first, False
+            if first - 1 > previous_last:
+                word_before = seen[surfaces[first - 1]]
+                if word_before.lead:
+                    head_from = first - 1
+                    while head_from - 1 > previous_last and first - head_from < 3 \
+                            and seen[surfaces[head_from - 1]].lead:
+                        head_from -= 1
+                    led = True
+                else:
+                    # Evidence that a place follows: a head word (vague ones too: "منطقة دمر")
+                    # or a plural one, which is not part of the name ("قرى حوض اليرموك").
+                    led = plural_heads.get(word_before.norm) == "head"
             tail_to = last
-            while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
-                extra = _tail_length(doc, tail_to + 1)
-                if not extra:
-                    break
-                tail_to += extra
-            if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
-                tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
+            if last + 1 < size and seen[surfaces[last + 1]].tail:
+                while tail_to + 1 < size and tail_to - last < 3 and seen[surfaces[tail_to + 1]].tail:
+                    extra = _tail_length(doc, tail_to + 1)
+                    if not extra:
+                        break
+                    tail_to += extra
+                if tail_to != last and tail_to + 1 in starts and not doc.gap(tail_to + 1).strip():
+                    tail_to = last  # "شمال شرقي سورية": the directions lead to the next name
             while head_from < first and seen[surfaces[head_from]].lead == 2:
                 head_from += 1  # "منطقة كناكر": the mention is Kanaker
-            if head_from == first and first - 1 > previous_last and seen[surfaces[first - 1]].key == "" \
+            if head_from == first and first - 1 > previous_last and word_before.key == "" \
                     and doc.gap(first) == "-":
                 head_from = first - 1  # "al-Omar": the article is part of the name as written
-            found.append(_Expression(first, last, head_from, tail_to, led))
+            head_froms.append(head_from)
+            tail_tos.append(tail_to)
+            leds.append(led)
+            # Coordination with the name before: only "and" (or a clitic و) between them.
+            if n and head_from - previous_last <= 2 and _coordinated(doc, previous_last, head_from, first):
+                m = n - 1
+                coordinated[m] = coordinated.get(m, ()) + (n,)
+                coordinated[n] = (m,)
+                b_heads = tuple(map(_WORD, map(seen.__getitem__, surfaces[head_froms[m]:firsts[m]]))) \
+                    if head_froms[m] < firsts[m] else heads.get(m, ())
+                a_tails = tuple(map(_WORD, map(seen.__getitem__, surfaces[last + 1:tail_to + 1]))) \
+                    if last < tail_to else ()
+                if head_from == first and b_heads:
+                    heads[n] = b_heads
+                if previous_last == lasts[m] and a_tails and head_froms[m] == firsts[m]:
+                    tails[m] = a_tails
             previous_last = tail_to
-        for n in range(len(found) - 1):
-            before, after = found[n], found[n + 1]
-            if not _coordinated(doc, before.tail_to, after.head_from, after.first):
-                continue
-            before.coordinated += (n + 1,)
-            after.coordinated += (n,)
-            b_heads = tuple(doc[i].word for i in range(before.head_from, before.first)) or before.heads
-            a_tails = tuple(doc[i].word for i in range(after.last + 1, after.tail_to + 1))
-            if after.head_from == after.first and b_heads:
-                after.heads = b_heads
-            if before.tail_to == before.last and a_tails and before.head_from == before.first:
-                before.tails = a_tails
-        return found
+        return ex
 
     @staticmethod
     def _needs(doc: _Document, first: int, last: int) -> str:
@@ -554,8 +770,11 @@ class Geoparser:
         if first != last:  # a generic word inside the name is its head: "حقل العمر"
             if doc[first].lead:
                 return ""
-            words = [doc[i] for i in range(first, last + 1)]
-            return "context" if all(w.kind in _NOT_A_NAME and not w.lead for w in words) else ""
+            for i in range(first, last + 1):
+                word = doc[i]
+                if word.kind not in _NOT_A_NAME or word.lead:
+                    return ""
+            return "context"
         kind = doc[first].kind
         if kind == "head":
             return "never"
@@ -574,19 +793,19 @@ class Geoparser:
             return True
         return i > 0 and doc.text[doc.end(i - 1):start].isspace() and doc[i - 1].norm in self.common.prepositions
 
-    def _dateline(self, doc: _Document, expressions: list[_Expression], n: int, start: int) -> list[int]:
+    def _dateline(self, doc: _Document, ex: _Expressions, n: int, start: int) -> list[int]:
         """The expressions from `n` on that make a dateline: at the start of a paragraph, names
         followed by only a date or an agency before a dash ("DAMASCUS (AP) —"); or none."""
         text = doc.text
-        dash = _DATELINE_DASH.search(text, doc.end(expressions[n].tail_to), start + 160)
+        dash = _DATELINE_DASH.search(text, doc.end(ex.tail_to[n]), start + 160)
         if dash is None or "\n" in text[start:dash.start()]:
             return []
         members = list(itertools.takewhile(
-            lambda m: doc.end(expressions[m].tail_to) <= dash.start(), range(n, len(expressions))))
+            lambda m: doc.end(ex.tail_to[m]) <= dash.start(), range(n, len(ex))))
         rest, last = [], start
         for m in members:
-            rest.append(text[last:doc.start(expressions[m].head_from)])
-            last = doc.end(expressions[m].tail_to)
+            rest.append(text[last:doc.start(ex.head_from[m])])
+            last = doc.end(ex.tail_to[m])
         rest.append(text[last:dash.start()])
         return members if self._only_date(_AGENCY.sub(" ", " ".join(rest))) else []
 
@@ -601,16 +820,19 @@ class Geoparser:
 
     # --- resolving ---------------------------------------------------------------------------
 
-    def _resolve(self, text: str, found: list[_Found], expressions: list[_Expression],
-                 hints: dict[str, str]) -> list[Mention]:
+    def _settle(self, text: str, mentions: list[Mention | _Pending | None], pending: list[int],
+                matches: list[Match | None], needs_of: list[str], coordinated: dict[int, tuple[int, ...]],
+                resolved: dict[str, _First], sentence_admin1: dict[int, str],
+                centres: dict[int, tuple[float, float]], country: str | None, admin1: str | None) -> None:
+        """Put in `mentions`, at the `pending` places, the Mention that each waiting name makes
+        once the whole text is read, or None."""
         gaz = self.gazetteer
-        country = hints.get("country")
-        admin1 = hints.get("admin1")
-        # One text names its places again and again: each query is resolved once.
         memo: dict[tuple[str, str | None, tuple[float, float] | None], Match | None] = {}
         settled: dict[int, Match] = {}  # id of a match (held by `memo`) -> it with method "context"
 
         def resolve(query: str, local: str | None, near: tuple[float, float] | None) -> Match | None:
+            if local == admin1 and near is None:
+                return resolved[query][0]
             key = (query, local, near)
             if key not in memo:
                 memo[key] = gaz.resolve(query, country=country, admin1=local, near=near)
@@ -621,83 +843,65 @@ class Geoparser:
                 settled[id(match)] = replace(match, method="context")
             return settled[id(match)]
 
-        first_pass = [resolve(f.query, admin1, None) for f in found]
-        facts: dict[int, tuple[str, str, tuple[float, float] | None, bool]] = {}
-
-        def facts_of(match: Match) -> tuple[str, str, tuple[float, float] | None, bool]:
-            """(kind, admin1, point if named with confidence, too small to be named bare)."""
-            known = facts.get(id(match))
-            if known is None:
-                place = match.place
-                confident = (not match.ambiguous and match.score >= CONFIDENT_SCORE
-                             and place.kind in ("settlement", "site"))
-                known = facts[id(match)] = (place.kind, place.admin1,
-                                            (place.lat, place.lon) if confident else None,
-                                            _needs_evidence(match))
-            return known
-
-        # A governorate named in a sentence steers the other names of that sentence; places
-        # named with confidence in a paragraph pull its ambiguous names toward their centre.
-        # Names that need evidence and datelines steer nothing.
-        sentence_admin1: dict[int, str] = {}
-        sums: dict[int, list[float]] = {}
-        for f, match in zip(found, first_pass):
-            if match is None or f.needs or f.role == "dateline":
-                continue
-            kind, area, point, _ = facts_of(match)
-            if kind == "admin1":
-                sentence_admin1.setdefault(f.sentence, area)
-            elif point is not None:
-                total = sums.get(f.paragraph)
-                if total is None:
-                    total = sums[f.paragraph] = [0.0, 0.0, 0]
-                total[0] += point[0]
-                total[1] += point[1]
-                total[2] += 1
-        centres = {p: (lat / n, lon / n) for p, (lat, lon, n) in sums.items()}
-        mentions = []
-        for n, (f, match) in enumerate(zip(found, first_pass)):
-            local = sentence_admin1.get(f.sentence) if sentence_admin1 else None
+        for at in pending:
+            start, end, query, sentence, paragraph, bare, single, needs, placed, role, n = mentions[at]  # type: ignore[misc]
+            mentions[at] = None
+            match = matches[n]
+            local = sentence_admin1.get(sentence) if sentence_admin1 else None
             if match is None or match.ambiguous:
-                better = resolve(f.query, local or admin1, None if local else centres.get(f.paragraph))
+                better = resolve(query, local or admin1, None if local else centres.get(paragraph))
+                # Context that settles nothing (every candidate far from the places named with
+                # confidence) lowers the score without choosing: the name stays as it was.
                 if better is not None and (match is None or better.place.id != match.place.id
-                                           or better.ambiguous != match.ambiguous):
+                                           or better.ambiguous != match.ambiguous) and (
+                        match is None or local or better.score >= CONFIDENT_SCORE):
                     match = in_context(better)
-            if f.needs and not self._evidenced(f, match, n, found, first_pass, expressions):
+            if needs and not self._evidenced(needs, placed, query, match, coordinated.get(n, ()),
+                                             needs_of, matches):
                 continue
             if match is None:
-                if f.bare or f.single:
+                if bare or single:
                     continue  # one unknown word, or one beside a generic word ("الفصائل العسكرية")
-            elif f.bare and facts_of(match)[3] and not (local is not None and match.place.admin1 == local):
+            elif bare and _facts(match)[3] and not (local is not None and match.place.admin1 == local):
                 continue  # a small village named bare, unless its governorate is named with it
-            mentions.append(Mention(f.start, f.end, text[f.start:f.end], match, f.role))
-        return mentions
+            mentions[at] = Mention(start, end, text[start:end], match, role)
 
     @staticmethod
-    def _evidenced(f: _Found, match: Match | None, n: int, found: list[_Found],
-                   first_pass: list[Match | None], expressions: list[_Expression]) -> bool:
-        """Whether a bare name has the evidence its class needs (see the module doc)."""
-        if f.needs in ("never", "head"):
+    def _evidenced(needs: str, placed: bool, query: str, match: Match | None, coordinated: tuple[int, ...],
+                   needs_of: list[str], matches: list[Match | None]) -> bool:
+        """Whether a bare name (`query`, which needs `needs`, is `placed` after a preposition and
+        coordinated with the names `coordinated`) has the evidence its class needs (see the
+        module doc)."""
+        if needs in ("never", "head"):
             return False  # (a head word before it would have left it needing nothing)
 
         def confident(m: int) -> bool:
-            other = first_pass[m]
+            other = matches[m]
             return (other is not None and not other.ambiguous and other.score >= CONFIDENT_SCORE
-                    and not found[m].needs)
+                    and not needs_of[m])
 
-        if any(confident(m) for m in expressions[n].coordinated):
+        if any(confident(m) for m in coordinated):
             return True
-        if f.needs in ("context", "verb"):
-            return f.placed  # a preposition is no evidence for a name that is also a noun
+        if needs in ("context", "verb"):
+            return placed  # a preposition is no evidence for a name that is also a noun
         if match is None:
             return False
-        if f.needs == "noun":
+        if needs == "noun":
             # ...but it is with a place we keep ourselves: "في الباب" is al-Bab, "في بيان" is
             # "in a statement", not Bayan in Kuwait. A governorate's name outweighs the noun.
-            return (f.placed and (match.place.curated or match.place.kind in _AREAS)) \
-                or _names_an_area(match, f.query)
+            return (placed and (match.place.curated or match.place.kind in _AREAS)) \
+                or _names_an_area(match, query)
         # "initial": the word opens a sentence; its match must be the place's very name.
-        return normalize(match.matched_name) == normalize(f.query)
+        return normalize(match.matched_name) == normalize(query)
+
+
+def _facts(match: Match) -> tuple[str, str, tuple[float, float] | None, bool, bool]:
+    """What the text's other names learn from a match: (kind, admin1, the point when it is
+    named with confidence, too small to be named bare, not ambiguous)."""
+    place = match.place
+    confident = not match.ambiguous and match.score >= CONFIDENT_SCORE and place.kind in ("settlement", "site")
+    return (place.kind, place.admin1, (place.lat, place.lon) if confident else None, _needs_evidence(match),
+            not match.ambiguous)
 
 
 def _names_an_area(match: Match, query: str) -> bool:
@@ -768,8 +972,23 @@ def _tail_length(words: _Document, i: int) -> int:
     return tail & 1
 
 
+def _span_after(doc: _Document, chunk: int, i: int) -> tuple[int, int]:
+    """`doc.span(i)` for a word i in chunk `chunk` or a little after it."""
+    before = doc.before
+    key = (i << _SHIFT) | _LOW
+    while before[chunk + 1] <= key:
+        chunk += 1
+    packed = before[chunk]
+    begin, end = doc.layouts[doc.chunks[chunk]][i - (packed >> _SHIFT)]
+    at = packed & _LOW
+    return at + begin, at + end
+
+
 def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
-    """True when only "and" (or a clitic و) stands between two names."""
+    """True when only "and" (or a clitic و) stands between two names, in one sentence: "...
+    al-Omar field. ودُمّر المنزل" opens a new sentence with a verb, not a second name."""
+    if any(_ENDS_SENTENCE.intersection(doc.gap(k)) for k in range(before_end + 1, after_start + 1)):
+        return False
     gap = after_start - before_end - 1
     if gap == 0:
         return doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")
@@ -784,24 +1003,28 @@ def _needs_evidence(match: Match | None) -> bool:
     return not place.curated and place.kind == "settlement" and place.population < MIN_BARE_POPULATION
 
 
-@lru_cache(maxsize=4)
-def _default_parser(gazetteer: Gazetteer) -> Geoparser:
-    return Geoparser(gazetteer)
-
-
 def geoparse(text: str, *, hints: Mapping[str, str] | None = None,
              gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Place mentions of a text, resolved (see `Geoparser`).
+    """Place mentions of a text, resolved (see `Geoparser`) by the gazetteer's own geoparser
+    (`Gazetteer.geoparser`); by default the user's (`Gazetteer.default`), as their data
+    folder holds it now.
 
     >>> [m.text for m in geoparse("قصف على قاعدة الشدادي بريف الحسكة")]
     ['قاعدة الشدادي', 'ريف الحسكة']
     """
-    return _default_parser(gazetteer or _default_gazetteer()).parse(text, hints=hints)
+    return (gazetteer or _default_gazetteer()).geoparser().parse(text, hints=hints)
+
+
+def _default_gazetteer() -> Gazetteer:
+    """`Gazetteer.default()` of the data folder ($INCIDENT_MAPPER_DATA) as it is now: the one
+    loaded before while neither the folder nor its imports changed."""
+    folder = user_data_dir()
+    return _loaded_default(folder, imports_state(folder))
 
 
 @lru_cache(maxsize=1)
-def _default_gazetteer() -> Gazetteer:
-    return Gazetteer.default()
+def _loaded_default(folder: Path, state: tuple[tuple[str, int, int], ...]) -> Gazetteer:
+    return Gazetteer.default(folder)   # `state` is the key: another import, another load
 
 
 __all__ = ["CommonWords", "Geoparser", "Mention", "geoparse"]

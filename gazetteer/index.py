@@ -46,13 +46,26 @@ which puts it under MIN_SCORE. What the numbers then mean:
 - 0.65 .. 0.85: a skeleton or fuzzy match, or a place that contradicts one hint;
 - < MIN_SCORE (0.5): not returned by `resolve`, only listed by `candidates`.
 
-A match is `ambiguous` when a runner-up is a namesake (found by exact, variant or skeleton
-key, not by fuzzy matching) that would be an answer itself, fits the hints just as well, lies
-far away (beyond both radii plus 10 km) and in the working area or within 100 km of it
-(Karatepe in Turkey rivals Karatepe in Syria; al-Khums in Libya does not rival Homs), is not
-the country, governorate or district that holds the winner (the city and governorate of
-Homs), and is not a hamlet (under 1,000 people) beside a country, governorate or city of
-100,000: only prominence, not evidence, picked the winner.
+A match is `ambiguous` when a runner-up is another place the name could as well mean:
+- a namesake found by name or skeleton key (not by fuzzy matching) whose evidence would answer
+  itself, or that bears one of the winner's names (Kanakir in As-Suwayda is كناكر too), or the
+  name as printed with one slip in ten letters;
+- that fits the hints just as well and lies far away (beyond both radii plus 10 km), in the
+  working area or within 100 km of it (Karatepe in Turkey rivals Karatepe in Syria; al-Khums
+  in Libya does not rival Homs);
+- that is not the country, governorate or district holding the winner (the city and
+  governorate of Homs), nor a site named after a winning town (the Mosul Dam for "Mosul");
+- that is not outclassed: a hamlet (under 1,000 people, or none counted) beside a country, a
+  governorate or a city of 100,000, or a counted town a tenth of the winner's size (Ar Riqqah
+  in Kuwait beside Raqqa), unless the winner only lists the name as an alternate and the
+  rival is called by it ("Abu Hardub" among Hajin's names). A curated place counts the people
+  of its GeoNames twin;
+- and that is not a far record listing a curated place's name among its alternates (GeoNames
+  lists "Kobanî" for Afrin): the source's slip, not a namesake.
+
+A winner on weak evidence (a skeleton or a fuzzy match) is ambiguous beside any far place
+that scored within 0.05 of it before the reach and area factors, whatever that place's
+evidence: "Saraqab" is one slip from Saraqa in Hasakah and has the skeleton of Saraqib.
 
 Hints are checked: an unknown country or governorate raises `HintError` naming the closest.
 """
@@ -65,6 +78,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .districts import NO_DISTRICT, boundaries_digest, curated_districts, district_name, same_record
 from .errors import HintError
 from .fold import (
     ARABIC_CLITICS,
@@ -91,6 +105,9 @@ from .sources import (
     user_data_dir,
 )
 
+if TYPE_CHECKING:
+    from .geoparse import Geoparser
+
 MIN_SCORE = 0.5
 QUALITY_EXACT = 1.0
 QUALITY_VARIANT = 0.97
@@ -102,8 +119,10 @@ STRONG_SKELETON = 4
 FUZZY_CUTOFF = 85.0
 FUZZY_WEIGHT = 0.9
 SAME_PLACE_KM = 10.0
+WEAK_RIVAL_GAP = 0.05    # a weak winner is ambiguous beside a far place scoring this close
 RIVAL_KM = 100.0         # a namesake abroad is a rival only this close to the working area
 OUTCLASSED_POPULATION = (100_000, 1_000)  # a city this big has no rival in a hamlet this small
+OUTCLASSED_RATIO = 10   # nor a town in a counted town a tenth its size
 # Acceptance (see the table above).
 WORKING_AREA = ("SY", "IQ")
 OUTSIDE_AREA = 0.8
@@ -132,6 +151,22 @@ class _Evidence(NamedTuple):
     reach: str
 
 
+class _Scored(NamedTuple):
+    """One place ranked for a query: `base` is the score before the area and reach factors;
+    `answer` is whether its evidence may answer there; `whole` is false when only the place's
+    name without its generic word matched ("Mosul" and the Mosul Dam)."""
+
+    score: float
+    quality: float
+    hint: float
+    place: Place
+    method: str
+    base: float
+    reach: str
+    answer: bool
+    whole: bool
+
+
 class Gazetteer:
     """Places from every source, indexed by folded name keys.
 
@@ -153,8 +188,14 @@ class Gazetteer:
         self._joined_keys: _JoinedKeys | None = None
         self._admin1: list[Place] | None = None
         self._areas: Areas | None = None
+        # Districts worked out ahead (see gazetteer.districts): the curated places by id, their
+        # districts once asked for, and the digest of the boundaries shipped now.
+        self._curated: dict[str, Place] = {}
+        self._curated_districts: dict[str, str] | None = None
+        self._boundaries: str | None = None
         self._outside: dict[tuple[str, tuple[str, ...]], float] = {}  # km outside the area, by place
         self._cache: dict[tuple, tuple[Match, ...]] = {}
+        self._geoparser: Geoparser | None = None   # built at first use, dropped by any change
         self.sources: list[tuple[str, int]] = []
         self.add(places, label="given")
 
@@ -167,7 +208,9 @@ class Gazetteer:
         layer = bundled_layer()  # refolded (and cached) if folding changed since the build
         if layer is not None:
             gaz._attach(layer)
-        gaz.add_keyed(curated_keyed(), label="curated (data/*.csv)")
+        curated = curated_keyed()
+        gaz.add_keyed(curated, label="curated (data/*.csv)")
+        gaz._curated = {place.id: place for place, _ in curated}
         if layer is not None:
             label = f"GeoNames and Who's On First populated places (data/{GEONAMES_FILE})"
             gaz.sources.append((label, len(layer)))
@@ -217,6 +260,7 @@ class Gazetteer:
         self._admin1 = None
         self._outside.clear()
         self._cache.clear()
+        self._geoparser = None
 
     def _attach(self, layer: Layer) -> None:
         """Make a layer's places the first of this (empty) gazetteer, read as they are used."""
@@ -230,6 +274,7 @@ class Gazetteer:
         self._admin1 = None
         self._outside.clear()
         self._cache.clear()
+        self._geoparser = None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -238,6 +283,15 @@ class Gazetteer:
 
     def __iter__(self) -> Iterator[Place]:
         return iter(self._places)
+
+    def geoparser(self) -> Geoparser:
+        """The geoparser of these places (`gazetteer.geoparse`), built at first use and built
+        again after places are added."""
+        if self._geoparser is None:
+            from .geoparse import Geoparser
+
+            self._geoparser = Geoparser(self)
+        return self._geoparser
 
     def keyed(self) -> Iterator[tuple[Place, Keys]]:
         """Every place with its name keys (for multi-pattern matching over text)."""
@@ -253,6 +307,14 @@ class Gazetteer:
             start = len(self._layer)
         for i in range(start, len(places)):
             yield places[i], added[i]
+
+    def fold_keys(self) -> Iterator[str]:
+        """Every fold key of the places, once each, without building the places as `keyed`
+        does: what a text parser matches. (35k places built and kept would weigh on every
+        later sweep of the garbage collector.)"""
+        if self._layer is not None and self._layer.stale:
+            return (key for _, keys in self.keyed() for key in keys.fold)
+        return iter(self._fold)
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
@@ -307,19 +369,21 @@ class Gazetteer:
         if not hits:
             return []
         area_set = {*area, country} if country else set(area)
-        scored = []
+        scored: list[_Scored] = []
         joined = fold(read).replace(" ", "")
         said = {joined, fold(joined)}
         for i, evidence in hits.items():
             place = self._places[i]
             quality = evidence.quality
+            whole = True
             if quality == QUALITY_VARIANT and not generic and not any(
                     fold(n).replace(" ", "") in said for n in place.names):
                 # Only the place's name without its generic word matched ("Albu Kamal" for
                 # "Albu Kamal border crossing"): the text did not say "crossing".
-                quality = QUALITY_CORE
+                quality, whole = QUALITY_CORE, False
             elif evidence.method == "fuzzy" and not generic and all(split_generic(n)[1] for n in place.names):
                 quality *= QUALITY_CORE / QUALITY_VARIANT  # the same, for a misspelt bare name
+                whole = False
             if read != name:
                 quality *= CLITIC
             hint = self._hint_factor(place, country, admin1, generic, near)
@@ -328,26 +392,78 @@ class Gazetteer:
             answer = evidence.reach == ANYWHERE or (evidence.reach == INSIDE and inside)
             base = quality * hint * (0.85 + 0.15 * _prominence(place))
             score = base * (1.0 if inside else OUTSIDE_AREA) * (1.0 if answer else BEYOND_REACH)
-            scored.append((score, quality, hint, place, evidence.method, base))
-        scored.sort(key=lambda s: (-s[0], s[3].id))
-        best_score, best_quality, best_hint, best, _, best_base = scored[0]
+            scored.append(_Scored(score, quality, hint, place, evidence.method, base, evidence.reach, answer, whole))
+        scored.sort(key=lambda s: (-s.score, s.place.id))
+        best = scored[0]
+
+        ambiguous = self._ambiguous(scored, area_set, read, core)
+        matches = [Match(name, r.place, round(r.score, 4), r.method, self._matched_name(r.place, name, core))
+                   for r in scored[:limit]]
+        matches[0] = Match(name, best.place, matches[0].score, matches[0].method, matches[0].matched_name,
+                           candidates=tuple(matches[1:]), ambiguous=ambiguous)
+        return matches
+
+    def _ambiguous(self, scored: list[_Scored], area_set: set[str], read: str, core: str) -> bool:
+        """True when a runner-up is another place the name could as well mean (the rules are
+        in the module's docstring)."""
+        best = scored[0]
+        if best.score < MIN_SCORE:
+            return False
+        b = best.place
+        names = {fold(n) for n in b.names}
+        # A curated place's population is its GeoNames twin's (the same place, nearby).
+        population = max([r.place.population for r in scored if not self._apart(b, r.place)],
+                         default=b.population)
+
+        def own(place: Place) -> bool:
+            """True when the name matched is the place's own (its main Latin or Arabic name),
+            not one of the alternate names a source lists."""
+            return fold(self._matched_name(place, read, core)) in {fold(place.name), fold(place.name_ar)}
+
+        def far(rival: _Scored) -> bool:
+            """A different place, fitting the hints as well, not nested with the winner, not
+            outclassed by it, in or near the working area. A tenth of the size does not
+            outclass a place called by the name when the winner only lists it as an alternate
+            ("Abu Hardub" among Hajin's names)."""
+            p = rival.place
+            by_size = own(b) or not own(p)
+            return (rival.hint >= best.hint - 1e-9 and not _outclassed(b, population, p, by_size)
+                    and not _holds(b, p) and not _holds(p, b) and self._apart(b, p)
+                    and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM))
+
+        def shares_name(p: Place) -> bool:
+            """True when a namesake found only by its skeleton bears one of the winner's names
+            (Kanakir in As-Suwayda is كناكر too), not a chance look-alike."""
+            return not {fold(n) for n in p.names}.isdisjoint(names)
+
+        def alias(rival: _Scored) -> bool:
+            """True when the rival bears the checked place's name only as an alternate name:
+            the source's slip (Afrin 'also called' Kobanî), not a namesake."""
+            p = rival.place
+            return (b.curated and not p.curated and not own(p)
+                    and fold(self._matched_name(p, read, core)) in names)
+
+        if best.reach != ANYWHERE:
+            # A winner on weak evidence (skeleton, fuzzy) is no answer when another place far
+            # away matched as well, even one whose evidence could not answer alone: "Saraqab"
+            # meets Saraqa by one slip and Saraqib by its skeleton.
+            return any(r.base >= best.base - WEAK_RIVAL_GAP and far(r) for r in scored[1:])
         # Skeletons meet across borders by chance (Qamishli, Kamışlı): within one country only.
         # The working area ranks namesakes (Karatepe in Syria before Karatepe in Turkey) but
         # does not make them less of rivals: the gap is measured without it.
-        ambiguous = best_score >= MIN_SCORE and any(
-            base >= MIN_SCORE and _tier(quality) == _tier(best_quality) and not _outclassed(best, p)
-            and hint >= best_hint - 1e-9 and (quality > QUALITY_SKELETON or p.country == best.country)
-            and not _holds(best, p) and not _holds(p, best)
-            and distance_km(best.lat, best.lon, p.lat, p.lon) > max(best.radius_km, p.radius_km) + SAME_PLACE_KM
-            and (p.country in area_set or self._km_outside(p, area_set) <= RIVAL_KM)
-            for _, quality, hint, p, _, base in scored[1:]
+        return any(
+            (r.answer or _spelt_alike(read, r.place) or shares_name(r.place))
+            and (r.whole or not best.whole or b.kind == "site")
+            and r.base >= MIN_SCORE and _tier(r.quality) == _tier(best.quality)
+            and (r.quality > QUALITY_SKELETON or r.place.country == b.country)
+            and far(r) and not alias(r)
+            for r in scored[1:]
         )
-        top = scored[:limit]
-        matches = [Match(name, p, round(s, 4), method, self._matched_name(p, name, core))
-                   for s, _, _, p, method, _ in top]
-        matches[0] = Match(name, best, matches[0].score, matches[0].method, matches[0].matched_name,
-                           candidates=tuple(matches[1:]), ambiguous=ambiguous)
-        return matches
+
+    @staticmethod
+    def _apart(a: Place, b: Place) -> bool:
+        """True when two points are too far apart to be one place."""
+        return distance_km(a.lat, a.lon, b.lat, b.lon) > max(a.radius_km, b.radius_km) + SAME_PLACE_KM
 
     def _lookup(self, name: str) -> tuple[dict[int, _Evidence], Generic, str, str]:
         """Place index -> evidence, from the strictest level that finds anything, with the
@@ -440,15 +556,28 @@ class Gazetteer:
 
     def admin2_of(self, place: Place) -> str:
         """The district a place lies in (its own name for a district), from the bundled
-        boundaries; empty for a governorate, a region or a place outside them."""
-        if place.kind in ("admin1", "region", "country"):
+        boundaries; empty for a governorate, a region or a place outside them. A bundled place
+        has it stored (see `gazetteer.districts`): the polygons are loaded only for others."""
+        if place.kind in NO_DISTRICT:
             return ""
-        areas = self.areas()
-        own = areas.area(place.id) if place.kind == "admin2" else None
-        if own is not None:
-            return own.name
-        hit = areas.locate(place.lat, place.lon)
-        return hit.admin2_name if hit else ""
+        stored = self._stored_district(place)
+        return stored if stored is not None else district_name(self.areas(), place)
+
+    def _stored_district(self, place: Place) -> str | None:
+        """The district stored for a bundled place at this point, or None."""
+        if self._boundaries is None:
+            self._boundaries = boundaries_digest()
+        layer = self._layer
+        if layer is not None and layer.districts_from == self._boundaries:
+            row = layer.find(place.id)
+            if row is not None and same_record(layer.place(row), place):
+                return layer.district(row)
+        own = self._curated.get(place.id)
+        if own is not None and same_record(own, place):
+            if self._curated_districts is None:
+                self._curated_districts = curated_districts(self._curated.values(), self._boundaries)
+            return self._curated_districts.get(place.id)
+        return None
 
     def _region(self, name: str, query: RegionQuery, country: str | None, admin1: str | None,
                 near: Near | None) -> Match | None:
@@ -710,13 +839,18 @@ def _moved(lat: float, lon: float, bearing: float, km: float) -> tuple[float, fl
     return math.degrees(p2), math.degrees(l2)
 
 
-def _outclassed(best: Place, other: Place) -> bool:
-    """True when `other` is a hamlet (fewer than 1,000 people, or none counted) and `best` a
-    country, a governorate or a city of 100,000 or more: "Homs" is not made doubtful by a
-    hamlet of that name in Iraq."""
+def _outclassed(best: Place, population: int, other: Place, by_size: bool = True) -> bool:
+    """True when a settlement `other` cannot rival `best` (of `population` people): a hamlet
+    (fewer than 1,000 people, or none counted) beside a country, a governorate or a city of
+    100,000, or (`by_size`) a counted town a tenth of its size. "Homs" is not made doubtful by
+    a hamlet of that name in Iraq, nor Raqqa by Ar Riqqah in Kuwait; a town of 26,000 is by
+    three uncounted villages of its name (al-Malikiyah)."""
     big, small = OUTCLASSED_POPULATION
-    return (other.kind == "settlement" and not other.curated and other.population < small
-            and (best.kind in ("country", "admin1") or best.population >= big))
+    if other.kind != "settlement" or other.curated:
+        return False
+    if other.population < small and (best.kind in ("country", "admin1") or population >= big):
+        return True
+    return by_size and other.population >= small and population >= OUTCLASSED_RATIO * other.population
 
 
 def _holds(area: Place, place: Place) -> bool:
@@ -725,6 +859,16 @@ def _holds(area: Place, place: Place) -> bool:
     if area.kind == "country":
         return area.country == place.country
     return area.kind in ("admin1", "admin2") and bool(area.admin1) and area.admin1 == place.admin1
+
+
+def _spelt_alike(name: str, place: Place) -> bool:
+    """True when one of the place's names is the query with a slip in ten letters or fewer
+    ("سليمان بيك", "سليمان بك"): then a skeleton-only namesake is a rival of a variant match,
+    not a chance look-alike (Qamishli and al-Qamishliyah)."""
+    from rapidfuzz import fuzz
+
+    key = fold(name)
+    return any(fuzz.ratio(key, fold(n)) >= 90 for n in place.names)
 
 
 def _tier(quality: float) -> int:
@@ -798,13 +942,14 @@ class _KeyTable(Mapping):
     dict of the keys of the places added since (`add`). `get` returns a list the caller must
     not change."""
 
-    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_seen")
+    __slots__ = ("_name", "_layer", "_added", "_added_by_length", "_added_joined", "_seen")
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._layer: Layer | None = None
         self._added: dict[str, list[int]] = {}
         self._added_by_length: dict[int, list[str]] | None = None
+        self._added_joined: dict[str, list[str]] | None = None
         # Layer lookups already made: one name is looked up under the same key several times.
         self._seen: dict[str, list[int] | None] = {}
 
@@ -816,7 +961,7 @@ class _KeyTable(Mapping):
         bucket = self._added.get(key)
         if bucket is None:
             self._added[key] = [i]
-            self._added_by_length = None
+            self._added_by_length = self._added_joined = None
         elif bucket[-1] != i:
             bucket.append(i)
         if self._seen:
@@ -880,27 +1025,33 @@ class _KeyTable(Mapping):
         found = self._layer.keys(self._name, length) if self._layer is not None else []
         return found + self._added_by_length.get(length, [])
 
-    def most_spaces(self) -> int:
-        """The most spaces in one key."""
-        layer = self._layer.spaces if self._layer is not None else 0
-        return max(layer, max((k.count(" ") for k in self._added), default=0))
+    def joined(self, key: str) -> list[str]:
+        """The keys with spaces that are `key` written without them, by length (the layer's
+        first within a length): "dayrzur" -> ["dayr zur"]."""
+        if self._added_joined is None:
+            grouped: dict[str, list[str]] = {}
+            for k in self._added:
+                if " " in k:
+                    grouped.setdefault(k.replace(" ", ""), []).append(k)
+            self._added_joined = grouped
+        found = self._layer.joined(key) if self._layer is not None else []
+        more = self._added_joined.get(key)
+        return sorted(found + more, key=len) if more else found
 
 
 class _JoinedKeys(Mapping):
-    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"). A
-    key of n letters written joined comes from keys of n + 1 .. n + most_spaces letters: those
-    are grouped the first time a joined key of that length is asked for."""
+    """Keys written without their spaces -> place indexes ("deirezzor" finds "dayr zur"): the
+    layer reads the few keys that may be one (of a few lengths, with its first letter); the
+    added keys are grouped the first time one is asked for."""
 
-    __slots__ = ("_table", "_spaces", "_by_length")
+    __slots__ = ("_table",)
 
     def __init__(self, table: _KeyTable) -> None:
         self._table = table
-        self._spaces = table.most_spaces()
-        self._by_length: dict[int, dict[str, list[str]]] = {}
 
     def get(self, key: str, default=None):
-        keys = self._of_length(len(key)).get(key)
-        if keys is None:
+        keys = self._table.joined(key)
+        if not keys:
             return default
         return list(dict.fromkeys(i for k in keys for i in self._table.get(k, ())))
 
@@ -917,16 +1068,6 @@ class _JoinedKeys(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def _of_length(self, length: int) -> dict[str, list[str]]:
-        joined = self._by_length.get(length)
-        if joined is None:
-            joined = self._by_length[length] = {}
-            for spaces in range(1, self._spaces + 1):
-                for key in self._table.of_length(length + spaces):
-                    if key.count(" ") == spaces:
-                        joined.setdefault(key.replace(" ", ""), []).append(key)
-        return joined
 
 
 class _SegmentIndex:

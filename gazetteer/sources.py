@@ -15,16 +15,16 @@ import math
 import os
 import re
 import sys
-import tempfile
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import IO, BinaryIO, NamedTuple
 
 from .errors import DataError, ImportFailed
+from .files import replaced, write_cache
 from .fold import (
     ARABIC_LETTERS,
     FOLD_VERSION,
@@ -183,24 +183,18 @@ def curated_keyed(cache_dir: Path | None = None) -> list[tuple[Place, Keys]]:
     except (OSError, DataError):
         pass
     places = [p for name, text in texts for p in read_places_csv(io.StringIO(text), f"data/{name}")]
-    keyed = [(p, place_keys(p)) for p in places]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.part")
-        with open(partial, "w", encoding="utf-8") as out:
-            write_index(places, out)
-        os.replace(partial, cache)
-        for old in cache.parent.glob("curated-*.tsv"):  # entries of earlier tables
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home only costs speed
+    index = io.StringIO()
+    write_index(places, index)
+    # Read back as every later start reads the cache: the same points (five decimals) and
+    # keys, so that the first run answers as the others do.
+    keyed = list(read_index(io.StringIO(index.getvalue()), f"{cache} (new)"))
+    write_cache(cache, index.getvalue())
     return keyed
 
 
 # --- precomputed index files -----------------------------------------------------------------
 
-def write_index(places: Iterable[Place], out: io.TextIOBase) -> int:
+def write_index(places: Iterable[Place], out: IO[str]) -> int:
     """Write places with their keys as a TSV index; returns the row count."""
     out.write(f"# incident-mapper index, fold version {FOLD_VERSION}\n")
     out.write("\t".join(INDEX_COLUMNS) + "\n")
@@ -245,30 +239,36 @@ def read_index(lines: Iterable[str], origin: str) -> Iterator[tuple[Place, Keys]
 
 # --- the bundled place layer -----------------------------------------------------------------
 
-LAYER_HEADER = "# incident-mapper layer 1"
-LAYER_COLUMNS = (*PLACE_COLUMNS, "population")
+LAYER_HEADER = "# incident-mapper layer 2"
+LAYER_COLUMNS = (*PLACE_COLUMNS, "population", "admin2")
 LAYER_TABLES = ("fold", "skel")  # in the order of Keys' fields
 LAYER_BLOCK = 32  # rows compressed together: small enough to inflate for one lookup
 LAYER_STRIDE = 32  # lines of a sorted section between two entries of its table of starts
 _KEY_WIDTH = 3  # a key's line starts with its length, so the keys of one length are together
 
 
-def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
+def write_layer(places: Iterable[Place], out: BinaryIO, admin2: Mapping[str, str] | None = None,
+                boundaries: str = "") -> int:
     """Write places as a layer file (read by `Layer`); returns the place count.
+
+    `admin2` gives every place's district name by id ("" for none), worked out from the
+    boundaries file whose digest is `boundaries` (see `gazetteer.districts`); without it the
+    layer stores no districts, and they are looked up in the polygons when asked for.
 
     Layout: a text header line; the sections; a directory line (`name:offset:count` with the
     offset of the section's table of starts; `places:n`; `spaces:n`, the most spaces in a
-    fold key); the directory's length. Tables of starts are little-endian uint32 file
-    offsets. Sections:
+    fold key; `districts:digest` when the rows hold districts); the directory's length.
+    Tables of starts are little-endian uint32 file offsets. Sections:
 
     - ids: `id<TAB>` for every place, sorted (a place's row is its id's line number);
-    - fold, skel: `LLLkey<TAB>row,row,...` for every key of the table, LLL its length in
-      letters, one a line, sorted (so by length, then key);
+    - fold, skel: `LLLkey<TAB>` for every key of the table, LLL its length in letters, one a
+      line, sorted (so by length, then key: the keys of one length are one slice);
+    - fold-rows, skel-rows: `row,row,...`, the rows of the key on the same line of the table;
     - rows: blocks of LAYER_BLOCK rows (LAYER_COLUMNS, tab-separated, one a line), each zlib.
 
-    A sorted section's table holds where every LAYER_STRIDE-th line starts (and where the
-    section ends): a lookup bisects the first lines of the strides, then searches one stride.
-    A block table holds where every block starts, and where the last ends.
+    A section of lines has a table of where every LAYER_STRIDE-th line starts (and where the
+    section ends): a sorted one is searched by bisecting the first lines of the strides, then
+    that one stride. A block table holds where every block starts, and where the last ends.
     """
     by_id: dict[str, Place] = {}
     for place in places:
@@ -276,6 +276,8 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
             raise DataError(f"two places with the id {place.id}")
         by_id[place.id] = place
     ordered = [by_id[i] for i in sorted(by_id)]
+    if admin2 is not None and (not boundaries or any(p.id not in admin2 for p in ordered)):
+        raise DataError("stored districts need the boundaries' digest and a district for every place")
     tables: tuple[dict[str, list[int]], ...] = ({}, {})
     lines = []
     for row, place in enumerate(ordered):
@@ -284,18 +286,21 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
                 table.setdefault(_key_cell(key), []).append(row)
         cells = (place.id, place.name, place.name_ar, "|".join(place.aliases), place.kind,
                  place.feature, place.country, place.admin1, f"{place.lat:.5f}", f"{place.lon:.5f}",
-                 f"{place.radius_km:g}", place.source, str(place.population))
+                 f"{place.radius_km:g}", place.source, str(place.population),
+                 admin2[place.id] if admin2 is not None else "")
         lines.append("\t".join(_CONTROL.sub(" ", c) for c in cells))
-    sorted_sections = {
-        "ids": [_CONTROL.sub(" ", p.id) + "\t" for p in ordered],
-        **{name: [f"{k}\t{','.join(map(str, table[k]))}" for k in sorted(table)]
-           for name, table in zip(LAYER_TABLES, tables)},
-    }
+    sections = {"ids": [_CONTROL.sub(" ", p.id) + "\t" for p in ordered]}
+    for name, table in zip(LAYER_TABLES, tables):
+        ordered_keys = sorted(table)
+        sections[name] = [f"{cell}\t" for cell in ordered_keys]
+        sections[f"{name}-rows"] = [",".join(map(str, table[cell])) for cell in ordered_keys]
     header = f"{LAYER_HEADER}, fold version {FOLD_VERSION}\n".encode()
     out.write(header)
     at = len(header)
     spaces = max((k.count(" ") for k in tables[0]), default=0)
     directory = [f"places:{len(ordered)}", f"spaces:{spaces}"]
+    if admin2 is not None:
+        directory.append(f"districts:{boundaries}")
 
     def section(name: str, items: list[bytes], step: int) -> None:
         nonlocal at
@@ -312,7 +317,7 @@ def write_layer(places: Iterable[Place], out: BinaryIO) -> int:
         out.write(starts.tobytes())
         at += 4 * len(starts)
 
-    for name, items in sorted_sections.items():
+    for name, items in sections.items():
         section(name, [f"{item}\n".encode() for item in items], LAYER_STRIDE)
     section("rows", [zlib.compress("\n".join(lines[b:b + LAYER_BLOCK]).encode(), 9)
                      for b in range(0, len(lines), LAYER_BLOCK)], 1)
@@ -356,15 +361,37 @@ def _section(field: str) -> tuple[int, int]:
     return at, count
 
 
-class _Sorted:
-    """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
-    line of each stride (held in memory), then searching that one stride."""
+class _Lines:
+    """A section of a layer file of `count` lines, with where every LAYER_STRIDE-th starts."""
 
-    __slots__ = ("data", "starts", "count", "firsts")
+    __slots__ = ("data", "starts", "count")
 
     def __init__(self, data: bytes, at: int, count: int, origin: str) -> None:
         self.data, self.count = data, count
         self.starts = _starts(data, at, -(-count // LAYER_STRIDE) + 1, origin)
+
+    def line(self, number: int) -> bytes:
+        """Line `number` (0 .. count - 1), without its end."""
+        stride, skip = divmod(number, LAYER_STRIDE)
+        data, at = self.data, self.starts[stride]
+        for _ in range(skip):
+            at = data.index(b"\n", at) + 1
+        return data[at:data.index(b"\n", at)]
+
+    def text(self) -> str:
+        """Every line, decoded, without the last one's end ("" if there are none)."""
+        first, end = self.starts[0], self.starts[-1]
+        return self.data[first:end - 1].decode() if end > first else ""
+
+
+class _Sorted(_Lines):
+    """A sorted section of a layer file: `cell<TAB>...` lines, found by bisecting the first
+    line of each stride (held in memory), then searching that one stride."""
+
+    __slots__ = ("firsts",)
+
+    def __init__(self, data: bytes, at: int, count: int, origin: str) -> None:
+        super().__init__(data, at, count, origin)
         self.firsts = [data[a:data.index(b"\n", a)] for a in self.starts[:-1]]
 
     def find(self, cell: bytes) -> bytes | None:
@@ -392,14 +419,7 @@ class _Sorted:
         at = self.data.find(b"\n" + line + b"\n", begin, self.starts[stride + 1])
         return stride * LAYER_STRIDE + self.data.count(b"\n", begin, at + 1)
 
-    def text(self, low: bytes = b"", high: bytes | None = None) -> str:
-        """The lines from the first >= low to the last < high (all by default), decoded and
-        without the last one's end ("" if there are none)."""
-        first = self._offset(low) if low else self.starts[0]
-        end = self._offset(high) if high is not None else self.starts[-1]
-        return self.data[first:end - 1].decode() if end > first else ""
-
-    def _offset(self, probe: bytes) -> int:
+    def offset(self, probe: bytes) -> int:
         """Where the first line >= probe starts (the section's end if there is none)."""
         stride = bisect.bisect_right(self.firsts, probe) - 1
         if stride < 0:
@@ -431,14 +451,19 @@ class Layer:
             fields = dict(f.split(":", 1) for f in data[-11 - size:-11].decode("ascii").split())
             self.size = int(fields.pop("places"))
             self.spaces = int(fields.pop("spaces"))  # the most spaces in one fold key
+            # The digest of the boundaries file the rows' districts come from ("": none stored).
+            self.districts_from = fields.pop("districts", "")
             at, blocks = map(int, fields.pop("rows").split(":"))
             self._rows = _starts(data, at, blocks + 1, origin)
             self._ids = _Sorted(data, *_section(fields.pop("ids")), origin)
             self._tables = {name: _Sorted(data, *_section(fields.pop(name)), origin)
                             for name in LAYER_TABLES}
+            self._table_rows = {name: _Lines(data, *_section(fields.pop(f"{name}-rows")), origin)
+                                for name in LAYER_TABLES}
         except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
             raise DataError(f"{origin}: damaged directory ({exc}); rebuild it") from None
-        if self._ids.count != self.size or blocks != -(-self.size // LAYER_BLOCK):
+        if self._ids.count != self.size or blocks != -(-self.size // LAYER_BLOCK) or any(
+                self._tables[t].count != self._table_rows[t].count for t in LAYER_TABLES):
             raise DataError(f"{origin}: section sizes disagree; rebuild it")
         self._data = data
         self._blocks: dict[int, list[str]] = {}
@@ -449,11 +474,21 @@ class Layer:
 
     def place(self, row: int) -> Place:
         """The place of one row, parsed afresh."""
-        block, at = divmod(row, LAYER_BLOCK)
-        lines = self._blocks.get(block)
-        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
-            lines = self._blocks[block] = self._inflate(block)
-        return self._parse(lines[at], row)
+        return self._parse(self._line(row), row)
+
+    def district(self, row: int) -> str | None:
+        """The district name stored for a row ("" for none), or None when the layer stores no
+        districts (see `districts_from`)."""
+        if not self.districts_from:
+            return None
+        return self._line(row).rsplit("\t", 1)[1]
+
+    def districts(self) -> dict[str, str] | None:
+        """Every place's stored district by id, or None when the layer stores none."""
+        if not self.districts_from:
+            return None
+        return {line.split("\t", 1)[0]: line.rsplit("\t", 1)[1]
+                for block in range(len(self._rows) - 1) for line in self._inflate(block)}
 
     def find(self, place_id: str) -> int | None:
         """The row of a place id, or None."""
@@ -464,27 +499,52 @@ class Layer:
         """Rows of the places that have `key` in a key table ("fold" or "skel"), or None."""
         if len(key) >= len(_KEY_PREFIXES):
             return None
-        cell = _KEY_PREFIXES[len(key)] + key.encode()
-        found = self._tables[table].find(cell)
-        return None if found is None else list(map(int, found[len(cell) + 1:].split(b",")))
+        keys = self._tables[table]
+        found = keys.find(_KEY_PREFIXES[len(key)] + key.encode())
+        if found is None:
+            return None
+        return list(map(int, self._table_rows[table].line(keys.line_number(found)).split(b",")))
 
     def keys(self, table: str, length: int | None = None) -> list[str]:
         """Every key of a key table ("fold" or "skel"), or those of one length, sorted by
         length, then key."""
+        keys = self._tables[table]
         if length is None:
-            text = self._tables[table].text()
-        else:
-            low = f"{length:0{_KEY_WIDTH}d}".encode()
-            high = f"{length + 1:0{_KEY_WIDTH}d}".encode()
-            text = self._tables[table].text(low, high)
-        return [line[_KEY_WIDTH:line.index("\t")] for line in text.split("\n")] if text else []
+            text = keys.text()
+            return [line[_KEY_WIDTH:-1] for line in text.split("\n")] if text else []
+        if not 0 <= length < len(_KEY_PREFIXES) - 1:
+            return []
+        return self._between(table, _KEY_PREFIXES[length], _KEY_PREFIXES[length + 1])
+
+    def joined(self, key: str) -> list[str]:
+        """The fold keys with spaces that are `key` once their spaces are taken out, sorted by
+        length, then key: "dayrzur" -> ["dayr zur"]."""
+        if not key:
+            return []
+        # They start with its first letter, so only that letter's keys of each length are read.
+        first, after = key[0].encode(), chr(min(ord(key[0]) + 1, 0x10FFFF)).encode("utf-8", "surrogatepass")
+        found = []
+        for length in range(len(key) + 1, min(len(key) + self.spaces, len(_KEY_PREFIXES) - 1) + 1):
+            prefix = _KEY_PREFIXES[length]
+            found += [k for k in self._between("fold", prefix + first, prefix + after)
+                      if " " in k and k.replace(" ", "") == key]
+        return found
+
+    def _between(self, table: str, low: bytes, high: bytes) -> list[str]:
+        """The keys of a table whose cells lie in low <= cell < high; all of them of one length
+        (the cells share their first _KEY_WIDTH letters)."""
+        keys = self._tables[table]
+        first, end = keys.offset(low), keys.offset(high)
+        if end <= first:
+            return []
+        # "LLLa<TAB>\nLLLb<TAB>\n" -> ["a", "b"] in one split: a length may hold 11k keys.
+        return keys.data[first + _KEY_WIDTH:end - 2].decode().split("\t\n" + low[:_KEY_WIDTH].decode())
 
     def table(self, table: str) -> Iterator[tuple[str, list[int]]]:
         """Every key of a key table with its rows, sorted by length, then key."""
-        text = self._tables[table].text()
-        for line in text.split("\n") if text else ():
-            key, _, rows = line.partition("\t")
-            yield key[_KEY_WIDTH:], [int(r) for r in rows.split(",")]
+        rows = self._table_rows[table].text()
+        for key, found in zip(self.keys(table), rows.split("\n") if rows else ()):
+            yield key, [int(r) for r in found.split(",")]
 
     def places(self) -> Iterator[Place]:
         """Every place, in row order."""
@@ -499,12 +559,9 @@ class Layer:
             tables: list[list[list[str]]] = []
             for table in LAYER_TABLES:
                 per_row: list[list[str]] = [[] for _ in range(self.size)]
-                text = self._tables[table].text()
-                for line in text.split("\n") if text else ():
-                    tab = line.index("\t")
-                    key = line[_KEY_WIDTH:tab]
-                    for r in line[tab + 1:].split(","):
-                        per_row[int(r)].append(key)
+                for key, rows in self.table(table):
+                    for r in rows:
+                        per_row[r].append(key)
                 tables.append(per_row)
             self._row_keys = [Keys(tuple(f), tuple(s)) for f, s in zip(*tables)]
         return self._row_keys
@@ -517,6 +574,13 @@ class Layer:
         else:
             yield from zip(self.places(), self.row_keys())
 
+    def _line(self, row: int) -> str:
+        block, at = divmod(row, LAYER_BLOCK)
+        lines = self._blocks.get(block)
+        if lines is None:  # kept: a name's namesakes are spread over many blocks (9 MB in all)
+            lines = self._blocks[block] = self._inflate(block)
+        return lines[at]
+
     def _inflate(self, block: int) -> list[str]:
         try:
             raw = self._data[self._rows[block]:self._rows[block + 1]]
@@ -528,7 +592,7 @@ class Layer:
         c = line.split("\t")
         if len(c) != len(LAYER_COLUMNS):
             raise DataError(f"{self.origin}, row {row}: expected {len(LAYER_COLUMNS)} columns")
-        # Positional, in Place's field order.
+        # Positional, in Place's field order (the district, last, is not the place's).
         return Place(c[0], c[1], float(c[8]), float(c[9]), c[4], c[2],
                      tuple(c[3].split("|")) if c[3] else (), c[5], c[6], c[7], float(c[10]),
                      int(c[12]), c[11])
@@ -561,13 +625,12 @@ def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> La
     except (OSError, DataError):
         pass
     out = io.BytesIO()
-    write_layer(layer.places(), out)
+    write_layer(layer.places(), out, layer.districts(), layer.districts_from)
     fresh = Layer(out.getvalue(), f"{origin} (refolded)")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(out.getvalue())
-        os.replace(partial, cache)
+        with replaced(cache, "wb") as written:
+            written.write(out.getvalue())
         for old in cache.parent.glob("layer-*.layer"):  # refoldings of earlier rules or data
             if old != cache:
                 old.unlink(missing_ok=True)
@@ -730,6 +793,19 @@ def imported_index_files(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+def imports_state(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What `data_dir` holds now: each imported index file's name, modification time and size
+    (an import replaces its file whole, so any import changes this)."""
+    state = []
+    for path in imported_index_files(data_dir):
+        try:
+            info = path.stat()
+        except OSError:   # removed since the folder was listed
+            continue
+        state.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(state)
+
+
 def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     """Import a GeoNames dump or a CSV of sites into the user's index; returns (stored, count).
 
@@ -759,8 +835,13 @@ def import_file(path: Path, data_dir: Path) -> tuple[Path, int]:
     with _ImportLock(folder):
         for stale in folder.glob("*.part"):   # left by an import killed while it renamed
             stale.unlink(missing_ok=True)
-        with _IndexFile(stored) as out:
-            count = write_index(places, out)
+        try:
+            with replaced(stored, "w", newline="\n", permissions=0o644, suffix=".part") as out:
+                count = write_index(places, out)
+        except OSError as exc:
+            if isinstance(exc, ImportFailed):   # reading failed: it says so already
+                raise
+            raise ImportFailed(f"{stored}: cannot write the index: {exc.strerror or exc}") from exc
     return stored, count
 
 
@@ -790,98 +871,6 @@ class _ImportLock:
         if self.fd is not None:
             os.close(self.fd)   # closing the file releases the lock
             self.fd = None
-
-
-class _IndexFile:
-    """A text file that becomes `stored` when its block ends without an error, and leaves no
-    trace otherwise. It is written unnamed (O_TMPFILE) where the system allows, so that not
-    even a kill leaves a partial file, and named `.NAME.XXXX.part` otherwise (removed on any
-    error, and by the next import after a kill)."""
-
-    def __init__(self, stored: Path) -> None:
-        self.stored = stored
-        self.fd: int | None = None
-        self.name: Path | None = None
-        self.out: io.TextIOWrapper | None = None
-
-    def __enter__(self) -> io.TextIOWrapper:
-        folder = self.stored.parent
-        try:
-            if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
-                try:
-                    self.fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0),
-                                      0o644)
-                except OSError:
-                    self.fd = None   # not on this file system
-            if self.fd is None:
-                self.fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.",
-                                                 suffix=".part")
-                self.name = Path(name)
-                os.fchmod(self.fd, 0o644)
-            self.out = open(os.dup(self.fd), "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            self._discard()
-            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
-        return self.out
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 *rest: object) -> None:
-        try:
-            if isinstance(error, OSError) and not isinstance(error, ImportFailed):
-                # writing failed (a full disk): reading errors come as ImportFailed already
-                raise ImportFailed(f"{self.stored}: cannot write the index: "
-                                   f"{error.strerror or error}") from error
-            if kind is None:
-                if self.out is None:
-                    raise ImportFailed(f"{self.stored}: the index was never opened for writing")
-                self.out.flush()
-                os.fsync(self.out.fileno())
-                self.out.close()
-                os.replace(self._name(), self.stored)
-                self.name = None
-        except OSError as exc:
-            raise ImportFailed(f"{self.stored}: cannot write the index: {exc.strerror or exc}") from exc
-        finally:
-            self._discard()
-
-    def _name(self) -> Path:
-        """Give an unnamed file a name beside `stored` (a link, else a copy); that name."""
-        if self.name is not None:
-            return self.name
-        source = self.fd
-        if source is None:
-            raise ImportFailed(f"{self.stored}: the index being written was already closed")
-        folder = self.stored.parent
-        name = folder / f".{self.stored.stem}.{os.getpid()}.{os.urandom(4).hex()}.part"
-        try:
-            os.link(f"/proc/self/fd/{source}", name)
-            self.name = name
-            return name
-        except OSError:
-            pass   # some kernels and overlay file systems refuse: copy it instead
-        fd, raw = tempfile.mkstemp(dir=folder, prefix=f".{self.stored.stem}.", suffix=".part")
-        self.name = Path(raw)
-        try:
-            os.fchmod(fd, 0o644)
-            os.lseek(source, 0, os.SEEK_SET)
-            while chunk := os.read(source, 1 << 20):
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return self.name
-
-    def _discard(self) -> None:
-        if self.out is not None and not self.out.closed:
-            self.out.close()
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.name is not None:
-            self.name.unlink(missing_ok=True)
-            self.name = None
 
 
 def download_dump(base_url: str, country: str, folder: Path, timeout: float = 60.0) -> Path:

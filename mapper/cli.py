@@ -292,12 +292,10 @@ def geoparse(ctx, paths, as_json, html_out, country, admin1, output, corpus, sch
     if output:
         raise UsageError("-o writes a --corpus's mentions; for one TEXTFILE use --json or --html")
     textfile = _one_textfile(paths)
-    from gazetteer.geoparse import Geoparser
-
     check_distinct([textfile], [html_out])
     text = _read_text(textfile)
     hints = {k: v for k, v in (("country", country), ("admin1", admin1)) if v}
-    mentions = Geoparser(_gazetteer(ctx)).parse(text, hints=hints)
+    mentions = _gazetteer(ctx).geoparser().parse(text, hints=hints)
     if html_out:
         from .geoparse_html import write_geoparse_html
 

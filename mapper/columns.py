@@ -14,23 +14,21 @@ and the located writers read the columns themselves.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
 import pyarrow as pa
 
-from .model import Incident, Located
+from .model import SCHEMA, Incident, Located
 
 __all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
            "lean_memory", "strings", "take_rows"]
 
-# The text fields of an Incident, each an Arrow string (or dictionary) column of no nulls.
-TEXT_FIELDS = ("id", "date", "date_precision", "date_end", "time", "location", "event_type",
-               "event_label", "actor", "target", "outcome", "country", "admin1", "description",
-               "source", "source_url", "notes")
+# The text fields of an Incident a table gives (the field table's), each an Arrow string (or
+# dictionary) column of no nulls.
+TEXT_FIELDS = tuple(f.name for f in SCHEMA if f.aliases and f.kind == "text")
 NONE_COUNT = -1          # a count not given
 # Blocks of memory past this size are mapped on their own, and given back when freed (glibc
 # raises its threshold as big blocks are freed, and keeps what it then hands out).
@@ -39,13 +37,12 @@ _MMAP_THRESHOLD = 4 << 20
 # second spares a third of the page faults of none (0.2-0.3 s of a million rows) and raises
 # their peak by a few MB; a second raises it by ~25 MB, ten (jemalloc's own) to ~1 GB.
 _DECAY_MS = 250
-_INCIDENT_FIELDS = tuple(f.name for f in fields(Incident))
 EXTRA_TYPE = "event_type_original"      # kept for a type read as "other"
 EXTRA_OUTCOME = "outcome_original"      # kept for an outcome read as "unknown"
 
 
 def lean_memory() -> None:
-    """Let freed memory go back to the system at once: a million rows read a batch at a time
+    """Let freed memory go back to the system soon: a million rows read a batch at a time
     free as much as they keep, and the map's block is made in pieces on two threads; allocators
     that hold on to freed memory (Arrow's default, glibc's malloc once it has raised its mmap
     threshold, its arenas per thread) double the peak. Arrow on jemalloc with a short decay,
@@ -199,9 +196,9 @@ class IncidentColumns:
                 if value:
                     extra[j] = (*extra[j], (name, value))
         given["extra"] = extra
-        # positionally, in the order of Incident's fields: far faster than by keyword
-        columns = [given[f] for f in _INCIDENT_FIELDS]
-        self._made.update(zip(wanted, itertools.starmap(Incident, zip(*columns))))
+        names = tuple(given)   # a field's values a column at a time; the rest keep their defaults
+        self._made.update(zip(wanted, (Incident(**dict(zip(names, values)))
+                                       for values in zip(*given.values()))))
 
     @classmethod
     def from_incidents(cls, incidents: Sequence[Incident]) -> IncidentColumns:

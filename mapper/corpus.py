@@ -17,8 +17,8 @@ one JSON Lines or CSV file, one Parquet row group), each a Dask task that reads 
 on the worker and runs `mapper.extract.extract` or `gazetteer.geoparse.geoparse` on them. A
 JSON Lines or CSV file is one task: give large archives as many files, or as Parquet.
 
-Each worker loads the gazetteer once, in `GazetteerPlugin.setup`; tasks find it there
-(`worker_gazetteer`). Without a cluster (`client=None`) the same tasks run one by one in this
+Each worker loads the gazetteer once, in `GazetteerPlugin.setup`, and builds there what every
+task needs (`prepare`); tasks find the gazetteer there (`worker_gazetteer`). Without a cluster (`client=None`) the same tasks run one by one in this
 process on Dask's synchronous scheduler, with the gazetteer given: the reference run, which
 a cluster must reproduce row for row.
 
@@ -41,7 +41,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,8 @@ import pyarrow.parquet as pq
 from distributed import WorkerPlugin
 
 from .errors import InputError, MapperError, WriteError
-from .merge import MERGED_COLUMNS, Report, blocks_of, merge_block, reports_from_rows
+from .merge import MERGED_COLUMNS, blocks_of, merge_block, reports_from_rows
+from .model import DRAFT_COLUMNS, Incident, field_spec
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Columns", "Document", "Failure", "GazetteerPlugin", "Part", "PartResult", "Settings",
            "Summary", "TXT_BATCH", "cluster", "merge_drafts", "plan", "process_part", "schema_of",
-           "read_documents", "read_drafts", "read_part", "run_corpus", "worker_gazetteer",
+           "prepare", "read_documents", "read_drafts", "read_part", "run_corpus", "worker_gazetteer",
            "write_parquet"]
 
 TXT_BATCH = 200            # .txt files per task: enough work to hide a task's overhead (~1 ms)
@@ -448,36 +449,33 @@ def _read_parquet(part: Part, settings: Settings, docs: list[Document], failures
 
 # --- the work on one part --------------------------------------------------------------------------
 
-def schema_of(columns: Sequence[str]) -> pa.Schema:
-    """The Arrow schema of a table of these columns (drafts, mentions or incidents)."""
-    floats = {"lat", "lon", "radius_km", "score"}
-    ints = {"fatalities", "injuries", "count", "evidence_start", "evidence_end", "start", "end",
-            "fatalities_min", "injuries_min", "reports"}
-    lists = {"source_urls", "document_ids", "draft_ids"}
-    types = []
-    for name in columns:
-        if name in floats:
-            types.append(pa.field(name, pa.float64()))
-        elif name in ints:
-            types.append(pa.field(name, pa.int64()))
-        elif name == "ambiguous":
-            types.append(pa.field(name, pa.bool_()))
-        elif name in lists:
-            types.append(pa.field(name, pa.list_(pa.string())))
-        else:
-            types.append(pa.field(name, pa.string()))
-    return pa.schema(types)
-
-
-def _draft_columns() -> tuple[str, ...]:
-    from .extract import COLUMNS
-
-    return ("document_id", "published", *COLUMNS, "place_kind", "radius_km")
-
-
 MENTION_COLUMNS: tuple[str, ...] = (
     "document_id", "published", "source_url", "start", "end", "text", "place_id", "name", "name_ar",
     "kind", "feature", "country", "admin1", "lat", "lon", "radius_km", "score", "method", "ambiguous")
+# The kinds of value of a mention's columns that are no incident field (the rest are texts).
+_MENTION_KINDS = {"start": "int", "end": "int", "score": "float", "ambiguous": "bool"}
+# The columns of a corpus's drafts: a draft's (extract's CSV), its document, and what the
+# merge reads of its place.
+DRAFTS_COLUMNS: tuple[str, ...] = ("document_id", "published", *DRAFT_COLUMNS, "place_kind", "radius_km")
+
+
+def schema_of(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema of a table of these columns (drafts, mentions or incidents): an
+    incident field's type is its kind in the field table (`mapper.model.SCHEMA`)."""
+    arrow = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "texts": pa.list_(pa.string())}
+    types = []
+    for name in columns:
+        try:
+            kind = field_spec(name).kind
+        except KeyError:
+            kind = _MENTION_KINDS.get(name, "text")
+        types.append(pa.field(name, arrow[kind]))
+    return pa.schema(types)
+
+
+def _records(incidents: Iterable[Incident], columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{name: getattr(i, name) for name in columns} for i in incidents]
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
@@ -499,14 +497,13 @@ def _draft_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list
                                                "article's, so it needs one (require_date)")
     drafts = extract(doc.text, doc.published, source_url=doc.url, gazetteer=gazetteer,
                      country=settings.country)
-    rows = []
+    numbered = []
     for k, draft in enumerate(drafts, start=1):
-        row = {name: getattr(draft, name) for name in draft.__dataclass_fields__}
         place = gazetteer.get(draft.place_id) if draft.place_id else None
-        row.update(id=f"{doc.id}#{k}", document_id=doc.id, published=doc.published.isoformat(),
-                   place_kind=place.kind if place else "", radius_km=place.radius_km if place else None)
-        rows.append(row)
-    return rows
+        numbered.append(replace(draft, id=f"{doc.id}#{k}", document_id=doc.id,
+                                published=doc.published.isoformat(), place_kind=place.kind if place else "",
+                                radius_km=place.radius_km if place else None))
+    return _records(numbered, DRAFTS_COLUMNS)
 
 
 def _mention_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list[dict[str, Any]]:
@@ -527,7 +524,7 @@ def _mention_rows(doc: Document, gazetteer: Gazetteer, settings: Settings) -> li
 
 
 TASKS: dict[str, tuple[Callable[[Document, Any, Settings], list[dict[str, Any]]], Callable[[], Sequence[str]]]] = {
-    "extract": (_draft_rows, _draft_columns),
+    "extract": (_draft_rows, lambda: DRAFTS_COLUMNS),
     "geoparse": (_mention_rows, lambda: MENTION_COLUMNS),
 }
 
@@ -551,7 +548,8 @@ class GazetteerPlugin(WorkerPlugin):
     (or the plugin is registered), and builds its text index, so that no task loads it.
 
     `data_dir` is the folder of imported places as the workers see it (None: their default).
-    After setup, `memory_bytes` is how much the worker's resident memory grew while loading.
+    After setup, `memory_bytes` is how much the worker's resident memory grew while loading the
+    gazetteer and its index, `prepared_bytes` how much more for the rest of `prepare`.
     """
 
     name = PLUGIN_NAME
@@ -560,6 +558,7 @@ class GazetteerPlugin(WorkerPlugin):
         self.data_dir = data_dir
         self.gazetteer: Gazetteer | None = None
         self.memory_bytes = 0
+        self.prepared_bytes = 0
         self.load_seconds = 0.0
 
     def setup(self, worker: Any = None) -> None:
@@ -572,8 +571,11 @@ class GazetteerPlugin(WorkerPlugin):
         before, start = process.memory_info().rss, time.perf_counter()
         self.gazetteer = Gazetteer.default(Path(self.data_dir) if self.data_dir else None)
         geoparse("", gazetteer=self.gazetteer)   # builds the parser's index now, not in a task
+        loaded = process.memory_info().rss
+        prepare(self.gazetteer)
         self.load_seconds = time.perf_counter() - start
-        self.memory_bytes = process.memory_info().rss - before
+        self.memory_bytes = loaded - before
+        self.prepared_bytes = process.memory_info().rss - loaded
 
     def teardown(self, worker: Any = None) -> None:
         self.gazetteer = None
@@ -583,6 +585,19 @@ class GazetteerPlugin(WorkerPlugin):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         GazetteerPlugin.__init__(self, state["data_dir"])
+
+
+def prepare(gazetteer: Gazetteer) -> None:
+    """Build, in this process, what every task needs and would otherwise build in its first
+    one: the geoparser's index of the gazetteer, the extractor's patterns (importing it), and
+    Arrow's conversion of rows (which imports pandas)."""
+    from gazetteer.geoparse import geoparse
+
+    from .extract import extract
+
+    geoparse("", gazetteer=gazetteer)
+    extract("", dt.date(2024, 1, 1), gazetteer=gazetteer)
+    _table([], DRAFTS_COLUMNS)
 
 
 def worker_gazetteer() -> Gazetteer:
@@ -610,8 +625,13 @@ def cluster(scheduler: str | None = None, *, data_dir: str | None = None,
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                             processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        import dask
+
+        # No dashboard shows the workers' profiles: they would sample each task's stack 100
+        # times a second for nothing.
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                 processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         try:
             with Client(local) as client:
                 client.register_plugin(GazetteerPlugin(data_dir), name=PLUGIN_NAME)
@@ -803,8 +823,8 @@ def write_parquet(tables: Iterable[pa.Table], path: str | Path, schema: pa.Schem
 # --- merging on the cluster ----------------------------------------------------------------------
 
 def _merge_task(table: pa.Table, block: str) -> pa.Table:
-    rows = merge_block(reports_from_rows(table.to_pylist()), block)
-    return _table(rows, MERGED_COLUMNS)
+    merged = merge_block(reports_from_rows(table.to_pylist()), block)
+    return _table(_records(merged, MERGED_COLUMNS), MERGED_COLUMNS)
 
 
 def merge_drafts(drafts: pa.Table, client: Client | None = None) -> pa.Table:
@@ -815,7 +835,7 @@ def merge_drafts(drafts: pa.Table, client: Client | None = None) -> pa.Table:
                   else ["day"] * len(dates))
     blocks: dict[str, list[int]] = {}
     for i, (date, precision) in enumerate(zip(dates, precisions)):
-        for block in blocks_of(Report("", "", str(date or ""), str(precision or "day"))):
+        for block in blocks_of(Incident(date=str(date or ""), date_precision=str(precision or "day"))):
             blocks.setdefault(block, []).append(i)
     ordered = sorted(blocks)
     calls = [(drafts.take(pa.array(blocks[b], type=pa.int64())), b) for b in ordered]

@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import Incident, Located
+from .model import SCHEMA, FieldSpec, Incident, Located
 from .style import EVENT_STYLES, color_keys, color_label, color_table, other_key
 
 __all__ = ["COMPRESS_ABOVE_ROWS", "UNDATED", "AreaIndex", "BlockColumns", "DataBlock", "Packed",
@@ -819,45 +819,44 @@ def _number(value: float | None) -> str:
 Column = Callable[[Sequence[Located], Sequence[Incident]], list[str]]
 
 
-def _of_incident(name: str) -> Column:
-    get = attrgetter(name)
-    return lambda rows, incidents: list(map(get, incidents))
-
-
 def _of_location(name: str) -> Column:
     get = attrgetter(name)
     return lambda rows, incidents: list(map(get, rows))
 
 
-# The text columns, as the block holds them: name -> (rows, incidents) -> column. A column
-# that may determine another (a place name its place, a district its governorate) comes first.
-TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
-    ("date", lambda _, incidents: [f"{i.date} \u2013 {i.date_end}" if i.date_end else i.date
-                                   for i in incidents]),
-    ("time", _of_incident("time")),
-    ("id", _of_incident("id")),
-    ("location", _of_incident("location")),
+def _of_incident_spec(spec: FieldSpec) -> Column:
+    """The block's column of an incident field: a date with the last day of its range, a
+    count as digits (empty when not given), a text as it is."""
+    if spec.name == "date":
+        return lambda _, incidents: [f"{i.date} \u2013 {i.date_end}" if i.date_end else i.date
+                                     for i in incidents]
+    get = attrgetter(spec.name)
+    if spec.kind in ("int", "float"):
+        return lambda _, incidents: [_number(get(i)) for i in incidents]
+    return lambda _, incidents: list(map(get, incidents))
+
+
+# How the point was found, and where it lies (from the boundaries; the table's own admin1 was
+# only a hint): the block's columns of each Located itself. The district before the
+# governorate: it determines it, which is then stored as a map from it.
+LOCATED_TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
     ("place_name", _of_location("place_name")),
     ("place_id", _of_location("place_id")),
     ("method", _of_location("method")),
     ("score", lambda rows, _: [f"{r.score:.2f}" if r.method != "given" else "" for r in rows]),
-    ("actor", _of_incident("actor")),
-    ("target", _of_incident("target")),
-    ("outcome", _of_incident("outcome")),
-    ("fatalities", lambda _, incidents: [_number(i.fatalities) for i in incidents]),
-    ("injuries", lambda _, incidents: [_number(i.injuries) for i in incidents]),
-    ("country", _of_incident("country")),
-    # Where the point lies, from the boundaries; the table's own admin1 was only a hint. The
-    # district first: it determines the governorate, which is then stored as a map from it.
     ("admin2", _of_location("admin2_name")),
     ("admin1", lambda rows, _: [f"{r.admin1_name} ({r.admin1})" if r.admin1_name else r.admin1
                                 for r in rows]),
-    ("description", _of_incident("description")),
-    ("source", _of_incident("source")),
-    ("source_url", _of_incident("source_url")),
-    ("notes", _of_incident("notes")),
 )
-COUNT_FIELDS = ("fatalities", "injuries")   # whole numbers, kept as numbers when they all are
+# The text columns: name -> (rows, incidents) -> column. The incident's are the field table's
+# `on_map` fields (the reported place first: it may determine the place found); the map's
+# popups and exports read them by name.
+TEXT_FIELDS: tuple[tuple[str, Column], ...] = (
+    *((spec.name, _of_incident_spec(spec)) for spec in SCHEMA if spec.on_map),
+    *LOCATED_TEXT_FIELDS,
+)
+# whole numbers (fatalities, injuries), kept as numbers when they all are
+COUNT_FIELDS = tuple(spec.name for spec in SCHEMA if spec.on_map and spec.kind == "int")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from .columns import EXTRA_OUTCOME, EXTRA_TYPE, NONE_COUNT, LocatedColumns, dist
 from .encode import (
     COMPRESS_ABOVE_ROWS,
     SAMPLE_ROWS,
+    TEXT_FIELDS,
     UNIQUE_SHARE,
     BlockColumns,
     DataBlock,
@@ -29,6 +30,7 @@ from .encode import (
     finish,
     write_block,
 )
+from .model import field_spec
 from .style import EVENT_STYLES, OTHER_ACTORS, color_key, color_label, color_table
 
 __all__ = ["encode_located"]
@@ -156,32 +158,27 @@ class _Block:
         table = np.array(spans, dtype=np.int64)
         return (table[inverse, 0], table[inverse, 1], int(table[:, 0].min()), int(table[:, 1].max()))
 
-    # -- the text columns of the popups (encode.TEXT_FIELDS) --
+    # -- the text columns of the popups (encode.TEXT_FIELDS, in its order) --
 
     def fields(self) -> list[tuple[str, Callable[[], TextColumn | np.ndarray]]]:
         rows = self.rows
-        return [
-            ("date", self._dates),
-            ("time", lambda: self.text("time")),
-            ("id", lambda: self.text("id")),
-            ("location", lambda: self.text("location")),
-            ("place_name", lambda: _of(rows.place_name, None)),
-            ("place_id", lambda: _of(rows.place_id, None)),
-            ("method", lambda: _of(rows.method, None)),
-            ("score", self._scores),
-            ("actor", lambda: self.text("actor")),
-            ("target", lambda: self.text("target")),
-            ("outcome", lambda: self.text("outcome")),
-            ("fatalities", lambda: self.incidents.fatalities[self.at]),
-            ("injuries", lambda: self.incidents.injuries[self.at]),
-            ("country", lambda: self.text("country")),
-            ("admin2", lambda: _of(rows.admin2_name, None)),
-            ("admin1", self._admin1),
-            ("description", lambda: self.text("description")),
-            ("source", lambda: self.text("source")),
-            ("source_url", lambda: self.text("source_url")),
-            ("notes", lambda: self.text("notes")),
-        ]
+        own: dict[str, Callable[[], TextColumn | np.ndarray]] = {
+            "date": self._dates,
+            "place_name": lambda: _of(rows.place_name, None),
+            "place_id": lambda: _of(rows.place_id, None),
+            "method": lambda: _of(rows.method, None),
+            "score": self._scores,
+            "admin1": self._admin1,
+            "admin2": lambda: _of(rows.admin2_name, None),
+        }
+        return [(name, own.get(name) or self._field(name)) for name, _ in TEXT_FIELDS]
+
+    def _field(self, name: str) -> Callable[[], TextColumn | np.ndarray]:
+        """An incident field's column: a count (fatalities, injuries: the numbers, NONE_COUNT
+        for none) or a text."""
+        if field_spec(name).kind == "int":
+            return lambda: getattr(self.incidents, name)[self.at]
+        return lambda: self.text(name)
 
     def _dates(self) -> TextColumn:
         dates, date_codes = self._coded(self.text("date"))

@@ -35,20 +35,21 @@ import bisect
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from gazetteer import Gazetteer, Place, distance_km
 from gazetteer.fold import FoldedText, fold_with_offsets, generic_of
 
+from .model import DRAFT_COLUMNS, Incident
 from .output import write_csv, write_text
+from .prefilter import AnyOf, Gated, Prefilter
 from .vocabulary import ARABIC_START as _AR
 from .vocabulary import WORD_END as _END
-from .vocabulary import EventWord, event_phrase, events_of, find_events, outcome_of
-from .vocabulary import compile_folded as _compile
+from .vocabulary import EventWord, compile_folded, event_phrase, events_of, find_events, outcome_of
 
-__all__ = ["COLUMNS", "THRESHOLDS", "TIME_RULES", "Draft", "Thresholds", "TimeRef", "TimeRule", "When",
+__all__ = ["COLUMNS", "THRESHOLDS", "TIME_RULES", "Thresholds", "TimeRef", "TimeRule", "When",
            "drafts_csv", "extract", "find_actor", "find_count", "find_events", "find_fatalities",
            "find_outcome", "find_target", "find_times", "write_drafts"]
 
@@ -91,53 +92,9 @@ THRESHOLDS = Thresholds()
 
 # --- records -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """One reported strike or attack, in the columns of an incident table (`read_incidents`).
-
-    `evidence` is the sentence it was read from; `evidence_start`..`evidence_end` are its
-    code-point offsets in the text given to `extract`.
-    """
-
-    id: str
-    date: str                      # "2024-01-02", or "2023-12" when only the month is given
-    time: str = ""                 # dawn, morning, noon, afternoon, evening, night, before dawn
-    location: str = ""             # the place as written
-    lat: float | None = None
-    lon: float | None = None
-    place_id: str = ""
-    place_name: str = ""
-    event_type: str = "other"
-    actor: str = ""
-    target: str = ""
-    outcome: str = "unknown"
-    fatalities: int | None = None
-    injuries: int | None = None
-    count: int | None = None       # rockets, drones, shells... as stated
-    country: str = ""
-    admin1: str = ""
-    description: str = ""
-    source_url: str = ""
-    evidence: str = ""
-    evidence_start: int = 0
-    evidence_end: int = 0
-    date_precision: str = "day"    # day, week ("last week", "قبل يومين") or month
-    notes: str = ""
-
-    def as_row(self) -> dict[str, object]:
-        """The CSV row: None as an empty cell, coordinates to 6 decimals."""
-        row: dict[str, object] = {}
-        for name in COLUMNS:
-            value = getattr(self, name)
-            if value is None:
-                value = ""
-            elif isinstance(value, float):
-                value = f"{value:.6f}".rstrip("0").rstrip(".")
-            row[name] = value
-        return row
-
-
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Draft))
+# A draft is an Incident (`mapper.model`) with the place, count and evidence fields filled;
+# these are its columns, in the order its CSV has them.
+COLUMNS: tuple[str, ...] = DRAFT_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +119,16 @@ class TimeRef:
 
 
 # --- folding: attack words and outcomes live in mapper.vocabulary ------------------------------
+
+# Most clauses hold none of the words a pattern here cannot match without (mapper.prefilter):
+# each pattern runs only where they are, and answers as it would anywhere.
+_PREFILTER = Prefilter()
+
+
+def _compile(*patterns: str) -> Gated:
+    """`vocabulary.compile_folded`, run only on strings that hold what the pattern needs."""
+    return _PREFILTER.add(compile_folded(*patterns))
+
 
 def _fold(s: str) -> str:
     """The matching form of a phrase or text (`fold_with_offsets`): no harakat, one alef, ta
@@ -249,6 +216,7 @@ _ACTORS: tuple[tuple[str, str], ...] = (
 )
 _ACTOR_PATTERNS = tuple((name, _compile(_AR + f"(?:{p})" + _END if re.search("[\u0600-\u06ff]", p) else p))
                         for name, p in _ACTORS)
+_ANY_ACTOR = AnyOf(*(pattern for _, pattern in _ACTOR_PATTERNS))
 _AGAINST = _compile(r"(?:ضد|لمحاربة|محاربة|لقتال|مواجهة)\s+(?:\S+\s+)?[\"'«]?\s*$",
                     r"(?:against|anti-|fight against|war on|fighting)\s+(?:the\s+)?(?:\S+\s+)?$")
 _VICTIMS = _compile(r"(?:مقتل|قتل|إصابة|جرح|استهداف)\s+(?:\S+\s+){0,3}(?:من|في|ل)\s*(?:ال)?\s*[\"'«]?\s*$",
@@ -266,6 +234,8 @@ def find_actor(text: str) -> str:
     ('Israel', '')
     """
     folded = _fold(text)
+    if not _ANY_ACTOR.may_match(folded):
+        return ""
     best: tuple[int, str] | None = None
     for name, pattern in _ACTOR_PATTERNS:
         for m in pattern.finditer(folded):
@@ -536,7 +506,7 @@ class TimeRule:
     pattern: str
     resolve: Callable[[re.Match[str], date], When | None]
     chained: bool = False
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    regex: Gated = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", _compile(self.pattern))
@@ -802,6 +772,8 @@ def _rebase(ref: TimeRef, base: When) -> TimeRef:
 _SENTENCE_END = re.compile(r"[.!?؟]+[\"'”»)]*(?=\s|$)")
 _ABBREVIATIONS = frozenset("u.s us mr mrs dr st gen col lt maj jan feb mar apr jun jul aug sep sept "
                            "oct nov dec no vs etc e.g i.e".split())
+_WORD_BEFORE_DOT = re.compile(r"([\w.]+)[.]$")
+_ABBREVIATION_REACH = 2 + max(map(len, _ABBREVIATIONS))
 _CLAUSE_BREAK = re.compile(r"،|؛|[,;:](?=\s)")
 # A clause that opens with "shortly before/after" is about another event, told for its time.
 _CONNECTIVE = _compile(r"(?<!\w)و?(?:قبيل|بعيد|عقب|إثر)(?!\w)",
@@ -857,9 +829,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, begin = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)[.]$", text[begin:m.start() + 1])
-        if m.group().startswith(".") and word and (word.group(1).lower() in _ABBREVIATIONS
-                                                   or len(word.group(1)) == 1):
+        # The word before a full stop, read no further back than the longest abbreviation could
+        # be: a longer word is none either way.
+        word = _WORD_BEFORE_DOT.search(text, max(begin, m.start() + 1 - _ABBREVIATION_REACH),
+                                       m.start() + 1) if text[m.start()] == "." else None
+        if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         spans.append((begin, m.end()))
         begin = m.end()
@@ -1065,6 +1039,10 @@ def _same_place(a: Place, b: Place) -> bool:
 
 # --- phase 1: attach words to clauses ------------------------------------------------------------
 
+# What a sentence with no attack, time or place of its own can still tell of the events around
+# it (`_Filler._claim`, `_Filler._details`): who claimed them, and their toll.
+_TELLING = AnyOf(_CLAIM, _TOLL_NONE, *_TRIGGERS.values(), *(p for pair in _TOLL_NOUNS.values() for p in pair))
+
 @dataclass(frozen=True, slots=True)
 class _Generic:
     """A typeless event word ("استهداف", "a separate strike"); `again` when it points back."""
@@ -1078,7 +1056,8 @@ class _Generic:
 class _Clause:
     start: int                     # offsets in the text
     end: int
-    sentence: int
+    sentence: int                  # only ever compared (equal, before, next to): `_attach`
+                                   # counts a paragraph it skips as one sentence
     paragraph: int
     events: tuple[EventWord, ...]  # attack words of the event vocabulary
     generic: tuple[_Generic, ...]  # typeless event words
@@ -1124,10 +1103,17 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
     filed = _dateline_ends(text, named.items)
     filed_set = set(filed)
     titles = _titles(text, paragraphs)
+    words = _Words([*events.items, *generic.items, *times.items, *named.items])
     clauses: list[_Clause] = []
     sentence = 0
     for paragraph, (p_start, p_end) in enumerate(paragraphs):
+        if _inert(view, p_start, p_end, words):
+            sentence += 1   # sentence numbers are only compared: a quiet paragraph counts as one
+            continue
         for s_start, s_end in _sentences(text, p_start, p_end):
+            if _inert(view, s_start, s_end, words):
+                sentence += 1
+                continue
             for c_start, c_end in _clause_spans(text, view, s_start, s_end, filed):
                 clause = _clause(text, view, c_start, c_end, sentence, paragraph, events, generic,
                                  times, named, allowed)
@@ -1138,6 +1124,17 @@ def _attach(text: str, view: FoldedText, published: date, mentions: Sequence, al
                 clauses.append(clause)
             sentence += 1
     return _drop_appositions(text, _speech_times(view, clauses))
+
+
+def _inert(view: FoldedText, start: int, end: int, *words: _Words) -> bool:
+    """True for a sentence (or a paragraph) that can change no draft, so that its clauses need
+    not be made (most sentences of a report): it holds no word of `words` (attack words, times,
+    places), so only a claim or a toll could tell something of the events around it, and it
+    holds none of the words those patterns need."""
+    if any(w.within(start, end) for w in words):
+        return False
+    folded = view.folded[view.from_text(start):view.from_text(end)]
+    return not _TELLING.may_match(folded)
 
 
 def _trusted(text: str, paragraphs: list[tuple[int, int]], times: _Words, mentions: list[_Mention],
@@ -1281,7 +1278,7 @@ class _Flags:
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     kind: str                      # "event", or "continuation": a sentence going on about one
-    draft: Draft
+    draft: Incident
     place: Place
     flags: _Flags
     paragraph: int
@@ -1492,7 +1489,7 @@ class _Filler:
             count = find_count(self.text[max(clauses[j].start, word.start - THRESHOLDS.count_reach):word.end])
         place = mention.place
         start, end = clauses[0].start, clauses[-1].end
-        draft = Draft(
+        draft = Incident(
             id="", date=self.published.isoformat(), location=mention.text, lat=place.lat, lon=place.lon,
             place_id=place.id, place_name=place.name, event_type=event_type, actor=actor,
             target=find_target(group_text, place), outcome=outcome, fatalities=killed, injuries=wounded,
@@ -1545,8 +1542,8 @@ class _Filler:
         outcomes.discard("unknown")
         return outcomes.pop() if len(outcomes) == 1 else "unknown"
 
-    def _date(self, draft: Draft, flags: _Flags, clauses: list[_Clause], i: int, lo: int, tail: int,
-              anchors: list[TimeRef], mention: _Mention) -> tuple[Draft, _Flags]:
+    def _date(self, draft: Incident, flags: _Flags, clauses: list[_Clause], i: int, lo: int, tail: int,
+              anchors: list[TimeRef], mention: _Mention) -> tuple[Incident, _Flags]:
         """The event's date: a time of its clauses, else one before it in the sentence (an
         anchor included), else one after it, else the day its source spoke; else the event told
         before it (when the sentence goes on about it), the same place's earlier report, or the
@@ -1746,12 +1743,12 @@ class _Filler:
         killed, wounded = toll.values()
         place = mention.place
         start, end = clauses[0].start, clauses[-1].end
-        draft = Draft(id="", date=self.published.isoformat(), location=mention.text, lat=place.lat,
-                      lon=place.lon, place_id=place.id, place_name=place.name,
-                      target=find_target(self.text[clause.start:clause.end], place),
-                      outcome=find_outcome(group_text), fatalities=killed, injuries=wounded,
-                      country=place.country, admin1=place.admin1, source_url=self.source_url,
-                      evidence_start=start, evidence_end=end)
+        draft = Incident(id="", date=self.published.isoformat(), location=mention.text, lat=place.lat,
+                         lon=place.lon, place_id=place.id, place_name=place.name,
+                         target=find_target(self.text[clause.start:clause.end], place),
+                         outcome=find_outcome(group_text), fatalities=killed, injuries=wounded,
+                         country=place.country, admin1=place.admin1, source_url=self.source_url,
+                         evidence_start=start, evidence_end=end)
         self.found.append(_Candidate("continuation", _trim_evidence(draft, self.text), place,
                                      _Flags(ambiguous=mention.ambiguous), clause.paragraph, clause.sentence))
 
@@ -1830,7 +1827,7 @@ def _absorb(text: str, old: _Candidate, new: _Candidate) -> _Candidate:
                    sentence=max(old.sentence, new.sentence))
 
 
-def _at(draft: Draft, where: Draft) -> Draft:
+def _at(draft: Incident, where: Incident) -> Incident:
     """`draft` at the place of `where`."""
     return replace(draft, location=where.location, lat=where.lat, lon=where.lon, place_id=where.place_id,
                    place_name=where.place_name, country=where.country, admin1=where.admin1)
@@ -1914,7 +1911,7 @@ def _notes(flags: _Flags, place: Place) -> str:
     return "; ".join(n for n in notes if n)
 
 
-def _describe(d: Draft, flags: _Flags) -> str:
+def _describe(d: Incident, flags: _Flags) -> str:
     """One English line for popups and tables: what, where, how many, by whom, with what result."""
     parts = [f"{event_phrase(d.event_type)} at {d.place_name}"]
     if d.count:
@@ -1932,7 +1929,7 @@ def _describe(d: Draft, flags: _Flags) -> str:
     return "; ".join(parts)
 
 
-def _trim_evidence(draft: Draft, text: str) -> Draft:
+def _trim_evidence(draft: Incident, text: str) -> Incident:
     start, end = draft.evidence_start, draft.evidence_end
     while start < end and text[start].isspace():
         start += 1
@@ -1944,7 +1941,7 @@ def _trim_evidence(draft: Draft, text: str) -> Draft:
 # --- the extractor ------------------------------------------------------------------------------
 
 def extract(text: str, published: date, *, gazetteer: Gazetteer | None = None, source_url: str = "",
-            country: str | None = None) -> list[Draft]:
+            country: str | None = None) -> list[Incident]:
     """Draft incidents of an article: one per reported strike or attack at a place.
 
     `published` is the article's date, against which "أمس", "on Tuesday" and "December 25"
@@ -1983,16 +1980,25 @@ def check_published(published: date, today: date | None = None) -> None:
         raise ValueError(f"{published.isoformat()} is in the future")
 
 
-def drafts_csv(drafts: Iterable[Draft], *, raw_cells: bool = False) -> str:
+def drafts_csv(drafts: Iterable[Incident], *, raw_cells: bool = False) -> str:
     """The drafts as CSV text with the incident columns (see COLUMNS); cells made safe to
     open in a spreadsheet unless `raw_cells` (see `mapper.output.csv_cell`)."""
     out = io.StringIO()
-    rows = [[row[c] for c in COLUMNS] for row in (d.as_row() for d in drafts)]
+    rows = [[_cell(getattr(d, c)) for c in COLUMNS] for d in drafts]
     write_csv(out, [COLUMNS, *rows], raw=raw_cells, lineterminator="\n")
     return out.getvalue()
 
 
-def write_drafts(drafts: Iterable[Draft], path: str | Path, *, raw_cells: bool = False) -> None:
+def _cell(value: object) -> object:
+    """A draft's value as a CSV cell: None as an empty cell, coordinates to 6 decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return value
+
+
+def write_drafts(drafts: Iterable[Incident], path: str | Path, *, raw_cells: bool = False) -> None:
     """Write drafts as a UTF-8 CSV that `read_incidents` and `incident-map render` read,
     whole or not at all; raises WriteError naming the file when it cannot be written."""
     write_text(path, drafts_csv(drafts, raw_cells=raw_cells), newline="")

@@ -27,7 +27,7 @@ from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place
 
 from .columns import IncidentColumns, distinct, take_rows
 from .errors import OutputError
-from .model import Incident, Located, ReviewItem
+from .model import SCHEMA, Incident, Located, ReviewItem
 from .output import atomic_write, write_csv, write_text
 from .profiles import PRECISION_RADIUS_KM
 from .validate import REGION
@@ -58,9 +58,8 @@ REASON_UNREADABLE = "unreadable"
 EARLIEST_YEAR = 1900
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
-INCIDENT_FIELDS = ("row", "id", "date", "date_precision", "date_end", "time", "location",
-                   "event_type", "event_label", "actor", "target", "outcome", "fatalities",
-                   "injuries", "country", "admin1", "description", "source", "source_url", "notes")
+# The incident's own columns of the located and review files (the field table's `written`).
+INCIDENT_FIELDS = tuple(f.name for f in SCHEMA if f.written)
 # The input's own admin columns are kept beside the ones found from the point.
 GIVEN = {"admin1": "admin1_given", "admin2": "admin2_given"}
 INCIDENT_COLUMNS = tuple(GIVEN.get(f, f) for f in INCIDENT_FIELDS)

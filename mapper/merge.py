@@ -3,9 +3,9 @@
 An archive reports most incidents more than once: two outlets the same evening, a wire story
 the next morning that says only "yesterday", a monitor's summary that names the governorate
 where a local outlet names the town. This module decides which drafts (`mapper.extract`
-rows, one per document and strike) are one incident, and reconciles them into one row. It is
-pure: plain records in, plain rows out; `mapper.corpus` runs it on a Dask cluster block by
-block.
+Incidents, one per document and strike, with their document's id) are one incident, and
+reconciles them into one Incident. It is pure: records in, records out; `mapper.corpus`
+runs it on a Dask cluster block by block.
 
 When two reports may be one incident (`may_be_one`), all of these hold:
 
@@ -52,10 +52,10 @@ task reads its month's reports and those within HALO_DAYS of it, groups them all
 the incidents whose first report (in PRIORITY order) is of its own month. The union of the
 blocks' rows is exactly what `merge_reports` gives over the whole table.
 
->>> a = Report("d1#1", "d1", "2024-01-02", place_id="site:x", lat=35.0, lon=40.0, event_type="rocket")
->>> b = Report("d2#1", "d2", "2024-01-02", place_id="site:x", lat=35.0, lon=40.0, event_type="missile")
->>> [row["document_ids"] for row in merge_reports([a, b])]
-[['d1', 'd2']]
+>>> a = Incident(id="d1#1", document_id="d1", date="2024-01-02", place_id="site:x", event_type="rocket")
+>>> b = Incident(id="d2#1", document_id="d2", date="2024-01-02", place_id="site:x", event_type="missile")
+>>> [incident.document_ids for incident in merge_reports([a, b])]
+[('d1', 'd2')]
 """
 
 from __future__ import annotations
@@ -65,17 +65,18 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from gazetteer import distance_km
 
 from .errors import InputError
+from .model import MERGED_COLUMNS, SCHEMA, Incident
 from .vocabulary import EVENT_TYPES, OTHER
 
 __all__ = ["DATE_WINDOW_DAYS", "HALO_DAYS", "MERGED_COLUMNS", "PLACE_TOLERANCE_KM",
-           "TIME_TOLERANCE_HOURS", "TYPE_FAMILIES", "WEAK_DATE_NOTE", "Report", "block_of",
+           "TIME_TOLERANCE_HOURS", "TYPE_FAMILIES", "WEAK_DATE_NOTE", "block_of",
            "blocks_of", "merge_block", "merge_reports", "may_be_one", "reconcile", "reports_from_rows"]
 
 # Reports of one incident give dates at most this many days apart (across midnight only).
@@ -109,102 +110,74 @@ WEAK_DATE_NOTE = "date assumed (publication date)"
 _AREAS = ("admin1", "admin2", "region")
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """One draft as the merge sees it: what, where, when, and which document said so.
+# --- what the merge reads of a report ---------------------------------------------------------
 
-    `id` is unique in the corpus (`mapper.corpus` writes "DOCUMENT#N"); `place_kind` and
-    `radius_km` are the gazetteer's for `place_id`.
-    """
+def weak_date(r: Incident) -> bool:
+    """True when the date is the publication date, assumed for want of one in the text."""
+    return WEAK_DATE_NOTE in r.notes
 
-    id: str
-    document_id: str
-    date: str                       # "2024-01-02", or "2024-01" / "2024" with that precision
-    date_precision: str = "day"
-    time: str = ""
-    source_url: str = ""
-    published: str = ""
-    location: str = ""
-    place_id: str = ""
-    place_name: str = ""
-    place_kind: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    radius_km: float = 0.0
-    country: str = ""
-    admin1: str = ""
-    event_type: str = OTHER
-    actor: str = ""
-    target: str = ""
-    outcome: str = "unknown"
-    fatalities: int | None = None
-    injuries: int | None = None
-    description: str = ""
-    evidence: str = ""
-    notes: str = ""
 
-    @property
-    def weak_date(self) -> bool:
-        """True when the date is the publication date, assumed for want of one in the text."""
-        return WEAK_DATE_NOTE in self.notes
-
-    @property
-    def day(self) -> int | None:
-        """The date as a day number, when it is known to the day."""
-        if self.date_precision != "day":
-            return None
-        try:
-            return dt.date.fromisoformat(self.date[:10]).toordinal()
-        except ValueError:
-            return None
-
-    @property
-    def month(self) -> str:
-        """"YYYY-MM", or "" when not even the month is known."""
-        return self.date[:7] if self.date_precision in ("day", "month") and len(self.date) >= 7 else ""
-
-    @property
-    def hour(self) -> int | None:
-        """The hour the part of the day stands for ("before evening": two hours before it)."""
-        time = self.time.strip().lower()
-        if time in HOURS_OF_DAY:
-            return HOURS_OF_DAY[time]
-        if time.startswith("before ") and time[7:] in HOURS_OF_DAY:
-            return HOURS_OF_DAY[time[7:]] - 2
+def day_of(r: Incident) -> int | None:
+    """The date as a day number, when it is known to the day."""
+    if r.date_precision != "day":
+        return None
+    try:
+        return dt.date.fromisoformat(r.date[:10]).toordinal()
+    except ValueError:
         return None
 
-    @property
-    def specificity(self) -> int:
-        return SPECIFICITY.get(self.place_kind, 0)
+
+def month_of(r: Incident) -> str:
+    """"YYYY-MM", or "" when not even the month is known."""
+    return r.date[:7] if r.date_precision in ("day", "month") and len(r.date) >= 7 else ""
 
 
-_REPORT_FIELDS = {f.name: f for f in fields(Report)}
+def hour_of(r: Incident) -> int | None:
+    """The hour the part of the day stands for ("before evening": two hours before it)."""
+    time = r.time.strip().lower()
+    if time in HOURS_OF_DAY:
+        return HOURS_OF_DAY[time]
+    if time.startswith("before ") and time[7:] in HOURS_OF_DAY:
+        return HOURS_OF_DAY[time[7:]] - 2
+    return None
 
 
-def reports_from_rows(rows: Iterable[Mapping[str, object]], origin: str = "drafts") -> list[Report]:
-    """Reports from draft rows (dicts of the columns `mapper.corpus` writes; missing optional
-    columns take their defaults). Raises InputError naming `origin` and the row when a row has
-    no id, document id or date, or a coordinate, radius or count that is not a number."""
+def specificity(r: Incident) -> int:
+    return SPECIFICITY.get(r.place_kind, 0)
+
+
+def _radius(r: Incident) -> float:
+    return r.radius_km or 0.0
+
+
+# The fields a drafts table may give, read as their kind of value (the field table's).
+_READ = {f.name: f.kind for f in SCHEMA if f.kind in ("text", "int", "float", "texts")}
+_NUMBERS: dict[str, type[float] | type[int]] = {"int": int, "float": float}
+
+
+def reports_from_rows(rows: Iterable[Mapping[str, object]], origin: str = "drafts") -> list[Incident]:
+    """Reports (drafts as Incidents) from rows of a drafts table (dicts of the columns
+    `mapper.corpus` writes; missing columns take their defaults). Raises InputError naming
+    `origin` and the row when a row has no id, document id or date, or a coordinate, radius
+    or count that is not a number."""
     reports = []
     for number, row in enumerate(rows, start=1):
-        values: dict[str, Any] = {}   # each converted to its field's type below
-        for name in _REPORT_FIELDS:
+        values: dict[str, Any] = {}   # each converted to its field's kind below
+        for name, kind in _READ.items():
             value = row.get(name)
             if value is None or isinstance(value, float) and math.isnan(value):
                 continue
-            if name in _NUMBER_FIELDS:
-                values[name] = _number(value, _NUMBER_FIELDS[name], origin, f"record {number}: {name}")
+            if kind in _NUMBERS:
+                values[name] = _number(value, _NUMBERS[kind], origin, f"record {number}: {name}")
+            elif kind == "texts":
+                values[name] = tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else (str(value),)
             else:
                 values[name] = str(value)
         missing = [c for c in ("id", "document_id", "date") if not values.get(c)]
         if missing:
             raise InputError(origin, f"record {number}: no {', '.join(missing)} (a draft needs them to be merged)")
-        reports.append(Report(**values))
+        reports.append(Incident(**values))
     return reports
-
-
-_NUMBER_FIELDS: dict[str, type[float] | type[int]] = {
-    "lat": float, "lon": float, "radius_km": float, "fatalities": int, "injuries": int}
 
 
 def _number(value: object, kind: type[float] | type[int], origin: str, where: str) -> float | int:
@@ -224,12 +197,12 @@ def family(event_type: str) -> str:
     return TYPE_FAMILIES.get(event_type, OTHER)
 
 
-def same_family(a: Report, b: Report) -> bool:
+def same_family(a: Incident, b: Incident) -> bool:
     fa, fb = family(a.event_type), family(b.event_type)
     return fa == fb or OTHER in (fa, fb)
 
 
-def same_place(a: Report, b: Report) -> bool:
+def same_place(a: Incident, b: Incident) -> bool:
     """One place: the same id, a governorate and a place in it, or points within the larger
     radius (same governorate when both name one)."""
     if a.place_id and a.place_id == b.place_id:
@@ -240,30 +213,31 @@ def same_place(a: Report, b: Report) -> bool:
         return bool(a.admin1 and b.admin1)   # equal, by the test above
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return False
-    reach = max(a.radius_km, b.radius_km, PLACE_TOLERANCE_KM)
+    reach = max(_radius(a), _radius(b), PLACE_TOLERANCE_KM)
     return distance_km(a.lat, a.lon, b.lat, b.lon) <= reach
 
 
-def same_time(a: Report, b: Report) -> bool:
+def same_time(a: Incident, b: Incident) -> bool:
     """Dates and parts of the day that may be one moment (see the module's rules)."""
-    da, db = a.day, b.day
+    da, db = day_of(a), day_of(b)
     if da is None or db is None:
         if a.date_precision == "year" or b.date_precision == "year":
             return False   # a year says too little to merge on
-        return bool(a.month) and a.month == b.month
+        return bool(month_of(a)) and month_of(a) == month_of(b)
     gap = db - da
-    if a.weak_date or b.weak_date:
-        if a.weak_date and b.weak_date:
+    if weak_date(a) or weak_date(b):
+        if weak_date(a) and weak_date(b):
             return abs(gap) <= DATE_WINDOW_DAYS
-        weak_day, firm_day = (da, db) if a.weak_date else (db, da)
+        weak_day, firm_day = (da, db) if weak_date(a) else (db, da)
         back = weak_day - firm_day   # the event is on or before the day it was published
         if not 0 <= back <= DATE_WINDOW_DAYS:
             return False
-        return back != 0 or _hours_fit(a.hour, b.hour, 0)
+        return back != 0 or _hours_fit(hour_of(a), hour_of(b), 0)
     if gap == 0:
-        return _hours_fit(a.hour, b.hour, 0)
+        return _hours_fit(hour_of(a), hour_of(b), 0)
     if abs(gap) <= DATE_WINDOW_DAYS:
-        return a.hour is not None and b.hour is not None and _hours_fit(a.hour, b.hour, gap)
+        ha, hb = hour_of(a), hour_of(b)
+        return ha is not None and hb is not None and _hours_fit(ha, hb, gap)
     return False
 
 
@@ -273,7 +247,7 @@ def _hours_fit(ha: int | None, hb: int | None, gap_days: int) -> bool:
     return abs(hb + 24 * gap_days - ha) <= TIME_TOLERANCE_HOURS
 
 
-def may_be_one(a: Report, b: Report) -> bool:
+def may_be_one(a: Incident, b: Incident) -> bool:
     """True when two reports may be of one incident (the module's rules)."""
     return (a.document_id != b.document_id and same_family(a, b) and same_time(a, b)
             and same_place(a, b))
@@ -281,17 +255,18 @@ def may_be_one(a: Report, b: Report) -> bool:
 
 # --- grouping ----------------------------------------------------------------------------------
 
-def priority(r: Report) -> tuple:
+def priority(r: Incident) -> tuple:
     """The order in which reports are grouped: stated days, then assumed ones, then months and
     years; the most specific place first; then by date and id, so that the result never
     depends on the order of the input."""
-    firmness = 0 if r.day is not None and not r.weak_date else 1 if r.day is not None else 2
-    return firmness, -r.specificity, r.date, r.document_id, r.id
+    day = day_of(r)
+    firmness = 0 if day is not None and not weak_date(r) else 1 if day is not None else 2
+    return firmness, -specificity(r), r.date, r.document_id, r.id
 
 
 @dataclass(slots=True)
 class _Group:
-    reports: list[Report]
+    reports: list[Incident]
     ambiguous: int = 0             # how many incidents the first report fitted (it joined none)
 
 
@@ -302,9 +277,9 @@ CELL_DEGREES = 0.5
 CELL_REACH_KM = 40.0
 
 
-def _cell(r: Report) -> tuple[int, int] | None:
+def _cell(r: Incident) -> tuple[int, int] | None:
     """The grid cell of a point report, or None for a wide one (see CELL_REACH_KM)."""
-    if (r.lat is None or r.lon is None or r.place_kind in _AREAS or r.radius_km > CELL_REACH_KM
+    if (r.lat is None or r.lon is None or r.place_kind in _AREAS or _radius(r) > CELL_REACH_KM
             or abs(r.lat) > 44):   # farther north a cell is narrower than CELL_REACH_KM
         return None
     return math.floor(r.lat / CELL_DEGREES), math.floor(r.lon / CELL_DEGREES)
@@ -324,11 +299,11 @@ class _Index:
         self.months: dict[tuple[str, str], list[int]] = {}       # (month, admin1) -> groups starting then
         self.month_all: dict[str, list[int]] = {}
 
-    def add(self, g: int, r: Report, first: bool) -> None:
-        day = r.day
-        if first and r.month:
-            self.months.setdefault((r.month, r.admin1), []).append(g)
-            self.month_all.setdefault(r.month, []).append(g)
+    def add(self, g: int, r: Incident, first: bool) -> None:
+        day, month = day_of(r), month_of(r)
+        if first and month:
+            self.months.setdefault((month, r.admin1), []).append(g)
+            self.month_all.setdefault(month, []).append(g)
         if day is None:
             return
         cell = _cell(r)
@@ -339,14 +314,15 @@ class _Index:
         self.admin1.setdefault((day, r.admin1), []).append(g)
         self.days.setdefault(day, []).append(g)
 
-    def near(self, r: Report) -> set[int]:
-        day = r.day
+    def near(self, r: Incident) -> set[int]:
+        day = day_of(r)
         if day is None:
-            if not (r.month and r.date_precision == "month"):
+            month = month_of(r)
+            if not (month and r.date_precision == "month"):
                 return set()
             if not r.admin1:
-                return set(self.month_all.get(r.month, ()))
-            return {*self.months.get((r.month, r.admin1), ()), *self.months.get((r.month, ""), ())}
+                return set(self.month_all.get(month, ()))
+            return {*self.months.get((month, r.admin1), ()), *self.months.get((month, ""), ())}
         days = range(day - DATE_WINDOW_DAYS, day + DATE_WINDOW_DAYS + 1)
         if not r.admin1:
             return {g for d in days for g in self.days.get(d, ())}
@@ -362,7 +338,7 @@ class _Index:
         return found
 
 
-def _group(reports: Sequence[Report]) -> list[_Group]:
+def _group(reports: Sequence[Incident]) -> list[_Group]:
     groups: list[_Group] = []
     index = _Index()
     for r in sorted(reports, key=priority):
@@ -378,52 +354,48 @@ def _group(reports: Sequence[Report]) -> list[_Group]:
     return groups
 
 
-def merge_reports(reports: Sequence[Report]) -> list[dict[str, object]]:
-    """The incidents of a set of reports, one row each (MERGED_COLUMNS), by date and id."""
-    rows = [reconcile(g.reports, g.ambiguous) for g in _group(reports)]
-    return sorted(rows, key=lambda row: (str(row["date"]), str(row["id"])))
+def merge_reports(reports: Sequence[Incident]) -> list[Incident]:
+    """The incidents of a set of reports, one each (MERGED_COLUMNS), by date and id."""
+    merged = [reconcile(g.reports, g.ambiguous) for g in _group(reports)]
+    return sorted(merged, key=_by_date)
 
 
-def block_of(r: Report) -> str:
+def block_of(r: Incident) -> str:
     """The merge block ("YYYY-MM", a calendar month) whose task owns an incident that starts
     with this report; "" for a report known only to the year, which merges with nothing."""
-    return r.month
+    return month_of(r)
 
 
-def blocks_of(r: Report) -> tuple[str, ...]:
+def blocks_of(r: Incident) -> tuple[str, ...]:
     """Every block whose task reads this report: its month, and a neighbouring month when the
     report lies within HALO_DAYS of it."""
-    day = r.day
+    day = day_of(r)
     if day is None:
-        return (r.month,)
-    blocks = {r.month}
+        return (month_of(r),)
+    blocks = {month_of(r)}
     for shift in (-HALO_DAYS, HALO_DAYS):
         blocks.add(dt.date.fromordinal(day + shift).isoformat()[:7])
     return tuple(sorted(blocks))
 
 
-def merge_block(reports: Sequence[Report], block: str) -> list[dict[str, object]]:
+def merge_block(reports: Sequence[Incident], block: str) -> list[Incident]:
     """The incidents of one block: group every report given (the block's own and its halo's,
     see `blocks_of`) and keep the incidents whose first report is of the block's month."""
     kept = []
     for g in _group(reports):
         if block_of(g.reports[0]) == block:
             kept.append(reconcile(g.reports, g.ambiguous))
-    return sorted(kept, key=lambda row: (str(row["date"]), str(row["id"])))
+    return sorted(kept, key=_by_date)
 
 
-# --- reconciling an incident's reports into one row --------------------------------------------
-
-MERGED_COLUMNS: tuple[str, ...] = (
-    "id", "date", "date_precision", "time", "location", "lat", "lon", "place_id", "place_name",
-    "place_kind", "radius_km", "country", "admin1", "event_type", "actor", "target", "outcome",
-    "fatalities", "fatalities_min", "injuries", "injuries_min", "description", "evidence",
-    "source", "source_url", "source_urls", "document_ids", "draft_ids", "reports", "notes",
-)
+def _by_date(incident: Incident) -> tuple[str, str]:
+    return incident.date, incident.id
 
 
-def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object]:
-    """One incident row from its reports (the module's rules); `ambiguous` counts the
+# --- reconciling an incident's reports into one --------------------------------------------
+
+def reconcile(reports: Sequence[Incident], ambiguous: int = 0) -> Incident:
+    """One incident (its columns MERGED_COLUMNS) from its reports (the module's rules); `ambiguous` counts the
     incidents its first report fitted (and so did not join), for the notes."""
     if not reports:
         raise ValueError("an incident needs at least one report")
@@ -463,57 +435,57 @@ def reconcile(reports: Sequence[Report], ambiguous: int = 0) -> dict[str, object
     urls = list(dict.fromkeys(r.source_url for r in sorted(ordered, key=_source_order) if r.source_url))
     hosts = list(dict.fromkeys(_host(u) for u in urls if _host(u)))
     ids = sorted(r.id for r in ordered)
-    return {
-        "id": "incident-" + hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()[:12],
-        "date": date,
-        "date_precision": precision,
-        "time": _most_common([r.time for r in ordered if r.time and r.date == date]),
-        "location": here.location,
-        "lat": here.lat,
-        "lon": here.lon,
-        "place_id": here.place_id,
-        "place_name": here.place_name,
-        "place_kind": here.place_kind,
-        "radius_km": here.radius_km,
-        "country": here.country,
-        "admin1": here.admin1 or _most_common([r.admin1 for r in ordered if r.admin1]),
-        "event_type": _event_type(ordered, here),
-        "actor": actors.most_common(1)[0][0] if actors else "",
-        "target": here.target or _most_common([r.target for r in ordered if r.target]),
-        "outcome": outcome,
-        "fatalities": max(killed) if killed else None,
-        "fatalities_min": min(killed) if killed else None,
-        "injuries": max(wounded) if wounded else None,
-        "injuries_min": min(wounded) if wounded else None,
-        "description": here.description,
-        "evidence": here.evidence,
-        "source": ", ".join(hosts),
-        "source_url": urls[0] if urls else "",
-        "source_urls": urls,
-        "document_ids": documents,
-        "draft_ids": ids,
-        "reports": len(reports),
-        "notes": "; ".join(notes),
-    }
+    return Incident(
+        id="incident-" + hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()[:12],
+        date=date,
+        date_precision=precision,
+        time=_most_common([r.time for r in ordered if r.time and r.date == date]),
+        location=here.location,
+        lat=here.lat,
+        lon=here.lon,
+        place_id=here.place_id,
+        place_name=here.place_name,
+        place_kind=here.place_kind,
+        radius_km=_radius(here),
+        country=here.country,
+        admin1=here.admin1 or _most_common([r.admin1 for r in ordered if r.admin1]),
+        event_type=_event_type(ordered, here),
+        actor=actors.most_common(1)[0][0] if actors else "",
+        target=here.target or _most_common([r.target for r in ordered if r.target]),
+        outcome=outcome,
+        fatalities=max(killed) if killed else None,
+        fatalities_min=min(killed) if killed else None,
+        injuries=max(wounded) if wounded else None,
+        injuries_min=min(wounded) if wounded else None,
+        description=here.description,
+        evidence=here.evidence,
+        source=", ".join(hosts),
+        source_url=urls[0] if urls else "",
+        source_urls=tuple(urls),
+        document_ids=tuple(documents),
+        draft_ids=tuple(ids),
+        reports=len(reports),
+        notes="; ".join(notes),
+    )
 
 
-def _source_order(r: Report) -> tuple:
+def _source_order(r: Incident) -> tuple:
     return r.published or r.date, r.document_id, r.id
 
 
-def _place_report(ordered: Sequence[Report]) -> Report:
+def _place_report(ordered: Sequence[Incident]) -> Incident:
     """The report whose place the incident takes: the most specific, then the smallest
     radius, then the place most reports name."""
     named = Counter(r.place_id for r in ordered)
-    return min(ordered, key=lambda r: (-r.specificity, r.radius_km or math.inf, -named[r.place_id],
+    return min(ordered, key=lambda r: (-specificity(r), r.radius_km or math.inf, -named[r.place_id],
                                        r.document_id, r.id))
 
 
-def _date(ordered: Sequence[Report]) -> tuple[str, str]:
+def _date(ordered: Sequence[Incident]) -> tuple[str, str]:
     """The day most reports state (assumed dates count only when none is stated), the
     earliest on a tie; else the month."""
-    stated = [r.date for r in ordered if r.day is not None and not r.weak_date]
-    days = stated or [r.date for r in ordered if r.day is not None]
+    stated = [r.date for r in ordered if day_of(r) is not None and not weak_date(r)]
+    days = stated or [r.date for r in ordered if day_of(r) is not None]
     if days:
         counts = Counter(days)
         best = max(counts.values())
@@ -522,7 +494,7 @@ def _date(ordered: Sequence[Report]) -> tuple[str, str]:
     return first.date, first.date_precision
 
 
-def _event_type(ordered: Sequence[Report], here: Report) -> str:
+def _event_type(ordered: Sequence[Incident], here: Incident) -> str:
     """The specific type most reports give; on a tie, the place report's, else the first in
     EVENT_TYPES."""
     counts = Counter(r.event_type for r in ordered if r.event_type != OTHER)

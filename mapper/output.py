@@ -32,16 +32,17 @@ import csv
 import errno
 import os
 import re
-import secrets
 import shutil
 import signal
 import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from gazetteer.files import TempFile
 
 from .errors import OutputError, WriteError
 
@@ -129,19 +130,15 @@ def write_xlsx(out: IO[bytes], rows: Iterable[Sequence[Any]], *, raw: bool = Fal
 
 # --- files -------------------------------------------------------------------------------------
 
-def _proc_fd_links() -> bool:
-    return os.path.isdir("/proc/self/fd")
-
-
 class _Temp:
-    """A file being written for `target`: unnamed (O_TMPFILE) or named in the same folder;
-    or, for a target that is no regular file, anywhere, to be copied into it at the end."""
+    """A file being written for `path` (`gazetteer.files.TempFile`, beside the file it
+    replaces); or, for a path that is no regular file, anywhere, to be copied into it at the
+    end. Raises WriteError naming `path`."""
 
-    def __init__(self, path: Path, target: Path, fd: int, name: Path | None, stream: bool) -> None:
+    def __init__(self, path: Path, file: TempFile, stream: bool) -> None:
         self.path = path            # as the user named it, for messages
-        self.target = target        # symlinks followed
-        self.fd: int | None = fd    # None once discarded
-        self.name = name            # None while unnamed
+        self.file = file
+        self.target = file.target   # symlinks followed
         self.stream = stream
 
     @classmethod
@@ -157,89 +154,40 @@ class _Temp:
         if info is not None and not stat.S_ISREG(info.st_mode):
             # /dev/stdout, a pipe: written through, as named, when the file is complete
             stream_fd, stream_name = tempfile.mkstemp(prefix="incident-mapper-", suffix=".tmp")
-            return cls(path, path, stream_fd, Path(stream_name), stream=True)
+            return cls(path, TempFile(path, stream_fd, Path(stream_name)), stream=True)
         # A link to a file: the file it points to is replaced, the link stays.
         target = Path(os.path.realpath(path))
         if info is not None and not os.access(target, os.W_OK):
             raise WriteError(path, "permission denied (the file is read-only)")
-        folder = target.parent
-        if not folder.is_dir():
-            raise WriteError(path, f"no such folder: {folder}")
-        mode = stat.S_IMODE(info.st_mode) if info is not None else None
-        fd: int | None = None
-        name: Path | None = None
-        if hasattr(os, "O_TMPFILE") and _proc_fd_links():
-            try:
-                fd = os.open(folder, os.O_TMPFILE | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o666)
-            except OSError as exc:
-                if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
-                    raise WriteError(path, exc) from exc
-        if fd is None:
-            try:
-                fd, raw_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-            except OSError as exc:
-                raise WriteError(path, exc) from exc
-            name = Path(raw_name)
-            if mode is None:
-                mode = 0o666 & ~_umask()
-        if mode is not None:
-            os.fchmod(fd, mode)
-        return cls(path, target, fd, name, stream=False)
-
-    def _live_fd(self) -> int:
-        if self.fd is None:
-            raise WriteError(self.path, "its temporary file was already discarded")
-        return self.fd
+        if not target.parent.is_dir():
+            raise WriteError(path, f"no such folder: {target.parent}")
+        try:
+            file = TempFile.beside(target, mode=stat.S_IMODE(info.st_mode) if info is not None else None)
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+        return cls(path, file, stream=False)
 
     def open(self, mode: str, encoding: str | None, newline: str | None) -> IO[Any]:
-        return os.fdopen(os.dup(self._live_fd()), mode, encoding=None if "b" in mode else encoding,
-                         newline=None if "b" in mode else newline)
+        try:
+            return self.file.open(mode, encoding, newline)
+        except OSError as exc:
+            raise WriteError(self.path, exc) from exc
 
     def link(self) -> Path | None:
         """Give an unnamed file its temporary name, next to the target; the name (None for a
         stream, which is copied, not renamed)."""
-        if self.name is not None or self.stream:
-            return self.name
-        source = self._live_fd()
-        folder = self.target.parent
-        name = folder / f".{self.target.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            os.link(f"/proc/self/fd/{source}", name)
-            self.name = name
-            return name
-        except OSError:
-            pass   # some kernels and file systems (overlays) will not name it: copy it instead
-        fd, raw_name = tempfile.mkstemp(dir=folder, prefix=f".{self.target.name}.", suffix=".tmp")
-        self.name = Path(raw_name)
-        try:
-            os.fchmod(fd, stat.S_IMODE(os.fstat(source).st_mode))
-            size = os.fstat(source).st_size
-            offset = 0
-            while offset < size:
-                sent = os.sendfile(fd, source, offset, size - offset)
-                if sent == 0:
-                    raise OSError(errno.EIO, "short copy")
-                offset += sent
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return self.name
+        return None if self.stream else self.file.link()
 
     def commit(self) -> None:
         """Put the finished file in place; the temporary one is gone afterwards."""
         try:
             if self.stream:
-                source = self._live_fd()
+                source = self.file.live_fd()
                 os.lseek(source, 0, os.SEEK_SET)
                 with os.fdopen(os.dup(source), "rb") as src, open(self.target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             else:
-                name = self.link()
-                if name is None:
-                    raise WriteError(self.path, "its temporary file has no name to rename")
-                os.replace(name, self.target)
-                self.name = None
-                _sync_folder(self.target.parent)
+                self.file.commit()
         except OSError as exc:
             raise WriteError(self.path, exc) from exc
         finally:
@@ -247,34 +195,7 @@ class _Temp:
 
     def discard(self) -> None:
         """Remove the temporary file (nothing to remove for an unnamed one once closed)."""
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.name is not None:
-            with suppress(OSError):
-                os.unlink(self.name)
-            self.name = None
-
-
-def _umask() -> int:
-    # Read it the only way POSIX allows; only needed where O_TMPFILE is not.
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (the file's data was synced before)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass   # some file systems cannot sync a folder; the rename is still atomic
-    finally:
-        os.close(fd)
+        self.file.discard()
 
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}

@@ -19,38 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from .model import SCHEMA
+
 __all__ = ["ACLED", "FIELDS", "GENERIC", "HEADER_ALIASES", "PRECISION_RADIUS_KM", "PROFILES",
            "UCDP_GED", "ColumnProfile", "detect", "header_key", "parse_columns", "with_columns"]
 
-# The fields of an incident a table may give (model.Incident), each with the headers that mean
-# it in a table of no known dataset (compared after `header_key`).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "event_id", "incident_id", "event_id_cnty", "uid", "ref", "reference"),
-    "date": ("date", "event_date", "incident_date", "day", "datetime", "date_start", "start_date"),
-    "date_end": ("date_end", "end_date", "last_date"),
-    "date_precision": ("date_precision",),
-    "time": ("time", "event_time", "time_of_day", "hour"),
-    "location": ("location", "place", "site", "locality", "place_name", "location_name",
-                 "placename", "toponym", "town", "village", "الموقع", "المكان"),
-    "lat": ("lat", "latitude", "y", "lat_dd", "latitude_dd"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "lon_dd", "longitude_dd"),
-    "precision": ("precision", "geo_precision", "location_precision"),
-    "radius_km": ("radius_km", "uncertainty_km"),
-    "event_type": ("event_type", "type", "event", "incident_type", "attack_type", "eventtype",
-                   "weapon", "sub_event_type"),
-    "event_label": ("event_label",),
-    "actor": ("actor", "actor1", "perpetrator", "attacker", "claimed_by", "claimant", "by"),
-    "target": ("target", "targets", "target_type", "objective"),
-    "outcome": ("outcome", "result"),
-    "fatalities": ("fatalities", "killed", "deaths", "dead", "death_toll", "kia"),
-    "injuries": ("injuries", "injured", "wounded", "wia"),
-    "country": ("country", "country_code", "iso2", "iso"),
-    "admin1": ("admin1", "admin_1", "governorate", "province", "muhafaza", "admin1_code"),
-    "description": ("description", "desc", "summary", "details", "text"),
-    "source": ("source", "sources", "publisher", "outlet"),
-    "source_url": ("source_url", "url", "link", "source_link", "href", "source_urls"),
-    "notes": ("notes", "note", "comment", "comments", "remarks"),
-}
+# The fields of an incident a table may give, each with the headers that mean it in a table
+# of no known dataset (compared after `header_key`): the aliases of the field table.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {f.name: f.aliases for f in SCHEMA if f.aliases}
 FIELDS: tuple[str, ...] = tuple(HEADER_ALIASES)
 
 # The uncertainty radius of a point by its precision (locate.geo_precision's scale): 1 the site

@@ -12,10 +12,12 @@ by actor, outcome or type all come from `mapper.style`. Layers, bottom to top:
   colours (mapper.choropleth, from the bundled boundaries);
 - the governorates of Syria and Iraq as a point at their gazetteer position (`kind ==
   "admin1"` rows) with their name, where the name fits and does not repeat a site's;
-- the incidents, co-located ones spread in a small ring so that each is seen, and one label
-  per struck place (a name is written once within 30 km): Arabic shaped with arabic-reshaper
-  and put in visual order with python-bidi (matplotlib neither joins Arabic letters nor lays
-  them right to left), or English;
+- the incidents, one collection per marker shape (a PNG of 100k incidents takes seconds),
+  co-located ones spread in a small ring so that each is seen;
+- the names of at most 40 struck places, those with most incidents (the label rule, at
+  LABELLED_PLACES): a name is written once within 30 km and never over another name; Arabic
+  shaped with arabic-reshaper and put in visual order with python-bidi (matplotlib neither
+  joins Arabic letters nor lays them right to left), or English;
 - the legend, in the first corner of the map where it covers no marker, else outside the
   frame on the right.
 
@@ -48,9 +50,10 @@ import numpy as np
 from bidi.algorithm import get_display
 from matplotlib import ft2font, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import EllipseCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Ellipse, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from gazetteer import Gazetteer
@@ -340,56 +343,85 @@ def _tiles(ax_extent: Box, width_px: int
 
 # --- labels ------------------------------------------------------------------------------------
 
+LABEL_STEPS_PT = (9, 16, 26, 38)            # a label's distances from its point, in points
+LABEL_DIRECTIONS = np.array([(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)],
+                            dtype=float)
+
+
+def _overlaps(candidates: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """How many of `boxes` each of `candidates` overlaps (rows x0 y0 x1 y1, touching counts):
+    Bbox.overlaps for all pairs at once."""
+    if not len(boxes):
+        return np.zeros(len(candidates), dtype=np.int64)
+    c, b = candidates[:, None, :], boxes[None, :, :]
+    return ((c[..., 0] <= b[..., 2]) & (b[..., 0] <= c[..., 2])
+            & (c[..., 1] <= b[..., 3]) & (b[..., 1] <= c[..., 3])).sum(axis=1)
+
+
 def _place_labels(fig: Figure, ax: Any, renderer: Any, items: list[tuple[float, float, str, dict]],
-                  blocked: list[Bbox], optional: bool) -> list[Bbox]:
-    """Put each label at the first of 8 directions x 4 distances around its point where it
-    overlaps no marker or label already placed, with a leader line when it sits far off.
-    Optional labels (governorates) that fit nowhere are left out."""
+                  blocked: np.ndarray, optional: bool) -> np.ndarray:
+    """Put each label, in the order given, at the first of 8 directions x 4 distances around
+    its point where it overlaps no marker or label already placed (screen boxes x0 y0 x1 y1 in
+    `blocked`), with a leader line when it sits far off. Where no spot is free, the one inside
+    the frame with fewest markers under it is taken (the frame clips a label that crosses it,
+    while a marker under a label's light box still shows); but a label is never put over
+    another label: one that
+    could only go over another is left out, as is an optional label (a governorate) that fits
+    nowhere. Returns the boxes of the labels placed, padded.
+
+    The candidates are tested against every box at once (NumPy), and only against the boxes
+    within reach of the point, so that a hundred thousand markers cost an array, not a loop.
+    """
     axes_box = ax.get_window_extent(renderer)
     scale = fig.dpi / 72
-    directions = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-    placed: list[Bbox] = []
+    placed = np.zeros((0, 4))
     for lon, lat, text, style in items:
         x, y = ax.transData.transform((lon, lat))
         artist = ax.text(lon, lat, shape_text(text), zorder=6, **style)
         box = artist.get_window_extent(renderer)
         bw, bh = box.width, box.height
-        best = None
-        for dist in (9, 16, 26, 38):
-            for dx, dy in directions:
-                gap = dist * scale
-                cx = x + dx * (gap + bw / 2)
-                cy = y + dy * (gap + bh / 2)
-                cand = Bbox.from_bounds(cx - bw / 2, cy - bh / 2, bw, bh)
-                inside = (cand.x0 >= axes_box.x0 and cand.x1 <= axes_box.x1
-                          and cand.y0 >= axes_box.y0 and cand.y1 <= axes_box.y1)
-                hits = sum(1 for b in blocked + placed if cand.overlaps(b))
-                score = (hits > 0, not inside, hits, dist)
+        reach_x, reach_y = LABEL_STEPS_PT[-1] * scale + bw, LABEL_STEPS_PT[-1] * scale + bh
+        near = blocked[(blocked[:, 0] <= x + reach_x) & (blocked[:, 2] >= x - reach_x)
+                       & (blocked[:, 1] <= y + reach_y) & (blocked[:, 3] >= y - reach_y)]
+        best: tuple[tuple, np.ndarray] | None = None
+        for dist in LABEL_STEPS_PT:
+            gap = dist * scale
+            cx = x + LABEL_DIRECTIONS[:, 0] * (gap + bw / 2)
+            cy = y + LABEL_DIRECTIONS[:, 1] * (gap + bh / 2)
+            cands = np.column_stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+            covers = _overlaps(cands, placed)
+            hits = _overlaps(cands, near) + covers
+            inside = ((cands[:, 0] >= axes_box.x0) & (cands[:, 2] <= axes_box.x1)
+                      & (cands[:, 1] >= axes_box.y0) & (cands[:, 3] <= axes_box.y1))
+            for k in range(len(cands)):
+                score = (bool(covers[k]), not inside[k], bool(hits[k]), int(hits[k]), dist)
                 if best is None or score < best[0]:
-                    best = (score, cand, dist)
-            if best and not best[0][0] and not best[0][1]:
+                    best = (score, cands[k])
+            if best is not None and not best[0][1] and not best[0][2]:
                 break
-        if best is None:   # no directions: cannot happen
+        if best is None:   # no distances: cannot happen
             continue
-        (clash, outside, _, dist), cand, _ = best
-        if optional and (clash or outside):
+        (cover, outside, clash, _, dist), cand = best
+        if cover or (optional and (clash or outside)):
             artist.remove()
             continue
-        cx, cy = ax.transData.inverted().transform((cand.x0 + bw / 2, cand.y0 + bh / 2))
+        cand_box = Bbox.from_extents(*cand)
+        cx, cy = ax.transData.inverted().transform((cand_box.x0 + bw / 2, cand_box.y0 + bh / 2))
         artist.set_position((cx, cy))
         artist.set_ha("center")
         artist.set_va("center")
         if dist > 16 and not optional:
             ex, ey = ax.transData.inverted().transform(
-                (min(max(x, cand.x0), cand.x1), min(max(y, cand.y0), cand.y1)))
+                (min(max(x, cand_box.x0), cand_box.x1), min(max(y, cand_box.y0), cand_box.y1)))
             ax.plot([lon, ex], [lat, ey], color="#555555", linewidth=0.6, zorder=5)
-        placed.append(cand.padded(4 * scale))
+        placed = np.vstack([placed, cand_box.padded(4 * scale).extents])
     return placed
 
 
 # --- the figure --------------------------------------------------------------------------------
 
 MARKER_PT = 11                              # incident marker size, in points
+RING_MAX = 12   # a ring of co-located markers grows with them up to this many, then holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,12 +445,12 @@ class _Canvas:
 @dataclass(frozen=True, slots=True)
 class _Marks:
     """The incidents as drawn: each one's event type and colour key, the colour table, and
-    the screen boxes of the markers (which labels must not cover)."""
+    the screen boxes of the markers, a row x0 y0 x1 y1 each (which labels must not cover)."""
 
     types: list[str]
     keys: list[str]
     table: dict[str, str]
-    blocked: list[Bbox]
+    blocked: np.ndarray
 
 
 def _site_names(located: Sequence[Located], gazetteer: Gazetteer | None, labels: str
@@ -533,61 +565,91 @@ def _marker_keys(located: Sequence[Located], color_by: str
     return types, [legend_key(table, k, color_by) for k in keys], table
 
 
-def _ring(canvas: _Canvas, lon: float, lat: float, count: int) -> list[tuple[float, float]]:
-    """Screen points for `count` incidents at one place: the place itself for one, else a
-    small ring round it, so that each is seen."""
-    x0, y0 = canvas.ax.transData.transform((lon, lat))
-    if count == 1:
-        return [(x0, y0)]
-    radius = MARKER_PT * canvas.dpi / 72 * (0.55 + 0.12 * count)
-    angles = (math.pi / 2 + 2 * math.pi * k / count for k in range(count))
-    return [(x0 + radius * math.cos(a), y0 + radius * math.sin(a)) for a in angles]
+def _ring_points(canvas: _Canvas, located: Sequence[Located]) -> np.ndarray:
+    """Each incident's screen point (a row x y each): its place itself when it is alone there,
+    else a small ring round the place (incidents at one point to 4 decimals), so that each is
+    seen. The ring grows with its incidents up to RING_MAX of them, then holds."""
+    n = len(located)
+    if not n:
+        return np.zeros((0, 2))
+    lat = np.round(np.fromiter((r.lat for r in located), dtype=float, count=n), 4)
+    lon = np.round(np.fromiter((r.lon for r in located), dtype=float, count=n), 4)
+    # one integer per point: 4-decimal longitudes take fewer than 4e6 values, so none meet
+    point = (np.rint(lat * 1e4).astype(np.int64) * 4_000_000
+             + np.rint(lon * 1e4).astype(np.int64))
+    _, group, sizes = np.unique(point, return_inverse=True, return_counts=True)
+    group = group.reshape(-1)
+    order = np.argsort(group, kind="stable")     # each group's rows in table order
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    count = sizes[group]
+    centre = canvas.ax.transData.transform(np.column_stack([lon, lat]))
+    radius = MARKER_PT * canvas.dpi / 72 * (0.55 + 0.12 * np.minimum(count, RING_MAX))
+    angle = math.pi / 2 + 2 * math.pi * rank / count
+    alone = count == 1
+    return np.column_stack([np.where(alone, centre[:, 0], centre[:, 0] + radius * np.cos(angle)),
+                            np.where(alone, centre[:, 1], centre[:, 1] + radius * np.sin(angle))])
 
 
-def _marker_pt(canvas: _Canvas, located: Sequence[Located], i: int, size_by: str | None) -> float:
-    """A marker's size in points: MARKER_PT, or by fatalities on the HTML map's scale
+def _marker_pts(located: Sequence[Located], size_by: str | None) -> np.ndarray:
+    """Each marker's size in points: MARKER_PT, or by fatalities on the HTML map's scale
     (mapper.style.marker_size, pixels at 96 per inch)."""
     if size_by != "fatalities":
-        return MARKER_PT
-    return MARKER_PT * marker_size(located[i].incident.fatalities) / SIZE_MIN_PX
+        return np.full(len(located), float(MARKER_PT))
+    return np.array([MARKER_PT * marker_size(r.incident.fatalities) / SIZE_MIN_PX
+                     for r in located], dtype=float).reshape(-1)
 
 
 def _marker_boxes(canvas: _Canvas, located: Sequence[Located], size_by: str | None
-                  ) -> tuple[dict[tuple[float, float], list[int]], list[tuple[int, float, float]], list[Bbox]]:
-    """Where each marker goes: the groups of incidents at one point, each incident's screen
-    point, and the screen box of each marker (which labels and the legend must not cover)."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, r in enumerate(located):
-        groups.setdefault((round(r.lat, 4), round(r.lon, 4)), []).append(i)
-    points, boxes = [], []
-    for (lat, lon), members in groups.items():
-        for i, (px, py) in zip(members, _ring(canvas, lon, lat, len(members))):
-            half = _marker_pt(canvas, located, i, size_by) * canvas.dpi / 72 * 0.6
-            points.append((i, px, py))
-            boxes.append(Bbox.from_bounds(px - half, py - half, 2 * half, 2 * half))
-    return groups, points, boxes
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each marker goes: its screen point (x y), its size in points, and its screen box
+    (x0 y0 x1 y1), which labels and the legend must not cover."""
+    points = _ring_points(canvas, located)
+    size_pt = _marker_pts(located, size_by)
+    half = (size_pt * canvas.dpi / 72 * 0.6)[:, None]
+    return points, size_pt, np.hstack([points - half, points + half]).reshape(-1, 4)
+
+
+def _draw_uncertainty(canvas: _Canvas, located: Sequence[Located], colors: np.ndarray) -> None:
+    """Under the markers, the uncertainty of each imprecise location (precision 2 or more) as
+    a circle of its radius, as on the HTML map: one collection, one circle per place, radius
+    and colour (a hundred alike on one spot would otherwise be opaque)."""
+    radius = np.array([r.radius_km if r.precision >= 2 else 0.0 for r in located], dtype=float)
+    wide = np.flatnonzero(radius > 0)
+    if not len(wide):
+        return
+    lon = np.array([r.lon for r in located], dtype=float)[wide]
+    lat = np.array([r.lat for r in located], dtype=float)[wide]
+    colour = np.unique(colors[wide], return_inverse=True)[1].reshape(-1)
+    _, first = np.unique(np.column_stack([lon, lat, radius[wide], colour]), axis=0,
+                         return_index=True)
+    keep = np.sort(first)
+    ry = radius[wide][keep] / KM_PER_DEGREE
+    canvas.ax.add_collection(EllipseCollection(
+        2 * ry / max(canvas.coslat, 0.1), 2 * ry, np.zeros(len(keep)), units="xy",
+        offsets=np.column_stack([lon[keep], lat[keep]]), offset_transform=canvas.ax.transData,
+        facecolors=colors[wide][keep], alpha=0.12, edgecolors="none", zorder=3))
 
 
 def _draw_incidents(canvas: _Canvas, located: Sequence[Located], plan: _Marks,
                     size_by: str | None) -> _Marks:
     """A marker per incident (shape by event type, colour by the plan's keys, size by
     fatalities when asked) and, under it, the uncertainty of an imprecise location as on the
-    HTML map."""
+    HTML map. The markers are one collection per shape, so that a hundred thousand incidents
+    draw in seconds."""
     types, keys, table = plan.types, plan.keys, plan.table
     ax = canvas.ax
-    _, points, blocked = _marker_boxes(canvas, located, size_by)
-    for i, px, py in points:
-        mlon, mlat = ax.transData.inverted().transform((px, py))
-        r = located[i]
-        if r.precision >= 2 and r.radius_km > 0:
-            ry = r.radius_km / KM_PER_DEGREE
-            ax.add_patch(Ellipse((r.lon, r.lat), 2 * ry / max(canvas.coslat, 0.1), 2 * ry,
-                                 facecolor=table[keys[i]], alpha=0.12, edgecolor="none",
-                                 zorder=3))
-        ax.plot([mlon], [mlat], marker=event_style(types[i]).mpl_marker,
-                markersize=_marker_pt(canvas, located, i, size_by),
-                markerfacecolor=table[keys[i]], markeredgecolor="#222222",
-                markeredgewidth=0.8, linestyle="none", zorder=4)
+    points, size_pt, blocked = _marker_boxes(canvas, located, size_by)
+    if not len(located):
+        return _Marks(types, keys, table, blocked)
+    colors = np.array([table[k] for k in keys])
+    _draw_uncertainty(canvas, located, colors)
+    where = ax.transData.inverted().transform(points)
+    shapes = np.array([event_style(t).mpl_marker for t in types])
+    for shape in dict.fromkeys(shapes.tolist()):   # in order of first appearance
+        these = shapes == shape
+        ax.scatter(where[these, 0], where[these, 1], marker=shape, s=size_pt[these] ** 2,
+                   c=list(colors[these]), edgecolors="#222222", linewidths=0.8, zorder=4)
     return _Marks(types, keys, table, blocked)
 
 
@@ -603,30 +665,50 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def _one_label_per_name(sites: list[tuple[float, float, str, int]]
                         ) -> list[tuple[float, float, str, int]]:
     """The site labels with repeats taken out: a name (folded, so "Al-Hasakah" and "Hasakah"
-    are one) within LABEL_MERGE_KM of the same name already kept is not written again. The
-    label with the most incidents is kept, at its point."""
-    kept: list[tuple[float, float, str, int]] = []
-    for site in sorted(sites, key=lambda s: -s[3]):
-        key = fold(site[2]) or site[2]
-        if any((fold(k[2]) or k[2]) == key and _distance_km(k[:2], site[:2]) < LABEL_MERGE_KM
-               for k in kept):
+    are one) within LABEL_MERGE_KM of the same name already kept is not written again, and
+    its incidents count to the one kept. The label with the most incidents is kept, at its
+    point."""
+    kept: list[list] = []
+    by_key: dict[str, list[list]] = {}
+    for lon, lat, name, count in sorted(sites, key=lambda s: -s[3]):
+        key = fold(name) or name
+        same = next((k for k in by_key.get(key, ())
+                     if _distance_km((k[0], k[1]), (lon, lat)) < LABEL_MERGE_KM), None)
+        if same is not None:
+            same[3] += count
             continue
+        site = [lon, lat, name, count]
         kept.append(site)
-    return kept
+        by_key.setdefault(key, []).append(site)
+    return [(lon, lat, name, count) for lon, lat, name, count in kept]
+
+
+# The label rule. A static map names at most LABELLED_PLACES struck places: those with most
+# incidents (a name written again within LABEL_MERGE_KM counts as the same place and adds its
+# incidents to it), ties going north to south. They are placed in that order, so that the
+# busiest get the spots beside their markers; a name that could only go over another name is
+# left out (see _place_labels). The governorates' names come last, only where they still fit.
+LABELLED_PLACES = 40
+
+
+def _labelled_sites(sites: list[tuple[float, float, str, int]]
+                    ) -> list[tuple[float, float, str, int]]:
+    """The sites to name, in the order they are placed: the label rule above."""
+    return sorted(sites, key=lambda v: (-v[3], -v[1]))[:LABELLED_PLACES]
 
 
 def _draw_labels(canvas: _Canvas, located: Sequence[Located], gazetteer: Gazetteer,
-                 labels: str, blocked: list[Bbox],
+                 labels: str, blocked: np.ndarray,
                  governorates: list[tuple[float, float, str]]) -> None:
-    """The struck sites' names, once each, then the governorates' where they still fit and do
-    not repeat a site's name nearby (a governorate's point is often its capital's)."""
+    """The struck sites' names by the label rule (LABELLED_PLACES), once each, then the
+    governorates' where they still fit and do not repeat a named site's name nearby (a
+    governorate's point is often its capital's)."""
     # a light box, not a stroked halo: matplotlib writes stroked text to SVG as paths,
     # and an SVG's labels should stay text (searchable, editable, checked by the tests)
     site_style = {"fontsize": 9, "color": "#111111", "fontweight": "bold", "family": FONT,
                   "bbox": {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.78,
                            "edgecolor": "none"}}
-    sites = _one_label_per_name(list(_site_names(located, gazetteer, labels).values()))
-    sites.sort(key=lambda v: -v[1])
+    sites = _labelled_sites(_one_label_per_name(list(_site_names(located, gazetteer, labels).values())))
     placed = _place_labels(canvas.fig, canvas.ax, canvas.renderer,
                            [(lon, lat, name, site_style) for lon, lat, name, _ in sites],
                            blocked, optional=False)
@@ -637,7 +719,7 @@ def _draw_labels(canvas: _Canvas, located: Sequence[Located], gazetteer: Gazette
         for lon, lat, key in named)]
     _place_labels(canvas.fig, canvas.ax, canvas.renderer,
                   [(lon, lat, name, gov_style) for lon, lat, name in governorates],
-                  blocked + placed, optional=True)
+                  np.vstack([blocked, placed]), optional=True)
 
 
 LEGEND_HEADINGS = {"event_type": "Event type", "actor": "Actor", "outcome": "Outcome"}
@@ -743,15 +825,15 @@ LEGEND_CORNERS = ({"loc": "lower right"}, {"loc": "upper right", "bbox_to_anchor
 LEGEND_GAP_IN = 0.12
 
 
-def _legend_place(canvas: _Canvas, legend: _Legend, blocked: list[Bbox]) -> dict[str, Any] | None:
-    """The first corner of the map where the legend covers no marker, or None: then it goes
-    outside the frame, to the right."""
+def _legend_place(canvas: _Canvas, legend: _Legend, blocked: np.ndarray) -> dict[str, Any] | None:
+    """The first corner of the map where the legend covers no marker (screen boxes x0 y0 x1
+    y1), or None: then it goes outside the frame, to the right."""
     pad = 4 * canvas.dpi / 72
     for place in LEGEND_CORNERS:
         artist = _make_legend(canvas.ax, legend, **place)
         box = artist.get_window_extent(canvas.renderer).padded(pad)
         artist.remove()
-        if not any(box.overlaps(b) for b in blocked):
+        if not _overlaps(np.array([box.extents]), blocked)[0]:
             return place
     return None
 
@@ -869,7 +951,7 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
     unmapped = sum(1 for item in review if not item.mapped)
     figures = choropleth.area_figures(located, areas, measure) if areas else None
     types, keys, table = _marker_keys(located, color_by)
-    legend = _legend_entries(_Marks(types, keys, table, []), color_by, located,
+    legend = _legend_entries(_Marks(types, keys, table, np.zeros((0, 4))), color_by, located,
                              (figures, areas, measure) if figures else None, size_by)
     box = _wanted_box(located, extent)
     canvas = _new_canvas(box, width_in, height_in, dpi)
@@ -884,11 +966,11 @@ def map_figure(result: Any, *, title: str | None = None, labels: str = "ar", dpi
     if figures:
         _draw_areas(canvas, figures[0])
     governorates = _draw_governorates(canvas.ax, gazetteer, canvas.box, labels)
-    marks = _draw_incidents(canvas, located, _Marks(types, keys, table, []), size_by)
-    blocked = list(marks.blocked)
+    marks = _draw_incidents(canvas, located, _Marks(types, keys, table, np.zeros((0, 4))), size_by)
+    blocked = marks.blocked
     if located:
         artist = _make_legend(canvas.ax, legend, **place)
-        blocked.append(artist.get_window_extent(canvas.renderer))
+        blocked = np.vstack([blocked, artist.get_window_extent(canvas.renderer).extents])
     else:
         notes.append("No incidents to map")
     if labels != "none":
@@ -908,7 +990,8 @@ def render_static(result: Any, path: str | Path, *, title: str | None = None,
     """Draw the located incidents of `result` (a LocateResult or a sequence of Located) to
     `path`, as PNG, SVG or PDF by its extension.
 
-    `labels` ar|en|none names the struck sites; `size` is (width, height) in inches;
+    `labels` ar|en|none names the struck sites (at most LABELLED_PLACES, those with most
+    incidents); `size` is (width, height) in inches;
     `extent` is auto, syria, iraq or (minlon, minlat, maxlon, maxlat) (grown to fill the
     page). `tiles=True` asks for a tile background; offline the map falls back to outlines
     with a note, never an error. `color_by` as for the HTML map (any column); `areas`

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from gazetteer.fold import FoldedText, fold_pattern, fold_with_offsets
 
+from .prefilter import Gated, Prefilter
+
 __all__ = ["ARABIC_START", "DATASETS", "EVENT_TYPES", "EVENT_VOCABULARY", "OTHER",
            "OUTCOME_VOCABULARY", "WORD_END", "EventType", "EventWord", "OutcomeWords",
            "compile_folded", "dataset_type", "event_phrase", "event_type_of", "events_of",
@@ -281,13 +283,21 @@ class _Rule:
     event_type: str
     rank: int
     weapon: bool
-    words: tuple[tuple[re.Pattern[str], tuple[re.Pattern[str], ...]], ...]   # (any, each)
+    words: tuple[tuple[Gated, tuple[Gated, ...]], ...]   # (any, each)
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
 
 
+# A text holds few of the words of the table: each word's pattern runs only on a text that holds
+# what it needs (mapper.prefilter).
+_PREFILTER = Prefilter()
+
+
 def _rule(rank: int, row: EventType) -> _Rule:
-    words = tuple((compile_folded(word(*patterns)), tuple(compile_folded(word(p)) for p in patterns))
+    def gated(pattern: str) -> Gated:
+        return _PREFILTER.add(compile_folded(pattern))
+
+    words = tuple((gated(word(*patterns)), tuple(gated(word(p)) for p in patterns))
                   for word, patterns in ((_arabic_word, row.arabic), (_english_word, row.english))
                   if patterns)
     return _Rule(row.name, rank, row.weapon, words,
@@ -298,7 +308,7 @@ def _rule(rank: int, row: EventType) -> _Rule:
 _RULES = tuple(_rule(rank, row) for rank, row in enumerate(EVENT_VOCABULARY))
 _WEAPONS = frozenset(row.name for row in EVENT_VOCABULARY if row.weapon)
 _PHRASES = {row.name: row.phrase for row in EVENT_VOCABULARY}
-_OUTCOME_RULES = tuple((row.outcome, row.in_prose, compile_folded(*_word_patterns(row.arabic, row.english)))
+_OUTCOME_RULES = tuple((row.outcome, row.in_prose, _PREFILTER.add(compile_folded(*_word_patterns(row.arabic, row.english))))
                        for row in OUTCOME_VOCABULARY)
 
 

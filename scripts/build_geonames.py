@@ -28,6 +28,10 @@ Merging rules (a dump record and a cities500 record may describe one place):
    5 nearest coded places of the same country carry (GeoNames codes, mapped to ISO 3166-2 by
    data/admin1_codes.csv). Nearest neighbours follow the real boundaries far better than the
    nearest governorate point would; the rule lives here only, not in the package.
+
+Each place's district (admin2 name) is stored with it, found in `data/boundaries.json` by the
+rule of `gazetteer.districts`, so that naming a match's district loads no polygons. Rebuild
+the layer after rebuilding the boundaries (until then the stored districts are not used).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from anywhere, with the checkout's package
 
+from gazetteer.areas import Areas  # noqa: E402
+from gazetteer.districts import boundaries_digest, district_name  # noqa: E402
 from gazetteer.fold import normalize  # noqa: E402
 from gazetteer.place import Place, distance_km  # noqa: E402
 from gazetteer.sources import (  # noqa: E402
@@ -252,6 +258,14 @@ def fill_admin1(places: list[Place]) -> tuple[list[Place], int]:
     return out, filled
 
 
+def districts(places: list[Place]) -> dict[str, str]:
+    """Each place's district by id, as `Gazetteer.admin2_of` finds it from the point the layer
+    stores (five decimals)."""
+    areas = Areas.bundled()
+    return {p.id: district_name(areas, replace(p, lat=float(f"{p.lat:.5f}"), lon=float(f"{p.lon:.5f}")))
+            for p in places}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dumps", nargs="*", type=Path,
@@ -269,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     places = [trim_aliases(p, keep_latin=None if p.country in ("SY", "IQ") else 5) for p in places]
     places.sort(key=lambda p: (p.country, -p.population, p.id))
     with open(args.output, "wb") as out:
-        count = write_layer(places, out)
+        count = write_layer(places, out, districts(places), boundaries_digest())
     print(f"wrote {count} places to {args.output} ({args.output.stat().st_size / 1e6:.2f} MB): "
           f"{len(cities)} from cities500, "
           f"{len(records)} from {', '.join(p.name for p in dumps) or 'no dumps'}")

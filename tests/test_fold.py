@@ -72,3 +72,41 @@ def test_folding_never_raises_and_is_idempotent(text):
 def test_arabic_text_folding_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
     split_generic(text)
+
+
+def _fold_each(text: str) -> tuple[str, tuple[int, ...]]:
+    """fold_with_offsets by its definition: fold_char of each character, and its offset."""
+    from gazetteer.fold import fold_char
+
+    if text.isascii():
+        return text.lower().replace("`", "'"), tuple(range(len(text) + 1))
+    chars, origin = [], []
+    for i, char in enumerate(text):
+        folded = fold_char(char)
+        chars.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(chars), (*origin, len(text))
+
+
+_MIXED = st.text(alphabet=st.one_of(
+    st.sampled_from(list("قصفت طائرةٌ مسيّرة إأآىؤئ ـً٣٤ Qaʿim ﷺ ﻻ \u200c\u200f éÉß İ ﬁ]^-[\\`\n")),
+    st.characters()), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_folding_with_offsets_folds_each_character_and_keeps_its_offset(text):
+    from gazetteer.fold import fold_with_offsets
+
+    view = fold_with_offsets(text)
+    assert (view.folded, view.origin) == _fold_each(text)
+
+
+def test_folding_with_offsets_of_a_long_arabic_report():
+    from gazetteer.fold import fold_with_offsets
+
+    text = "تعرضت قاعدةُ التحالف في حقل العمر النفطي لهجومٍ بطائرةٍ مسيّرة، وأصيب ثلاثة عناصر. " * 60
+    view = fold_with_offsets(text)
+    assert (view.folded, view.origin) == _fold_each(text)
+    start = view.folded.index("مسيره")
+    assert text[slice(*view.span(start, start + 5))] == "مسيّرة"

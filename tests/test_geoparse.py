@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gazetteer import DataError, Gazetteer, Place, distance_km
-from gazetteer.geoparse import CommonWords, Geoparser, _letters
+from gazetteer.geoparse import CommonWords, Geoparser, _letters, geoparse
+from gazetteer.sources import import_file
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7636e21c7e38833a.txt"
 DEV = Path(__file__).resolve().parent / "data" / "geoparse_dev.txt"
@@ -259,6 +260,8 @@ def common_word_villages() -> Geoparser:
     ("Officials in Van said.", []),                # and a hamlet, named bare: no
     ("دُمّر المنزل بالكامل", []),                   # a verb form needs a preposition ...
     ("سقطت قذيفة في دمر", ["دمر"]),                 # ... and then counts
+    ("A drone hit Sabkha. ودُمّر المنزل", ["Sabkha"]),  # "and" after a full stop joins no names
+    ("A drone hit Sabkha ودمر", ["Sabkha", "دمر"]),    # ... but does within a sentence
     ("وأن الهجوم فشل", []),                         # و + أن
     ("قالت في بيان", []),                           # a noun after a preposition, not a known place
     ("قرية", []),
@@ -339,3 +342,34 @@ def test_a_long_text_gives_the_mentions_of_its_parts(parser):
                     m.match.place.id if m.match else None, m.role)
                    for m in many[k * len(once):(k + 1) * len(once)]]
         assert shifted == once
+
+
+# --- the parser belongs to its gazetteer ---------------------------------------------------------
+
+KILO = "A drone hit Camp Lima and Outpost Kilo on Monday."
+
+
+def found(mentions) -> list[str]:
+    return [m.match.place.id for m in mentions if m.match is not None]
+
+
+def test_a_place_added_to_a_gazetteer_is_found_by_geoparse():
+    g = Gazetteer([Place("site:camp-lima", "Camp Lima", 36.0, 41.0, "site", country="SY")])
+    assert found(geoparse(KILO, gazetteer=g)) == ["site:camp-lima"]
+    g.add([Place("user:outpost-kilo", "Outpost Kilo", 35.5, 40.5, "site", country="SY")])
+    assert found(geoparse(KILO, gazetteer=g)) == ["site:camp-lima", "user:outpost-kilo"]
+    assert g.geoparser() is g.geoparser()   # built once until the places change
+
+
+def test_the_default_gazetteer_follows_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAPPER_DATA", str(tmp_path / "first"))
+    assert "user:outpost-kilo" not in found(geoparse(KILO))
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,lat,lon\nOutpost Kilo,35.5,40.5\n", encoding="utf-8")
+    import_file(sites, tmp_path / "second")
+    monkeypatch.setenv("INCIDENT_MAPPER_DATA", str(tmp_path / "second"))
+    assert "user:outpost-kilo" in found(geoparse(KILO))
+    more = tmp_path / "more.csv"   # another import into the same folder
+    more.write_text("name,lat,lon\nCamp Lima,36.0,41.0\n", encoding="utf-8")
+    import_file(more, tmp_path / "second")
+    assert {"user:outpost-kilo", "user:camp-lima"} <= set(found(geoparse(KILO)))

@@ -427,6 +427,39 @@ def test_sites_and_governorates_outrank_villages_of_their_name(gazetteer):
     assert not wrong, wrong[:10]
 
 
+@pytest.mark.parametrize("name", [
+    "Mosul", "الموصل",            # the Mosul Dam is named after the city, not a namesake
+    "Tabqa", "الطبقة",            # GeoNames lists "Tabqa" for a hamlet in Hasakah
+    "Kobani", "كوباني",           # ... and "Kobanî" for Afrin
+    "الرقة", "والرقة", "Raqqa",    # Ar Riqqah in Kuwait: a tenth of Raqqa's size
+    "Arbil",                       # 'Irbin in Rif Dimashq: a fortieth of Erbil's
+    "Ramadi", "Fallujah", "Deir ez-Zor", "Manbij", "Tikrit", "Baiji",
+])
+def test_a_city_is_not_made_doubtful_by_what_is_named_after_it_or_listed_wrongly(gazetteer, name):
+    match = gazetteer.resolve(name)
+    assert match is not None and match.score >= 0.9 and not match.ambiguous, match
+
+
+@pytest.mark.parametrize(("name", "rival"), [
+    ("Kanaker", "gn:168580"),          # Kanakir in As-Suwayda: كناكر as well, by its skeleton
+    ("Malikiyah", "gn:166898"),        # three villages of the name beside a town of 26,000
+    ("سليمان بيك", "gn:90558"),        # Sulayman Bak (سليمان بك): one letter apart
+    ("Abu Hardoub", "gn:174504"),      # the village's own name, only an alternate of Hajin's
+    ("Saraqab", "place:saraqib"),      # one slip from Saraqa, the skeleton of Saraqib
+])
+def test_a_name_two_far_places_answer_as_well_is_ambiguous(gazetteer, name, rival):
+    match = gazetteer.resolve(name)
+    assert match is not None and match.ambiguous
+    assert rival in [m.place.id for m in gazetteer.candidates(name, limit=20)]
+
+
+def test_a_weak_winner_is_ambiguous_beside_a_far_place_whose_evidence_could_not_answer(gazetteer):
+    match = gazetteer.resolve("Saraqab", country="SY")
+    assert match.method == "fuzzy" and match.ambiguous
+    saraqib = next(m for m in match.candidates if m.place.id == "place:saraqib")
+    assert distance_km(match.place.lat, match.place.lon, saraqib.place.lat, saraqib.place.lon) > 300
+
+
 def test_shaddadi_is_the_town_and_malikiyah_stays_ambiguous(gazetteer):
     town = gazetteer.resolve("الشدادي")
     assert town.place.curated and town.place.kind == "settlement"

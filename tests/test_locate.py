@@ -115,6 +115,15 @@ def test_messy_table_bad_rows_are_named_errors(tmp_path):
     assert "row 10, column 'Date': bad date '03/01/2024'" in str(caught.value)
 
 
+def test_a_table_of_the_main_cities_maps_every_row_with_none_sent_to_review(tmp_path, gazetteer):
+    rows = ["date,location,event_type"] + [
+        f"2024-01-{day:02d},{name},airstrike" for day, name in enumerate(
+            ["Mosul", "Ramadi", "Kobani", "Tabqa", "Raqqa", "الرقة", "Erbil", "Kirkuk", "Fallujah",
+             "Manbij", "Deir ez-Zor", "Idlib", "Homs", "Tikrit", "Baiji", "Abu Kamal"], start=1)]
+    result = locate(read_incidents(write(tmp_path, "cities.csv", "\n".join(rows) + "\n")), gazetteer)
+    assert len(result.located) == 16 and not result.review, [(r.incident.location, r.reason) for r in result.review]
+
+
 def test_messy_table_every_row_mapped_or_reviewed_with_reason(tmp_path, gazetteer):
     incidents = read_incidents(write(tmp_path, "messy.csv", "\n".join([MESSY_HEADER, *MESSY_ROWS]) + "\n"))
     result = locate(incidents, gazetteer)

@@ -13,7 +13,6 @@ from mapper.merge import (
     DATE_WINDOW_DAYS,
     TYPE_FAMILIES,
     WEAK_DATE_NOTE,
-    Report,
     blocks_of,
     may_be_one,
     merge_block,
@@ -22,6 +21,7 @@ from mapper.merge import (
     reconcile,
     reports_from_rows,
 )
+from mapper.model import Incident
 from mapper.vocabulary import EVENT_TYPES, OTHER
 
 # Places as the gazetteer has them (kind, coordinates, radius, governorate).
@@ -40,8 +40,8 @@ OMAR_FIELD = dict(place_id="site:al-omar-oil-field", place_name="Al-Omar oil fie
                   lat=35.0536, lon=40.5581, radius_km=8.0, admin1="SY-DY", country="SY")
 
 
-def report(doc: str, date: str, place: dict, event_type: str = "drone", *, n: int = 1, **kw) -> Report:
-    return Report(id=f"{doc}#{n}", document_id=doc, date=date, source_url=f"https://{doc}.example/{n}",
+def report(doc: str, date: str, place: dict, event_type: str = "drone", *, n: int = 1, **kw) -> Incident:
+    return Incident(id=f"{doc}#{n}", document_id=doc, date=date, source_url=f"https://{doc}.example/{n}",
                   published=kw.pop("published", date), event_type=event_type, **place, **kw)
 
 
@@ -54,12 +54,12 @@ def test_same_incident_from_two_outlets_a_day_apart_is_one_row_with_both_sources
     rows = merge_reports([a, b, c])
     assert len(rows) == 1
     row = rows[0]
-    assert row["document_ids"] == ["outlet-a", "outlet-c", "outlet-b"]   # by publication date
-    assert row["source_urls"] == ["https://outlet-a.example/1", "https://outlet-c.example/1",
-                                  "https://outlet-b.example/1"]
-    assert row["source_url"] == "https://outlet-a.example/1"
-    assert row["source"] == "outlet-a.example, outlet-c.example, outlet-b.example"
-    assert (row["date"], row["time"], row["reports"]) == ("2024-01-02", "evening", 3)
+    assert row.document_ids == ("outlet-a", "outlet-c", "outlet-b")   # by publication date
+    assert row.source_urls == ("https://outlet-a.example/1", "https://outlet-c.example/1",
+                               "https://outlet-b.example/1")
+    assert row.source_url == "https://outlet-a.example/1"
+    assert row.source == "outlet-a.example, outlet-c.example, outlet-b.example"
+    assert (row.date, row.time, row.reports) == ("2024-01-02", "evening", 3)
 
 
 def test_reports_across_midnight_are_one_incident_but_a_day_apart_without_times_are_two():
@@ -69,7 +69,7 @@ def test_reports_across_midnight_are_one_incident_but_a_day_apart_without_times_
     # Daily attacks on one base: dates stated a day apart, no part of the day to bridge them.
     monday = report("c", "2024-01-01", SHADDADI_BASE)
     tuesday = report("d", "2024-01-02", SHADDADI_BASE)
-    assert [r["date"] for r in merge_reports([monday, tuesday])] == ["2024-01-01", "2024-01-02"]
+    assert [r.date for r in merge_reports([monday, tuesday])] == ["2024-01-01", "2024-01-02"]
     morning_then_evening = [report("e", "2024-01-01", SHADDADI_BASE, time="morning"),
                             report("f", "2024-01-02", SHADDADI_BASE, time="evening")]
     assert len(merge_reports(morning_then_evening)) == 2
@@ -91,7 +91,7 @@ def test_two_strikes_on_one_base_the_same_day_stay_apart_when_type_or_time_says_
     rows = merge_reports([drone_morning, rockets_evening, rockets_morning, drone_evening])
     # Four reports, four incidents: drone and rockets are other families; morning and evening
     # are other parts of the day.
-    assert sorted((r["event_type"], r["time"]) for r in rows) == [
+    assert sorted((r.event_type, r.time) for r in rows) == [
         ("drone", "evening"), ("drone", "morning"), ("rocket", "evening"), ("rocket", "morning")]
     # Two reports of the same family that give no part of the day are one strike.
     assert len(merge_reports([report("e", "2024-01-02", SHADDADI_BASE, "drone"),
@@ -106,8 +106,8 @@ def test_a_report_that_fits_two_strikes_is_kept_apart_and_noted():
     vague = report("c", "2024-01-02", SHADDADI_BASE)
     rows = merge_reports([morning, evening, vague])
     assert len(rows) == 3
-    noted = [r for r in rows if r["document_ids"] == ["c"]][0]
-    assert "fits 2 incidents" in noted["notes"]
+    noted = [r for r in rows if r.document_ids == ("c",)][0]
+    assert "fits 2 incidents" in noted.notes
 
 
 def test_governorate_level_report_merges_into_the_town_level_row():
@@ -116,9 +116,9 @@ def test_governorate_level_report_merges_into_the_town_level_row():
     rows = merge_reports([governorate, town])
     assert len(rows) == 1
     row = rows[0]
-    assert (row["place_id"], row["location"], row["place_kind"]) == ("place:albu-kamal", "البوكمال", "settlement")
-    assert (row["lat"], row["lon"]) == (ALBU_KAMAL["lat"], ALBU_KAMAL["lon"])
-    assert row["document_ids"] == ["local", "wire"]
+    assert (row.place_id, row.location, row.place_kind) == ("place:albu-kamal", "البوكمال", "settlement")
+    assert (row.lat, row.lon) == (ALBU_KAMAL["lat"], ALBU_KAMAL["lon"])
+    assert row.document_ids == ("local", "wire")
     # Another governorate's report is not this incident, nor is a town 70 km away.
     elsewhere = report("far", "2024-01-04", HASAKAH_GOV, "airstrike")
     assert len(merge_reports([town, elsewhere])) == 2
@@ -137,7 +137,7 @@ def test_town_and_its_base_within_the_larger_radius_are_one_place():
     base = report("a", "2024-01-02", SHADDADI_BASE, time="evening")
     town = report("b", "2024-01-02", SHADDADI_TOWN, time="evening")
     rows = merge_reports([town, base])
-    assert len(rows) == 1 and rows[0]["place_id"] == "site:shaddadi-base"   # the most specific
+    assert len(rows) == 1 and rows[0].place_id == "site:shaddadi-base"   # the most specific
 
 
 def test_tolls_take_the_highest_and_keep_the_range_outcome_by_majority():
@@ -146,11 +146,11 @@ def test_tolls_take_the_highest_and_keep_the_range_outcome_by_majority():
                report("c", "2024-01-03", OMAR_FIELD, "missile", outcome="intercepted"),
                report("d", "2024-01-03", OMAR_FIELD, OTHER)]
     row = merge_reports(reports)[0]
-    assert (row["fatalities"], row["fatalities_min"], row["injuries"], row["injuries_min"]) == (5, 2, 1, 1)
-    assert (row["outcome"], row["event_type"], row["reports"]) == ("hit", "rocket", 4)
+    assert (row.fatalities, row.fatalities_min, row.injuries, row.injuries_min) == (5, 2, 1, 1)
+    assert (row.outcome, row.event_type, row.reports) == ("hit", "rocket", 4)
     tie = merge_reports(reports[1:3])[0]
-    assert tie["outcome"] == "unknown"
-    assert "sources disagree on the outcome (hit 1, intercepted 1)" in tie["notes"]
+    assert tie.outcome == "unknown"
+    assert "sources disagree on the outcome (hit 1, intercepted 1)" in tie.notes
 
 
 def test_one_document_never_merges_with_itself():
@@ -179,7 +179,7 @@ def test_incident_ids_do_not_depend_on_input_order():
     assert merge_reports(shuffled) == first
 
 
-def _random_reports(rng: random.Random, n: int) -> list[Report]:
+def _random_reports(rng: random.Random, n: int) -> list[Incident]:
     """Reports crowded on a few places and days around month ends, so that groups cross blocks."""
     places = [SHADDADI_BASE, SHADDADI_TOWN, HASAKAH_GOV, ALBU_KAMAL, DEIR_GOV, OMAR_FIELD]
     start = dt.date(2023, 12, 25)
@@ -200,15 +200,15 @@ def _random_reports(rng: random.Random, n: int) -> list[Report]:
 def test_merging_by_month_blocks_gives_exactly_the_whole_tables_merge(seed):
     reports = _random_reports(random.Random(seed), 400)
     whole = merge_reports(reports)
-    blocks: dict[str, list[Report]] = {}
+    blocks: dict[str, list[Incident]] = {}
     for r in reports:
         for b in blocks_of(r):
             blocks.setdefault(b, []).append(r)
     assert len(blocks) >= 3
     parts = [row for b, rs in blocks.items() for row in merge_block(rs, b)]
-    key = lambda row: (row["date"], row["id"])  # noqa: E731
+    key = lambda row: (row.date, row.id)  # noqa: E731
     assert sorted(parts, key=key) == whole
-    assert sum(r["reports"] for r in whole) == len(reports)   # every report in one row
+    assert sum(r.reports for r in whole) == len(reports)   # every report in one row
 
 
 def test_rows_without_the_merge_columns_are_refused_with_the_row():
@@ -228,9 +228,9 @@ def test_draft_number_that_is_no_number_is_refused_with_the_row(column, value):
         reports_from_rows(rows, "drafts.parquet")
 
 
-def _brute_force(reports: list[Report]) -> list[dict]:
+def _brute_force(reports: list[Incident]) -> list[Incident]:
     """The grouping rule of mapper.merge, comparing each report with every incident so far."""
-    groups: list[list[Report]] = []
+    groups: list[list[Incident]] = []
     ambiguous: list[int] = []
     for r in sorted(reports, key=priority):
         fits = [g for g in groups if all(may_be_one(r, m) for m in g)]
@@ -240,7 +240,7 @@ def _brute_force(reports: list[Report]) -> list[dict]:
             groups.append([r])
             ambiguous.append(len(fits))
     rows = [reconcile(g, a) for g, a in zip(groups, ambiguous)]
-    return sorted(rows, key=lambda row: (row["date"], row["id"]))
+    return sorted(rows, key=lambda row: (row.date, row.id))
 
 
 @pytest.mark.parametrize("seed", range(3))

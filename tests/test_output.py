@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from mapper import output
 from mapper.cli import main
 from mapper.errors import WriteError
-from mapper.extract import Draft, drafts_csv, write_drafts
+from mapper.extract import drafts_csv, write_drafts
+from mapper.model import Incident
 from mapper.output import all_or_nothing, atomic_write, csv_cell, write_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,8 +258,8 @@ def test_every_csv_output_is_neutralised_unless_raw_cells(tmp_path, raw):
 
 
 def test_drafts_csv_is_neutralised_unless_raw_cells(tmp_path):
-    draft = Draft(id="draft-001", date="2024-01-02", location="=cmd|' /C calc'!A0", actor="@x",
-                  description="\u202eevil", lat=-0.5, lon=40.0)
+    draft = Incident(id="draft-001", date="2024-01-02", location="=cmd|' /C calc'!A0", actor="@x",
+                     description="\u202eevil", lat=-0.5, lon=40.0)
     rows = list(csv.reader(io.StringIO(drafts_csv([draft]))))
     assert live_cells(rows) == [] and "'=cmd|' /C calc'!A0" in rows[1] and "evil" in rows[1]
     assert "-0.5" in rows[1]

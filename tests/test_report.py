@@ -171,3 +171,26 @@ def test_brief_opens_offline_in_chromium_without_errors(seed, gazetteer, asset_c
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("command, output", [("render", "map.png"), ("render", "map.html"),
+                                             ("report", "brief.html"), ("report", "brief.pdf")])
+def test_one_command_loads_the_gazetteer_once(command, output, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from gazetteer import Gazetteer
+    from mapper.cli import main
+
+    loads = []
+    bundled = Gazetteer.bundled.__func__
+
+    def counted(cls):
+        loads.append(cls)
+        return bundled(cls)
+
+    monkeypatch.setattr(Gazetteer, "bundled", classmethod(counted))
+    result = CliRunner().invoke(main, [command, str(SEED), "-o", str(tmp_path / output),
+                                       "--located", str(tmp_path / "located.csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / output).stat().st_size > 0
+    assert len(loads) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import re
 import threading
 import zipfile
@@ -218,6 +219,46 @@ def test_stale_layer_is_refolded_once_and_kept_in_the_cache(tmp_path):
     assert current_layer(stale, "stale.layer", tmp_path).origin == str(kept)
 
 
+def test_layer_keys_of_one_length_and_joined_keys_are_those_of_the_table():
+    from gazetteer.sources import Layer
+
+    places = _villages(150)
+    layer = Layer(_layer_bytes(places), "test.layer")
+    every = [key for key, _ in layer.table("fold")]
+    assert layer.keys("fold") == every == sorted(every, key=lambda k: (len(k), k))
+    for length in range(0, 40):
+        assert layer.keys("fold", length) == [k for k in every if len(k) == length]
+    assert layer.keys("fold", 999) == [] and layer.keys("fold", -1) == []
+    spaced = [k for k in every if " " in k]
+    assert len(spaced) >= 150  # "tall village 001", ...
+    for key in spaced:
+        joined = key.replace(" ", "")
+        assert layer.joined(joined) == [k for k in spaced if k.replace(" ", "") == joined]
+        assert layer.rows("fold", key)  # and each still finds its places
+    assert layer.joined("tallvillage0011") == [] and layer.joined("") == []
+
+
+def test_layer_stores_districts_and_keeps_them_when_refolded(tmp_path):
+    from gazetteer.fold import FOLD_VERSION
+    from gazetteer.sources import Layer, current_layer, write_layer
+
+    places = _villages(40)
+    districts = {p.id: ("" if i % 5 == 0 else f"District {i % 3}") for i, p in enumerate(places)}
+    out = io.BytesIO()
+    write_layer(places, out, districts, "b" * 20)
+    layer = Layer(out.getvalue(), "d.layer")
+    assert layer.districts_from == "b" * 20 and layer.districts() == districts
+    assert all(layer.district(layer.find(i)) == name for i, name in districts.items())
+    mark = f"fold version {FOLD_VERSION}\n".encode()
+    stale = out.getvalue().replace(mark, b"fold version ?".ljust(len(mark) - 1, b"?") + b"\n", 1)
+    refolded = current_layer(stale, "stale.layer", tmp_path)
+    assert refolded.districts_from == "b" * 20 and refolded.districts() == districts
+    plain = Layer(_layer_bytes(places), "plain.layer")
+    assert plain.districts_from == "" and plain.district(0) is None and plain.districts() is None
+    with pytest.raises(DataError, match="district"):
+        write_layer(places, io.BytesIO(), {p.id: "" for p in places[1:]}, "b" * 20)
+
+
 @pytest.mark.parametrize("damage", [
     lambda d: d[:len(d) // 2],
     lambda d: b"# something else\n" + d,
@@ -309,3 +350,17 @@ def test_bundled_layer_holds_every_populated_place_of_the_shared_dumps():
             if not present:
                 missing.append(gid)
     assert not missing, missing[:10]
+
+
+def test_curated_places_are_the_same_on_the_first_start_and_from_the_cache(tmp_path):
+    from gazetteer.sources import curated_keyed, curated_places
+
+    first = curated_keyed(tmp_path)
+    assert len(list(tmp_path.glob("curated-*.tsv"))) == 1
+    assert curated_keyed(tmp_path) == first
+    # The cache keeps five decimals (about a metre); the tables may hold more.
+    table = curated_places()
+    assert [p.id for p, _ in first] == [p.id for p in table]
+    assert all(abs(p.lat - row.lat) <= 1e-5 and abs(p.lon - row.lon) <= 1e-5
+               for (p, _), row in zip(first, table))
+    assert any(p.lat != row.lat for (p, _), row in zip(first, table))

@@ -6,12 +6,14 @@ import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import arabic_reshaper
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import EllipseCollection, PathCollection
 from PIL import Image
 
 import mapper
@@ -19,6 +21,7 @@ from mapper import static
 from mapper.errors import InputError, OutputError
 from mapper.incidents import read_incidents
 from mapper.locate import locate
+from mapper.model import Incident, Located
 from mapper.static import NATIVE_BIDI, parse_extent, render_static, shape_text
 from mapper.style import color_table
 
@@ -193,17 +196,34 @@ def test_areas_by_fatalities_and_markers_sized_by_fatalities(seed, gazetteer):
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "Districts \u00b7 fatalities" in texts and "1" in texts      # one class: 1 killed
     assert any(t.startswith("Size: fatalities") for t in texts)
-    sizes = sorted({line.get_markersize() for line in fig.axes[0].lines if line.get_marker() != "+"})
-    assert sizes[0] == static.MARKER_PT and sizes[-1] > static.MARKER_PT   # Mousavi's strike
+    sides = sorted({float(side) for c in _marker_collections(fig)
+                    for side in np.sqrt(c.get_sizes())})
+    assert sides[0] == static.MARKER_PT and sides[-1] > static.MARKER_PT   # Mousavi's strike
+
+
+def _marker_collections(fig) -> list[PathCollection]:
+    """The incident markers: the map's scatter collections (outlines and areas are patches)."""
+    return [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
 
 
 def _marker_and_legend_boxes(fig):
+    """The map's frame, the legend's box and each marker's screen box (its shape's own extent
+    at its drawn size)."""
+    from matplotlib.transforms import Bbox
+
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     legend = ax.get_legend().get_window_extent(renderer)
-    markers = [line.get_window_extent(renderer) for line in ax.lines
-               if line.get_marker() not in ("+", "None", None, "none")]
+    markers = []
+    for c in _marker_collections(fig):
+        shape = c.get_paths()[0].get_extents()
+        reach = max(abs(shape.x0), abs(shape.x1), abs(shape.y0), abs(shape.y1))
+        points = ax.transData.transform(c.get_offsets())
+        halves = np.broadcast_to(np.sqrt(c.get_sizes()) * reach * fig.dpi / 72, len(points))
+        markers += [Bbox.from_extents(x - h, y - h, x + h, y + h)
+                    for (x, y), h in zip(points, halves)]
     markers = [m for m in markers if m.overlaps(ax.get_window_extent(renderer))]
+    assert markers                          # the test has something to test
     return ax.get_window_extent(renderer), legend, markers
 
 
@@ -215,8 +235,6 @@ def test_the_legend_covers_no_marker_inside_the_frame_when_a_corner_is_free(seed
 
 
 def test_the_legend_goes_outside_the_frame_when_markers_fill_every_corner(gazetteer):
-    from mapper.model import Incident, Located
-
     rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
                              event_type="drone", actor=f"actor {k % 9}"), lat=lat, lon=lon)
             for k, (lat, lon) in enumerate(
@@ -232,7 +250,6 @@ def test_the_legend_goes_outside_the_frame_when_markers_fill_every_corner(gazett
 def test_a_city_is_labelled_once(gazetteer, tmp_path):
     if not NATIVE_BIDI:
         pytest.skip("SVG text is written only where matplotlib lays out text itself")
-    from mapper.model import Incident, Located
 
     def row(k, place_id, lat, lon):
         return Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
@@ -245,6 +262,125 @@ def test_a_city_is_labelled_once(gazetteer, tmp_path):
     texts = _svg_texts(out.path)
     assert texts.count("Al-Hasakah") == 2
     assert "Al-Hasakah" not in [t.strip() for t in texts if "·" in t]
+
+
+# --- at scale: the label rule, markers in collections -------------------------------------------
+
+@pytest.fixture(scope="module")
+def places(gazetteer):
+    """Eighty settlements of Syria and Iraq from the bundled gazetteer."""
+    found = [p for p in gazetteer if p.country in ("SY", "IQ") and p.kind == "settlement"]
+    return sorted(found, key=lambda p: p.id)[:80]
+
+
+def _incidents_at(places, n: int) -> list[Located]:
+    """About `n` incidents, place k taking a share growing with k (the last the busiest)."""
+    weights = [k + 1 for k in range(len(places))]
+    total = sum(weights)
+    out, row = [], 2
+    for place, weight in zip(places, weights):
+        for _ in range(max(1, n * weight // total)):
+            incident = Incident(row=row, date="2024-01-02", date_precision="day",
+                                location=place.name, event_type=("rocket", "drone", "airstrike")[row % 3])
+            out.append(Located(incident, place.lat, place.lon, place.id, place.name, "exact", 0.9,
+                               place.radius_km, 1))
+            row += 1
+    return out
+
+
+def _site_labels(fig) -> list:
+    """The struck places' names (boxed; the governorates' names are not)."""
+    return [t for t in fig.axes[0].texts if t.get_bbox_patch() is not None and t.get_text().strip()]
+
+
+def test_the_busiest_places_are_named_and_no_name_covers_another(places, gazetteer):
+    located = _incidents_at(places, 3000)
+    fig, _, _ = static.map_figure(located, labels="en", dpi=100, gazetteer=gazetteer)
+    labels = _site_labels(fig)
+    assert 0 < len(labels) <= static.LABELLED_PLACES < len(places)
+    named = {t.get_text() for t in labels}
+    busiest = [name for name, _ in Counter(r.place_name for r in located).most_common(10)]
+    assert sum(name in named for name in busiest) >= 8
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_label_rule_takes_the_most_incidents_then_north_to_south():
+    # 45 places: place k has k incidents, except five with 30 at latitudes 30..34
+    sites = [(40.0, 35.0 + k / 100, f"p{k}", k) for k in range(45)]
+    sites += [(38.0, 30.0 + k, f"tie{k}", 30) for k in range(5)]
+    chosen = static._labelled_sites(sites)
+    assert len(chosen) == static.LABELLED_PLACES == 40
+    assert [s[2] for s in chosen[:14]] == [f"p{k}" for k in range(44, 30, -1)]
+    assert [s[2] for s in chosen[14:20]] == ["p30", "tie4", "tie3", "tie2", "tie1", "tie0"]
+    assert min(s[3] for s in chosen) == 10            # p5 .. p9 and the rest left out
+
+
+def test_a_name_repeated_nearby_counts_its_incidents_to_one_label():
+    sites = [(40.75, 36.50, "Al-Hasakah", 3), (40.74, 36.52, "Hasakah", 2),
+             (36.30, 33.50, "Al-Hasakah", 4)]            # 400 km away: another place
+    kept = static._one_label_per_name(sites)
+    assert sorted((name, n) for _, _, name, n in kept) == [("Al-Hasakah", 4), ("Al-Hasakah", 5)]
+
+
+def test_a_name_beside_the_frame_stays_inside_it_over_markers(gazetteer):
+    # the busiest place 0.1 degree from the right edge, markers all around it: the only free
+    # spots lie past the frame, which would cut the name, so it goes over markers instead
+    def row(k, lat, lon, **where):
+        return Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                                event_type="drone"), lat=lat, lon=lon, **where)
+
+    rows = [row(k, 35.0, 40.9, place_id="site:test", place_name="A long site name")
+            for k in range(5)]
+    rows += [row(5 + k, lat, lon) for k, (lat, lon) in enumerate(
+        (lat, lon) for lat in np.arange(34.4, 35.61, 0.05) for lon in np.arange(40.3, 41.0, 0.05)
+        if abs(lat - 35.0) > 0.02 or abs(lon - 40.9) > 0.02)]
+    fig, (w, s, e, n), _ = static.map_figure(rows, labels="en", dpi=60, size=(6, 6),
+                                             extent=(39.0, 34.5, 41.0, 35.5), gazetteer=gazetteer)
+    assert e == 41.0                        # the frame's right edge is where the test needs it
+    renderer = fig.canvas.get_renderer()
+    frame = fig.axes[0].get_window_extent(renderer)
+    label = next(t for t in _site_labels(fig) if t.get_text() == "A long site name")
+    box = label.get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+
+
+def test_markers_are_one_collection_per_shape(places, gazetteer):
+    located = _incidents_at(places, 2000)
+    fig, _, _ = static.map_figure(located, labels="none", dpi=80, gazetteer=gazetteer)
+    collections = _marker_collections(fig)
+    assert len(collections) == 3   # rocket, drone, air strike
+    assert sum(len(c.get_offsets()) for c in collections) == len(located)
+
+
+def test_a_ring_of_markers_at_one_place_stops_growing(gazetteer):
+    def ring(count: int) -> float:
+        rows = [Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                                 event_type="drone"), lat=35.0, lon=40.0) for k in range(count)]
+        fig, _, _ = static.map_figure(rows, labels="none", dpi=72, extent=(38, 33, 42, 37),
+                                      gazetteer=gazetteer)
+        ax = fig.axes[0]
+        points = ax.transData.transform(_marker_collections(fig)[0].get_offsets())
+        assert len(points) == count
+        return float(np.hypot(*(points - ax.transData.transform((40.0, 35.0))).T).max())
+
+    six, twelve, five_hundred = ring(6), ring(static.RING_MAX), ring(500)
+    assert six < twelve == pytest.approx(five_hundred)    # in points at 72 dpi
+    assert twelve == pytest.approx(static.MARKER_PT * (0.55 + 0.12 * static.RING_MAX))
+
+
+def test_uncertainty_is_one_circle_per_place_radius_and_colour(gazetteer):
+    def row(k, actor, radius):
+        return Located(Incident(row=k + 2, date="2024-01-02", date_precision="day",
+                                event_type="drone", actor=actor),
+                       lat=35.0, lon=40.0, place_id="adm2:x", place_name="X", radius_km=radius,
+                       precision=2)
+
+    rows = [row(k, "A", 20.0) for k in range(50)] + [row(50, "B", 20.0), row(51, "A", 40.0)]
+    fig, _, _ = static.map_figure(rows, labels="none", dpi=60, gazetteer=gazetteer)
+    circles = [c for c in fig.axes[0].collections if isinstance(c, EllipseCollection)]
+    assert len(circles) == 1 and len(circles[0].get_offsets()) == 3
 
 
 def test_scale_bar_lengths_are_round():
