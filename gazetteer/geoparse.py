@@ -987,12 +987,13 @@ def _span_after(doc: _Document, chunk: int, i: int) -> tuple[int, int]:
 def _coordinated(doc: _Document, before_end: int, after_start: int, after_first: int) -> bool:
     """True when only "and" (or a clitic و) stands between two names, in one sentence: "...
     al-Omar field. ودُمّر المنزل" opens a new sentence with a verb, not a second name."""
-    if any(_ENDS_SENTENCE.intersection(doc.gap(k)) for k in range(before_end + 1, after_start + 1)):
-        return False
     gap = after_start - before_end - 1
     if gap == 0:
-        return doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")
-    return gap == 1 and normalize(doc.surface(before_end + 1)) in _COORDINATORS
+        joined = doc[after_first].clitic > 0 and doc.surface(after_first).startswith("و")
+    else:
+        joined = gap == 1 and normalize(doc.surface(before_end + 1)) in _COORDINATORS
+    return joined and not any(_ENDS_SENTENCE.intersection(doc.gap(k))
+                              for k in range(before_end + 1, after_start + 1))
 
 
 def _needs_evidence(match: Match | None) -> bool:
