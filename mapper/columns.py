@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import pyarrow as pa
 
 from .model import SCHEMA, Incident, Located
 
-__all__ = ["TEXT_FIELDS", "IncidentColumns", "LocatedColumns", "dictionary", "distinct",
+T = TypeVar("T")
+
+__all__ = ["TEXT_FIELDS", "IncidentColumns", "LazySequence", "LocatedColumns", "dictionary", "distinct",
            "lean_memory", "strings", "take_rows"]
 
 # The text fields of an Incident a table gives (the field table's), each an Arrow string (or
@@ -239,8 +241,19 @@ class IncidentColumns:
         return None
 
 
+class LazySequence(Sequence[T]):
+    """A sequence whose items are made when read: equal to any sequence of equal items."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, eq=False)
-class LocatedColumns(Sequence[Located]):
+class LocatedColumns(LazySequence[Located]):
     """The located incidents of a locate over IncidentColumns, in input order.
 
     `positions`: the position in `incidents` of each located row; `lat`, `lon`, `score`,
@@ -306,13 +319,6 @@ class LocatedColumns(Sequence[Located]):
                     columns[2][i], score[i], radius[i], precision[i], columns[3][i], columns[4][i],
                     columns[5][i])
             yield made
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"LocatedColumns({len(self)} located incidents)"

@@ -25,7 +25,7 @@ import numpy as np
 
 from gazetteer import MIN_SCORE, Gazetteer, HintError, Match, Place
 
-from .columns import IncidentColumns, distinct, take_rows
+from .columns import IncidentColumns, LazySequence, distinct, take_rows
 from .errors import OutputError
 from .model import SCHEMA, Incident, Located, ReviewItem
 from .output import atomic_write, write_csv, write_text
@@ -69,7 +69,7 @@ REVIEW_COLUMNS = ("row", "location", "reason", "mapped", "candidates", "place_id
                   "lat", "lon")
 
 
-class ReviewList(Sequence[ReviewItem]):
+class ReviewList(LazySequence[ReviewItem]):
     """The review items of a locate over columns, in order: each item (and its Incident) is
     made only when it is asked for, and once; its reason, whether it is mapped and where are
     known without it. A map of a million rows by name sends a third of them to review
@@ -111,13 +111,6 @@ class ReviewList(Sequence[ReviewItem]):
 
     def __iter__(self) -> Iterator[ReviewItem]:
         return iter(self._items(range(len(self))))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"ReviewList({len(self)} review items)"
