@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from .model import EVENT_TYPES, Located
+from .vocabulary import EVENT_VOCABULARY
 
 COLOR_BY = ("actor", "outcome", "event_type")   # with colours of their own; any other column
                                                 # of the table is coloured as categories
@@ -54,27 +55,38 @@ class MarkerStyle:
     color: str          # its colour when colouring by event type
 
 
-EVENT_STYLES: dict[str, MarkerStyle] = {
-    s.event_type: s
-    for s in (
-        MarkerStyle("airstrike", "Air strike", "triangle-down", "v", "#0072B2"),
-        MarkerStyle("drone", "Drone", "diamond", "D", "#E69F00"),
-        MarkerStyle("rocket", "Rocket", "triangle", "^", "#D55E00"),
-        MarkerStyle("missile", "Missile", "star", "*", "#CC79A7"),
-        MarkerStyle("artillery", "Artillery", "square", "s", "#009E73"),
-        MarkerStyle("ied", "IED", "hexagon", "h", "#56B4E9"),
-        MarkerStyle("clash", "Clash", "cross", "X", "#F0E442"),
-        # The classes of ACLED and UCDP beyond strikes; colours from Paul Tol's muted scheme,
-        # past the eight of Okabe-Ito.
-        MarkerStyle("chemical", "Chemical attack", "octagon", "8", "#999933"),
-        MarkerStyle("civilians", "Violence against civilians", "triangle-left", "<", "#882255"),
-        MarkerStyle("demonstration", "Demonstration", "pentagon", "p", "#AA4499"),
-        MarkerStyle("strategic", "Strategic development", "triangle-right", ">", "#332288"),
-        MarkerStyle("other", "Other", "circle", "o", OTHER_COLOR),
-    )
-}
-if tuple(EVENT_STYLES) != EVENT_TYPES:  # the two tables must list the same types, in order
-    raise RuntimeError("mapper.style.EVENT_STYLES is out of step with mapper.model.EVENT_TYPES")
+_OWN_STYLES = (
+    MarkerStyle("airstrike", "Air strike", "triangle-down", "v", "#0072B2"),
+    MarkerStyle("drone", "Drone", "diamond", "D", "#E69F00"),
+    MarkerStyle("rocket", "Rocket", "triangle", "^", "#D55E00"),
+    MarkerStyle("missile", "Missile", "star", "*", "#CC79A7"),
+    MarkerStyle("artillery", "Artillery", "square", "s", "#009E73"),
+    MarkerStyle("ied", "IED", "hexagon", "h", "#56B4E9"),
+    MarkerStyle("clash", "Clash", "cross", "X", "#F0E442"),
+    # The classes of ACLED and UCDP beyond strikes; colours from Paul Tol's muted scheme,
+    # past the eight of Okabe-Ito.
+    MarkerStyle("chemical", "Chemical attack", "octagon", "8", "#999933"),
+    MarkerStyle("civilians", "Violence against civilians", "triangle-left", "<", "#882255"),
+    MarkerStyle("demonstration", "Demonstration", "pentagon", "p", "#AA4499"),
+    MarkerStyle("strategic", "Strategic development", "triangle-right", ">", "#332288"),
+    MarkerStyle("other", "Other", "circle", "o", OTHER_COLOR),
+)
+# A type added to the vocabulary without a style of its own still gets a marker of its own:
+# a circle in one of the muted scheme's colours left over (so adding a type is one row there).
+_SPARE_COLORS = ("#44AA99", "#117733", "#DDCC77", "#88CCEE", "#CC6677", "#AA4466")
+
+
+def _event_styles() -> dict[str, MarkerStyle]:
+    own = {s.event_type: s for s in _OWN_STYLES}
+    if not own.keys() <= set(EVENT_TYPES):
+        raise RuntimeError(f"mapper.style styles unknown event types: {sorted(own.keys() - set(EVENT_TYPES))}")
+    spare = iter(_SPARE_COLORS * len(EVENT_TYPES))
+    phrases = {e.name: e.phrase for e in EVENT_VOCABULARY}
+    return {t: own.get(t) or MarkerStyle(t, phrases.get(t, t), "circle", "o", next(spare))
+            for t in EVENT_TYPES}
+
+
+EVENT_STYLES: dict[str, MarkerStyle] = _event_styles()  # in the order of EVENT_TYPES
 
 OUTCOME_COLORS = {"hit": "#D55E00", "intercepted": "#0072B2", "unknown": OTHER_COLOR}
 OUTCOME_LABELS = {"hit": "Hit", "intercepted": "Intercepted", "unknown": "Unknown outcome"}

@@ -262,3 +262,24 @@ def test_a_pattern_folds_like_the_text_and_refuses_a_quantified_mark():
     assert fold_pattern(r"طائر(?:ة|ات)\s+مسيّرة") == r"طاير(?:ه|ات)\s+مسيره"
     with pytest.raises(ValueError, match="quantifier"):
         fold_pattern("مسيّ?رة")
+
+
+def test_a_type_added_without_a_style_of_its_own_still_gets_a_marker_of_its_own(monkeypatch):
+    import mapper.style as style
+    from mapper.vocabulary import EVENT_VOCABULARY, EventType
+
+    sniper = EventType("sniper", "Sniper fire", weapon=True, arabic=(r"قناص",), english=(r"snipers?",))
+    monkeypatch.setattr(style, "EVENT_TYPES", ("sniper", *EVENT_TYPES))
+    monkeypatch.setattr(style, "EVENT_VOCABULARY", (sniper, *EVENT_VOCABULARY))
+    styles = style._event_styles()
+    assert list(styles) == ["sniper", *EVENT_TYPES]
+    assert (styles["sniper"].label, styles["sniper"].shape) == ("Sniper fire", "circle")
+    assert len({(s.shape, s.color) for s in styles.values()}) == len(styles)  # none looks like another
+
+
+def test_a_style_for_a_type_the_vocabulary_lacks_is_refused(monkeypatch):
+    import mapper.style as style
+
+    monkeypatch.setattr(style, "EVENT_TYPES", tuple(t for t in EVENT_TYPES if t != "drone"))
+    with pytest.raises(RuntimeError, match="drone"):
+        style._event_styles()
