@@ -124,6 +124,18 @@ def test_a_table_of_the_main_cities_maps_every_row_with_none_sent_to_review(tmp_
     assert len(result.located) == 16 and not result.review, [(r.incident.location, r.reason) for r in result.review]
 
 
+def test_a_governorate_that_agrees_with_the_place_record_is_no_doubt_where_boundaries_differ(
+        tmp_path, gazetteer):
+    # Gawilan camp is filed under Duhok; the bundled boundaries put its point in Nineveh.
+    rows = ["date,location,admin1,lat,lon",
+            "2024-01-02,Gawilan refugee camp,IQ-DA,,",
+            "2024-01-03,,IQ-DA,36.33849,43.61581"]       # a bare point: the check still holds
+    result = locate(read_incidents(write(tmp_path, "camps.csv", "\n".join(rows) + "\n")), gazetteer)
+    assert len(result.located) == 2
+    assert [(r.incident.row, r.reason) for r in result.review] == [
+        (3, "admin1 disagrees (given IQ-DA, the point lies in IQ-NI)")]
+
+
 def test_messy_table_every_row_mapped_or_reviewed_with_reason(tmp_path, gazetteer):
     incidents = read_incidents(write(tmp_path, "messy.csv", "\n".join([MESSY_HEADER, *MESSY_ROWS]) + "\n"))
     result = locate(incidents, gazetteer)
