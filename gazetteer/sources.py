@@ -37,7 +37,7 @@ from .place import KINDS, Place
 
 # airports.csv first: a curated row with the same id enriches the generated one.
 CURATED_FILES = ("airports.csv", "admin.csv", "sites_syria.csv", "sites_iraq_jordan.csv")
-GEONAMES_FILE = "geonames.layer"
+GEONAMES_FILE = "geonames.layer.z"  # the layer, zlib-compressed (2.9 MB, not 5.3; 17 ms to open)
 PLACE_COLUMNS = ("id", "name", "name_ar", "aliases", "kind", "feature", "country", "admin1",
                  "lat", "lon", "radius_km", "source")
 INDEX_COLUMNS = (*PLACE_COLUMNS, "population", "fold_keys", "skel_keys")
@@ -603,7 +603,11 @@ def bundled_layer(cache_dir: Path | None = None) -> Layer | None:
     resource = data_file(GEONAMES_FILE)
     if not resource.is_file():
         return None
-    return current_layer(resource.read_bytes(), f"data/{GEONAMES_FILE}", cache_dir)
+    try:
+        data = zlib.decompress(resource.read_bytes())
+    except zlib.error as exc:
+        raise DataError(f"data/{GEONAMES_FILE}: not a compressed layer ({exc}); run scripts/build_geonames.py") from exc
+    return current_layer(data, f"data/{GEONAMES_FILE}", cache_dir)
 
 
 def current_layer(data: bytes, origin: str, cache_dir: Path | None = None) -> Layer:

@@ -6,7 +6,7 @@ these polygons. `gazetteer/areas.py` reads the file this script writes.
 
 Source: `admin1.geojson` and `admin2.geojson` of `shared/data/boundaries` (the current region and
 county records of Who's On First whose geometry is from Mesoshapes; geometry CC0, names and codes
-CC-BY, credit "Who's On First"). The desert rule also reads the bundled `data/geonames.layer`
+CC-BY, credit "Who's On First"). The desert rule also reads the bundled `data/geonames.layer.z`
 (GeoNames, CC-BY 4.0) and the district seats of `data/admin.csv`.
 
 What it does:
@@ -61,7 +61,7 @@ from gazetteer.sources import bundled_layer
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "boundaries"
 OUT = REPO / "data" / "boundaries.json"
 ADMIN_CSV = REPO / "data" / "admin.csv"
-GEONAMES_LAYER = REPO / "data" / "geonames.layer"
+GEONAMES_LAYER = REPO / "data" / "geonames.layer.z"
 TOWN_POPULATION = 500  # the cities500 threshold: the layer's Who's On First rows count no one
 
 FORMAT = "incident-mapper boundaries"

@@ -1,4 +1,4 @@
-"""Build data/geonames.layer: the populated places of Syria, Iraq and their neighbours.
+"""Build data/geonames.layer.z (zlib-compressed): the populated places of Syria, Iraq and their neighbours.
 
 Sources, merged into one record per place:
 
@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import io
 import json
 import math
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -69,7 +71,7 @@ NEAR = {"TR", "IR", "SA"}
 BOX = (28.0, 34.0, 39.5, 49.5)  # min lat, min lon, max lat, max lon
 SHARED = ROOT.parent / "shared" / "data" / "geonames-format"
 DEFAULT_DUMPS = (SHARED / "SY.txt", SHARED / "IQ.txt")
-OUT = ROOT / "data" / "geonames.layer"
+OUT = ROOT / "data" / "geonames.layer.z"
 NO_GEONAMES_ID = 1_000_000_000  # ids above this are Who's On First records only
 SAME_PLACE_MIN_KM = 3.0
 ADMIN1_NEIGHBOURS = 5
@@ -282,8 +284,9 @@ def main(argv: list[str] | None = None) -> None:
     places, filled = fill_admin1(places)
     places = [trim_aliases(p, keep_latin=None if p.country in ("SY", "IQ") else 5) for p in places]
     places.sort(key=lambda p: (p.country, -p.population, p.id))
-    with open(args.output, "wb") as out:
-        count = write_layer(places, out, districts(places), boundaries_digest())
+    layer = io.BytesIO()
+    count = write_layer(places, layer, districts(places), boundaries_digest())
+    args.output.write_bytes(zlib.compress(layer.getvalue(), 9))
     print(f"wrote {count} places to {args.output} ({args.output.stat().st_size / 1e6:.2f} MB): "
           f"{len(cities)} from cities500, "
           f"{len(records)} from {', '.join(p.name for p in dumps) or 'no dumps'}")

@@ -7,6 +7,7 @@ import io
 import re
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -315,11 +316,11 @@ def test_build_merges_dump_records_with_cities500_deterministically(tmp_path):
     dump = tmp_path / "SY.txt"
     dump.write_text("\n".join([*lines, no_code]) + "\n", encoding="utf-8")
     build = _build_script()
-    build.main([str(dump), "-o", str(tmp_path / "a.layer")])
-    build.main([str(dump), "-o", str(tmp_path / "b.layer")])
-    data = (tmp_path / "a.layer").read_bytes()
-    assert data == (tmp_path / "b.layer").read_bytes()
-    layer = Layer(data, "a.layer")
+    build.main([str(dump), "-o", str(tmp_path / "a.layer.z")])
+    build.main([str(dump), "-o", str(tmp_path / "b.layer.z")])
+    data = (tmp_path / "a.layer.z").read_bytes()
+    assert data == (tmp_path / "b.layer.z").read_bytes()
+    layer = Layer(zlib.decompress(data), "a.layer.z")
     tikrit = layer.place(layer.find("gn:90150"))
     assert (tikrit.lat, tikrit.lon) == (34.61581, 43.67861)  # cities500's point, not WOF's
     assert "WhosOnFirst:1421190741" in tikrit.source and "Tekrit" in tikrit.aliases
