@@ -839,7 +839,7 @@ def _moved(lat: float, lon: float, bearing: float, km: float) -> tuple[float, fl
     return math.degrees(p2), math.degrees(l2)
 
 
-def _outclassed(best: Place, population: int, other: Place, by_size: bool = True) -> bool:
+def _outclassed(best: Place, population: int, other: Place, by_size: bool) -> bool:
     """True when a settlement `other` cannot rival `best` (of `population` people): a hamlet
     (fewer than 1,000 people, or none counted) beside a country, a governorate or a city of
     100,000, or (`by_size`) a counted town a tenth of its size. "Homs" is not made doubtful by

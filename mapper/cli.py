@@ -520,9 +520,11 @@ def _located_result(ctx, incidents: str, located_path: str | None, review_path: 
                     countries: tuple[str, ...] | None, raw_cells: bool):
     """The incidents located, and the --located and --review files written (to be put in
     place with the map, by the command's `_outputs`)."""
+    from .columns import lean_memory
     from .incidents import read_incident_columns
     from .locate import locate, write_located, write_review
 
+    lean_memory()  # the process is the command's own: its allocators may be tuned (not a host's)
     columns = read_incident_columns(incidents, ctx.meta.get("read_options"))
     result = locate(columns, _gazetteer(ctx), countries=countries)
     if located_path:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import IncidentColumns, lean_memory, take_rows
+from .columns import IncidentColumns, take_rows
 from .errors import InputError, Problem
 from .model import Incident
 from .profiles import FIELDS, HEADER_ALIASES, header_key
@@ -296,7 +296,6 @@ def _read_delimited_fast(path: Path) -> RawTable | None:
     scan = _scan(path, delimiter)
     if scan is None:
         return None
-    lean_memory()
     size, breaks, irregular = scan
     if irregular:
         return None
